@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every central.msp module shares: the connection argument_spec, tenant selection and error handling."""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.http import HAS_REQUESTS
+from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient, odata_string
+from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, resolve_settings
+
+
+def connection_argument_spec():
+    """The shared connection options, each falling back to its environment variables."""
+    return {name: dict(spec, fallback=(env_fallback, envs)) for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+
+
+# One tenant, by name or workspace id (every tenant_* module).
+TENANT_OPTIONS = dict(
+    tenant=dict(type='str'),
+    tenant_workspace_id=dict(type='str'),
+)
+
+# Several tenants at once (the tenant_*_info modules).
+MULTI_TENANT_OPTIONS = dict(
+    tenants=dict(type='list', elements='str'),
+    all_tenants=dict(type='bool', default=False),
+    concurrency=dict(type='int', default=8),
+    allow_partial=dict(type='bool', default=False),
+)
+
+
+class MspModule(AnsibleModule):
+    """AnsibleModule with the connection options, check mode and a lazily built MspClient."""
+
+    def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        exclusive = [['base_url', 'cluster_name']] + list(mutually_exclusive or [])
+        super().__init__(argument_spec=spec, mutually_exclusive=exclusive, supports_check_mode=True, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'))
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = MspClient(resolve_settings(self.params), warn=self.warn)
+        return self._client
+
+    def run(self, work):
+        """exit_json with ``work(self)``'s result, or fail_json with a clear message on any CentralMspError."""
+        try:
+            result = work(self)
+        except CentralMspError as exc:
+            self.fail_json(msg=str(exc), **exc.to_result())
+        result.setdefault('changed', False)
+        self.exit_json(**result)
+
+
+def tenant_selection(params):
+    """Which selection the user made: 'one', 'many' or None."""
+    if params.get('tenant') or params.get('tenant_workspace_id'):
+        return 'one'
+    if params.get('tenants') or params.get('all_tenants'):
+        return 'many'
+    return None
+
+
+def collect_tenant_items(module, items_key, fetch):
+    """The shared body of the tenant_*_info modules.
+
+    ``fetch(client, workspace_id) -> list`` reads one tenant. One tenant gives ``{tenant, <items_key>, count}``;
+    several give ``{tenants: [{name, workspace_id, <items_key>, count, failed, msg}], count, failed_tenants}``."""
+    params = module.params
+    client = module.client
+    choice = tenant_selection(params)
+    if choice is None:
+        raise CentralMspError('Choose the tenants: set tenant (a name), tenant_workspace_id, tenants (a list of '
+                              'names or ids) or all_tenants: true.')
+    if choice == 'one':
+        tenant = client.resolve_tenant(params.get('tenant'), params.get('tenant_workspace_id'))
+        items = fetch(client, tenant['workspace_id'])
+        return {'tenant': tenant, items_key: items, 'count': len(items)}
+
+    tenants = client.resolve_tenants(params.get('tenants'), everyone=bool(params.get('all_tenants')))
+    entries = []
+    for entry in client.for_each_tenant(tenants, lambda tenant: fetch(client, tenant['workspace_id']),
+                                        params.get('concurrency') or 8):
+        items = entry.pop('result') or []
+        entry[items_key] = items
+        entry['count'] = len(items)
+        entries.append(entry)
+    failed = [entry for entry in entries if entry['failed']]
+    result = {'tenants': entries, 'count': sum(entry['count'] for entry in entries), 'failed_tenants': len(failed)}
+    if failed:
+        summary = '%d of %d tenants failed: %s' % (len(failed), len(entries), '; '.join(
+            '%s (%s): %s' % (entry['name'], entry['workspace_id'], entry['msg']) for entry in failed))
+        if not params.get('allow_partial'):
+            module.fail_json(msg=summary + '. The other tenants\' data is in the result; set allow_partial: true '
+                             'to accept partial results.', changed=False, **result)
+        module.warn(summary)
+    return result
+
+
+def odata_filter(raw=None, **fields):
+    """One OData filter from a raw expression and field values (a list means ``in``), joined with ``and``."""
+    clauses = []
+    for field, value in fields.items():
+        if value in (None, '', []):
+            continue
+        if isinstance(value, (list, tuple)):
+            if len(value) == 1:
+                clauses.append('%s eq %s' % (field, odata_string(value[0])))
+            else:
+                clauses.append('%s in (%s)' % (field, ', '.join(odata_string(item) for item in value)))
+        else:
+            clauses.append('%s eq %s' % (field, odata_string(value)))
+    if raw:
+        clauses.append('(%s)' % raw if clauses else raw)
+    return ' and '.join(clauses) or None

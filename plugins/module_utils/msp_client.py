@@ -1,0 +1,372 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The MSP connection: tokens, token exchange, tenant resolution, API calls and paging.
+
+This is the only code that talks to GLP and Central. Modules and the inventory plugin build an
+:class:`MspClient` from :func:`settings.resolve_settings` and call it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, TenantError
+from ansible_collections.central.msp.plugins.module_utils.http import HttpClient, error_from_response
+from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
+from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id
+from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, secret_digest
+
+TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
+ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
+APPS = ('central', 'glp')
+WORKSPACE_ID = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A list endpoint: where it lives, how it pages, its largest page and the field that identifies an item."""
+
+    app: str
+    path: str
+    paging: str  # 'next' (string cursor) or 'offset'
+    max_limit: int
+    key: str
+    first_cursor: str | None = None
+
+
+ENDPOINTS = {
+    'msp_tenants': Endpoint('glp', 'workspaces/v1/msp-tenants', 'offset', 300, 'id'),
+    # Without next=1 the live list-tenants answers 400.
+    'central_tenants': Endpoint('central', 'network-msp/v1/list-tenants', 'next', 100, 'tenantId', first_cursor='1'),
+    'device_inventory': Endpoint('central', 'network-monitoring/v1/device-inventory', 'next', 1000, 'serialNumber'),
+    'devices': Endpoint('central', 'network-monitoring/v1/devices', 'next', 1000, 'serialNumber'),
+    'sites': Endpoint('central', 'network-monitoring/v1/sites-health', 'offset', 100, 'id'),
+    'clients': Endpoint('central', 'network-monitoring/v1/clients', 'next', 1000, 'id'),
+    'alerts': Endpoint('central', 'network-notifications/v1/alerts', 'next', 100, 'id'),
+    'glp_devices': Endpoint('glp', 'devices/v1/devices', 'offset', 2000, 'id'),
+    'audit_logs': Endpoint('glp', 'audit-log/v1/logs', 'offset', 2000, 'id'),
+}
+
+
+def is_workspace_id(value):
+    return bool(WORKSPACE_ID.match(str(value or '').strip()))
+
+
+def odata_string(value):
+    """A quoted OData string literal: a quote inside is doubled."""
+    return "'%s'" % str(value).replace("'", "''")
+
+
+def safe_api_path(path):
+    """A relative API path, or an error: nothing that could send the token to another host."""
+    if not isinstance(path, str) or not path.strip():
+        raise CentralMspError('path must be a non-empty relative API path such as network-monitoring/v1/devices.')
+    text = path.strip()
+    decoded = unquote(unquote(text))
+    if text.startswith('//') or decoded.startswith('//') or '\\' in decoded or urlsplit(decoded).scheme or '://' in decoded:
+        raise CentralMspError('path %r is refused: give a path relative to the API base URL (for example '
+                              'network-monitoring/v1/devices), never a URL or a //host reference, so the token only '
+                              'goes to the configured host.' % path)
+    if any(segment in ('..', '.') for segment in decoded.split('/')):
+        raise CentralMspError("path %r is refused: '.' and '..' segments could leave the API base path." % path)
+    if '?' in text or '#' in text or any(ord(char) < 32 or char == ' ' for char in decoded):
+        raise CentralMspError('path %r is refused: no query, fragment, spaces or control characters; pass query '
+                              'parameters in params.' % path)
+    return text.lstrip('/')
+
+
+class MspClient:
+    """One MSP credential: its MSP token, tenant tokens by exchange, and calls in either scope."""
+
+    def __init__(self, settings, warn=None, http=None, cache=None):
+        self.settings = settings
+        self.warn = warn or (lambda message: None)
+        self.http = http or HttpClient(settings, self.warn)
+        self.cache = cache or TokenCache(settings.token_cache_dir, settings.token_cache, self.warn)
+        # Who the tokens belong to; the secret enters only as a digest.
+        self._owner = (settings.auth_url, settings.client_id, secret_digest(settings.client_secret), settings.workspace_id)
+        self._tenants_by_name = {}
+
+    # ---- tokens -------------------------------------------------------------------------------------------
+
+    def _token_url(self, workspace):
+        return '%s/%s/token' % (self.settings.auth_url, workspace)
+
+    def msp_token(self, stale=None):
+        """The MSP workspace token (client credentials). ``stale``: a token just rejected, never reused."""
+        return self.cache.get(cache_key(*self._owner), self._fetch_msp_token, stale)
+
+    def tenant_token(self, workspace_id, stale=None):
+        """A token scoped to one tenant workspace (RFC 8693 exchange of the MSP token)."""
+        tenant = compact_id(workspace_id, 'tenant workspace id')
+        return self.cache.get(cache_key(*(self._owner + (tenant,))), lambda: self._exchange(tenant), stale)
+
+    def _fetch_msp_token(self):
+        call = 'MSP token request (client credentials for workspace %s)' % dashed_id(self.settings.workspace_id)
+        response = self.http.send('POST', self._token_url(self.settings.workspace_id), call, retry_unsafe=True,
+                                  data={'grant_type': 'client_credentials'},
+                                  auth=(self.settings.client_id, self.settings.client_secret))
+        if response.status_code != 200:
+            raise self._auth_error(call, response,
+                                   'Check client_id and client_secret (a GLP API client created in the MSP workspace) '
+                                   'and that workspace_id is the MSP workspace id, not a tenant\'s')
+        return self._token_from(call, response)
+
+    def _exchange(self, tenant):
+        call = 'token exchange into tenant workspace %s' % dashed_id(tenant)
+        subject = self.msp_token()
+        for attempt in (1, 2):
+            response = self.http.send('POST', self._token_url(tenant), call, retry_unsafe=True, data={
+                'grant_type': TOKEN_EXCHANGE_GRANT,
+                'subject_token': subject,
+                'subject_token_type': ACCESS_TOKEN_TYPE,
+            })
+            if response.status_code == 200:
+                return self._token_from(call, response)
+            error = self._auth_error(call, response,
+                                     'Is this a tenant of the MSP workspace %s? msp_tenant_info lists them'
+                                     % dashed_id(self.settings.workspace_id))
+            if attempt == 1 and (response.status_code == 401 or error.error_code in ('invalid_grant', 'invalid_token')):
+                # The MSP token expired or was revoked: renew it once and exchange again.
+                subject = self.msp_token(stale=subject)
+                continue
+            raise error
+        raise error  # pragma: no cover - the loop always returns or raises
+
+    def _auth_error(self, call, response, hint):
+        error = error_from_response(call, response, hint, self.http.redact)
+        return AuthError(call, error.status, error.error_code, error.api_message, error.debug_id, hint)
+
+    def _token_from(self, call, response):
+        try:
+            body = response.json()
+            token = body['access_token']
+            expires_in = float(body.get('expires_in') or 900)
+        except (ValueError, KeyError, TypeError):
+            raise ApiError(call, response.status_code, message='the token response has no access_token') from None
+        self.http.add_sensitive(token)
+        return token, expires_in
+
+    # ---- calls --------------------------------------------------------------------------------------------
+
+    def base_url(self, app):
+        if app == 'central':
+            return self.settings.require_central()
+        if app == 'glp':
+            return self.settings.glp_base_url
+        raise CentralMspError("app must be one of %s, not %r." % (', '.join(APPS), app))
+
+    @staticmethod
+    def describe(method, app, path, tenant=None):
+        where = ' in tenant %s' % dashed_id(tenant) if tenant else ' (MSP scope)'
+        return '%s %s %s%s' % (method.upper(), app, path, where)
+
+    def request(self, app, method, path, tenant=None, params=None, body=None, headers=None):
+        """Send one call and return the response whatever its status.
+
+        ``tenant`` is a workspace id for tenant scope, None for MSP scope. A 401 means the token is no
+        longer valid: it is renewed (for a tenant: a new exchange, with a new MSP token if that was dead
+        too) and the call is sent once more."""
+        path = safe_api_path(path)
+        url = '%s/%s' % (self.base_url(app), quote(path, safe="/:@!$&'()*+,;=-._~%"))
+        call = self.describe(method, app, path, tenant)
+        token = self.tenant_token(tenant) if tenant else self.msp_token()
+        extra = {key: value for key, value in (headers or {}).items() if key.lower() != 'authorization'}
+        for attempt in (1, 2):
+            sent = dict(extra, Accept='application/json', Authorization='Bearer %s' % token)
+            response = self.http.send(method, url, call, headers=sent, params=params, json=body)
+            if response.status_code != 401 or attempt == 2:
+                return response
+            response.close()
+            token = self.tenant_token(tenant, stale=token) if tenant else self.msp_token(stale=token)
+        return response  # pragma: no cover
+
+    def call(self, app, method, path, tenant=None, params=None, body=None, headers=None, expected=(200,)):
+        """Send one call; the response if its status is expected, else an ApiError."""
+        response = self.request(app, method, path, tenant, params, body, headers)
+        if response.status_code not in expected:
+            raise self.error(self.describe(method, app, safe_api_path(path), tenant), response)
+        return response
+
+    def error(self, call, response):
+        hint = None
+        if response.status_code == 401:
+            hint = 'The token was refused even after renewal; check the credential and the workspace ids'
+        elif response.status_code == 403:
+            hint = 'The token is not allowed here: check the path and the scope (tenant vs MSP)'
+        elif response.status_code == 429:
+            hint = 'Rate limited even after %d retries; lower concurrency or forks, or raise max_retries' % (
+                self.settings.max_retries)
+        return error_from_response(call, response, hint, self.http.redact)
+
+    def get_json(self, app, path, tenant=None, params=None):
+        response = self.call(app, 'GET', path, tenant, params)
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(self.describe('GET', app, path, tenant), response.status_code,
+                           message='expected a JSON body, got %s' % (
+                               response.headers.get('Content-Type') or 'no content type')) from None
+
+    def get_all(self, endpoint, tenant=None, params=None, limit=None):
+        """Every item of a list endpoint (an :class:`Endpoint` or a name in ENDPOINTS), as a PagedResult."""
+        if isinstance(endpoint, str):
+            endpoint = ENDPOINTS[endpoint]
+        limit = min(int(limit or endpoint.max_limit), endpoint.max_limit)
+        what = self.describe('GET', endpoint.app, endpoint.path, tenant)
+        params = {key: value for key, value in (params or {}).items() if value not in (None, '')}
+
+        def fetch(query):
+            return self.get_json(endpoint.app, endpoint.path, tenant, query)
+
+        if endpoint.paging == 'offset':
+            result = paginate_offset(fetch, what, limit, params, endpoint.key)
+        else:
+            result = paginate_next(fetch, what, limit, params, endpoint.key, endpoint.first_cursor)
+        for message in result.warnings:
+            self.warn(message)
+        return result
+
+    # ---- tenants ------------------------------------------------------------------------------------------
+
+    def glp_tenants(self, name=None):
+        """The MSP's tenant workspaces from GLP, optionally only those with exactly this name."""
+        params = {'filter': 'workspaceName eq %s' % odata_string(name)} if name is not None else None
+        items = self.get_all('msp_tenants', params=params).items
+        if name is not None:
+            items = [item for item in items if item.get('workspaceName') == name]
+        return items
+
+    def central_tenants(self):
+        return self.get_all('central_tenants').items
+
+    def resolve_tenant(self, name=None, workspace_id=None):
+        """``{'name', 'workspace_id'}`` for a tenant given by name (looked up in GLP) or by workspace id.
+
+        A workspace id is taken as given (the exchange proves it); its name is then None."""
+        if workspace_id:
+            return {'name': None, 'workspace_id': dashed_id(workspace_id, 'tenant_workspace_id')}
+        if not name:
+            raise TenantError('Choose a tenant: set tenant (its name) or tenant_workspace_id.')
+        if name not in self._tenants_by_name:
+            self._tenants_by_name[name] = self.glp_tenants(name)
+        return self._one_tenant(name, self._tenants_by_name[name])
+
+    def _one_tenant(self, name, matches, everyone=None):
+        if len(matches) == 1:
+            return {'name': matches[0]['workspaceName'], 'workspace_id': dashed_id(matches[0]['id'])}
+        if matches:
+            ids = sorted(dashed_id(item['id']) for item in matches)
+            raise TenantError('Tenant name %r is ambiguous: %d tenant workspaces have it (%s). Use '
+                              'tenant_workspace_id to pick one.' % (name, len(ids), ', '.join(ids)), ids)
+        if everyone is None:
+            everyone = self.glp_tenants()
+        if not everyone:
+            raise TenantError('No tenant named %r: the MSP workspace %s returned no tenants at all. Is workspace_id '
+                              "the MSP workspace and not a tenant's?" % (name, dashed_id(self.settings.workspace_id)))
+        names = sorted({item.get('workspaceName', '') for item in everyone})
+        close = difflib.get_close_matches(name, names, n=5, cutoff=0.4)
+        close += [other for other in names if name.lower() in other.lower() and other not in close][:5 - len(close)]
+        raise TenantError('No tenant named %r in MSP workspace %s.%s Names are exact and case-sensitive; '
+                          'msp_tenant_info lists them all.' % (
+                              name, dashed_id(self.settings.workspace_id),
+                              ' Closest names: %s.' % ', '.join(repr(n) for n in close) if close else ''), close)
+
+    def resolve_tenants(self, names_or_ids=None, everyone=False):
+        """Tenants for a list of names and/or workspace ids, or all of them (one GLP listing)."""
+        tenants = self.glp_tenants()
+        if everyone:
+            return [{'name': item['workspaceName'], 'workspace_id': dashed_id(item['id'])} for item in tenants]
+        by_id = {compact_id(item['id']): item for item in tenants}
+        chosen = []
+        for wanted in names_or_ids or []:
+            if is_workspace_id(wanted):
+                item = by_id.get(compact_id(wanted))
+                if item is None:
+                    raise TenantError('Tenant workspace id %s is not a tenant of MSP workspace %s; msp_tenant_info '
+                                      'lists them.' % (dashed_id(wanted), dashed_id(self.settings.workspace_id)))
+                matches = [item]
+            else:
+                matches = [item for item in tenants if item.get('workspaceName') == wanted]
+            tenant = self._one_tenant(wanted, matches, tenants)
+            if tenant not in chosen:
+                chosen.append(tenant)
+        return chosen
+
+    def tenant_overview(self, with_central=True, name=None, workspace_id=None):
+        """Every tenant from GLP, joined by name with Central's list-tenants summary.
+
+        Returns ``(tenants, central_error)``: when Central fails the GLP data still comes back and
+        central_error says why. ``name`` may be a glob; ``workspace_id`` dashed or not."""
+        glp = self.glp_tenants(name if name and not _is_glob(name) else None)
+        if name and _is_glob(name):
+            glp = [item for item in glp if fnmatch.fnmatchcase(item.get('workspaceName', ''), name)]
+        if workspace_id:
+            glp = [item for item in glp if compact_id(item['id']) == compact_id(workspace_id, 'workspace_id filter')]
+        central, central_error = {}, None
+        if with_central and glp:
+            try:
+                for item in self.central_tenants():
+                    central.setdefault(item.get('tenantName'), item)
+            except CentralMspError as exc:
+                central_error = exc
+        tenants = [tenant_record(item, central.get(item.get('workspaceName')) if with_central else None,
+                                 with_central and central_error is None) for item in glp]
+        tenants.sort(key=lambda tenant: (tenant['name'].casefold(), tenant['workspace_id']))
+        return tenants, central_error
+
+    def for_each_tenant(self, tenants, work, concurrency=8):
+        """Run ``work(tenant)`` for each tenant, ``concurrency`` at a time; one tenant's failure hides no other's.
+
+        Returns one dict per tenant, in order: name, workspace_id, failed, msg, result."""
+        def run(tenant):
+            entry = {'name': tenant['name'], 'workspace_id': tenant['workspace_id'], 'failed': False, 'msg': ''}
+            try:
+                entry['result'] = work(tenant)
+            except CentralMspError as exc:
+                entry.update(failed=True, msg=str(exc), result=None)
+            return entry
+
+        with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), 64))) as pool:
+            return list(pool.map(run, tenants))
+
+
+def _is_glob(pattern):
+    return any(char in pattern for char in '*?[')
+
+
+def tenant_record(glp, central, central_known):
+    """One tenant, the way modules and the inventory present it."""
+    record = {
+        'name': glp.get('workspaceName'),
+        'workspace_id': dashed_id(glp['id']),
+        'inventory_ownership': glp.get('inventoryOwnership'),
+        'created_at': glp.get('createdAt'),
+        'updated_at': glp.get('updatedAt'),
+        # None when Central was not asked or did not answer: unknown, not "not provisioned".
+        'central_provisioned': (central is not None) if central_known else None,
+        'central_tenant_id': None,
+        'sites_total': None,
+        'sites_degraded': None,
+        'device_health': None,
+        'alerts': None,
+        'last_updated': None,
+    }
+    if central:
+        health = central.get('deviceHealthStatus') or {}
+        alerts = central.get('alerts') or {}
+        record.update({
+            'central_tenant_id': central.get('tenantId'),
+            'sites_total': central.get('totalSites'),
+            'sites_degraded': central.get('degradedSites'),
+            'device_health': {key: health.get(key, 0) for key in ('total', 'good', 'fair', 'poor')},
+            'alerts': {key: alerts.get(key, 0) for key in ('total', 'critical', 'major', 'minor')},
+            'last_updated': central.get('lastUpdatedTime'),
+        })
+    return record

@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Paging through list endpoints in both styles the APIs use.
+
+``next``: a string page cursor, ``null`` on the last page (Central monitoring, list-tenants).
+``offset``: offset + limit with a ``total`` (GLP lists, Central sites-health).
+Both stop on the last page, on an empty page and when ``total`` items are in hand, drop duplicates
+and can never loop forever, even when the server misbehaves (a repeated cursor, a shifting total).
+"""
+
+from __future__ import annotations
+
+import json
+
+# A hard stop far beyond any real list: 10,000 pages.
+MAX_PAGES = 10000
+
+
+class PagedResult:
+    """The items of every page, how many pages it took and what looked wrong on the way."""
+
+    def __init__(self):
+        self.items = []
+        self.pages = 0
+        self.total = None
+        self.warnings = []
+        self._seen = set()
+
+    def add(self, items, key):
+        for item in items:
+            ident = _identity(item, key)
+            if ident in self._seen:
+                continue
+            self._seen.add(ident)
+            self.items.append(item)
+
+    def note_total(self, total, what):
+        if not isinstance(total, int) or isinstance(total, bool):
+            return
+        if self.total is not None and total != self.total:
+            self.warnings.append('%s: total changed from %d to %d while paging; the list may be incomplete or '
+                                 'may have shifted.' % (what, self.total, total))
+        self.total = total
+
+    def complete(self):
+        return self.total is not None and len(self.items) >= self.total
+
+
+def _identity(item, key):
+    if key and isinstance(item, dict) and item.get(key) not in (None, ''):
+        return (key, str(item[key]))
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def page_items(body, items_key='items'):
+    if not isinstance(body, dict):
+        return []
+    items = body.get(items_key)
+    return items if isinstance(items, list) else []
+
+
+def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=None, items_key='items'):
+    """Follow string ``next`` cursors. ``fetch_page(params) -> body``."""
+    result = PagedResult()
+    cursor = first_cursor
+    seen_cursors = {first_cursor} if first_cursor is not None else set()
+    while result.pages < MAX_PAGES:
+        query = dict(params or {}, limit=limit)
+        if cursor is not None:
+            query['next'] = cursor
+        body = fetch_page(query)
+        result.pages += 1
+        items = page_items(body, items_key)
+        result.note_total(body.get('total') if isinstance(body, dict) else None, what)
+        result.add(items, key)
+        cursor = body.get('next') if isinstance(body, dict) else None
+        if cursor in (None, ''):
+            break
+        if not items:
+            if not result.complete():
+                result.warnings.append('%s: page %d came back empty before the last page; stopped there.'
+                                       % (what, result.pages))
+            break
+        if result.complete():
+            break
+        cursor = str(cursor)
+        if cursor in seen_cursors:
+            result.warnings.append('%s: the server repeated page cursor %r; stopped to avoid a loop.' % (what, cursor))
+            break
+        seen_cursors.add(cursor)
+    else:
+        result.warnings.append('%s: stopped after %d pages.' % (what, MAX_PAGES))
+    return result
+
+
+def paginate_offset(fetch_page, what, limit, params=None, key=None, items_key='items'):
+    """Walk ``offset``/``limit`` pages until ``total`` items are in hand. ``fetch_page(params) -> body``."""
+    result = PagedResult()
+    offset = 0
+    while result.pages < MAX_PAGES:
+        body = fetch_page(dict(params or {}, limit=limit, offset=offset))
+        result.pages += 1
+        items = page_items(body, items_key)
+        result.note_total(body.get('total') if isinstance(body, dict) else None, what)
+        result.add(items, key)
+        offset += len(items)
+        if not items:
+            if result.total is not None and not result.complete():
+                result.warnings.append('%s: page %d came back empty at offset %d of %d; stopped there.'
+                                       % (what, result.pages, offset, result.total))
+            break
+        if result.total is None:
+            # No total: a short page is the last one.
+            if len(items) < limit:
+                break
+        elif offset >= result.total:
+            break
+    else:
+        result.warnings.append('%s: stopped after %d pages.' % (what, MAX_PAGES))
+    return result

@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options: their definition (once, for modules and plugins), precedence and validation.
+
+Precedence: an explicit option beats its environment variable beats the pycentral ``token_file``.
+Modules get env fallbacks from their argument_spec; the inventory plugin from its ``env:`` docs;
+both then call :func:`resolve_settings` with the merged values.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ansible_collections.central.msp.plugins.module_utils.errors import ConfigError
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - ansible-core always ships PyYAML
+    HAS_YAML = False
+
+DEFAULT_GLP_BASE_URL = 'https://global.api.greenlake.hpe.com'
+DEFAULT_AUTH_URL = 'https://global.api.greenlake.hpe.com/authorization/v2/oauth2'
+
+# pycentral's cluster table: name -> Central API gateway.
+CLUSTERS = {
+    'EU-1': 'https://de1.api.central.arubanetworks.com',
+    'EU-Central2': 'https://de2.api.central.arubanetworks.com',
+    'EU-Central3': 'https://de3.api.central.arubanetworks.com',
+    'UK': 'https://gb1.api.central.arubanetworks.com',
+    'US-1': 'https://us1.api.central.arubanetworks.com',
+    'US-2': 'https://us2.api.central.arubanetworks.com',
+    'US-WEST-4': 'https://us4.api.central.arubanetworks.com',
+    'US-WEST-5': 'https://us5.api.central.arubanetworks.com',
+    'US-East1': 'https://us6.api.central.arubanetworks.com',
+    'Canada-1': 'https://ca1.api.central.arubanetworks.com',
+    'APAC-1': 'https://in1.api.central.arubanetworks.com',
+    'APAC-EAST1': 'https://jp1.api.central.arubanetworks.com',
+    'APAC-SOUTH1': 'https://au1.api.central.arubanetworks.com',
+    'UAE': 'https://ae1.api.central.arubanetworks.com',
+    'China': 'https://cn1.api.central.arubanetworks.com.cn',
+    'Internal': 'https://internal.api.central.arubanetworks.com',
+}
+
+# name -> (argument_spec entry, environment variables in order of preference).
+# The doc fragment plugins/doc_fragments/connection.py documents the same options.
+CONNECTION_OPTIONS = {
+    'client_id': (dict(type='str'), ['GLP_CLIENT_ID', 'CENTRAL_CLIENT_ID']),
+    'client_secret': (dict(type='str', no_log=True), ['GLP_CLIENT_SECRET', 'CENTRAL_CLIENT_SECRET']),
+    'workspace_id': (dict(type='str'), ['GLP_WORKSPACE_ID']),
+    'base_url': (dict(type='str'), ['CENTRAL_BASE_URL']),
+    'cluster_name': (dict(type='str'), ['CENTRAL_CLUSTER_NAME']),
+    'glp_base_url': (dict(type='str'), ['GLP_BASE_URL']),
+    'auth_url': (dict(type='str'), ['GLP_AUTH_URL']),
+    'token_file': (dict(type='path'), ['CENTRAL_TOKEN_FILE']),
+    'validate_certs': (dict(type='bool', default=True), ['CENTRAL_VALIDATE_CERTS']),
+    'ca_path': (dict(type='path'), ['CENTRAL_CA_PATH']),
+    'timeout': (dict(type='int', default=30), ['CENTRAL_TIMEOUT']),
+    'max_retries': (dict(type='int', default=5), ['CENTRAL_MAX_RETRIES']),
+    'token_cache': (dict(type='bool', default=True), ['CENTRAL_TOKEN_CACHE']),
+    'token_cache_dir': (dict(type='path'), ['CENTRAL_TOKEN_CACHE_DIR']),
+}
+
+_HEX32 = re.compile(r'^[0-9a-fA-F]{32}$')
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the connection layer needs, validated."""
+
+    client_id: str
+    client_secret: str
+    workspace_id: str  # the MSP workspace, compact hex
+    central_base_url: str | None
+    glp_base_url: str
+    auth_url: str
+    validate_certs: bool = True
+    ca_path: str | None = None
+    timeout: int = 30
+    max_retries: int = 5
+    token_cache: bool = True
+    token_cache_dir: str | None = None
+
+    @property
+    def verify(self):
+        """The value for requests' ``verify``."""
+        if not self.validate_certs:
+            return False
+        return self.ca_path or True
+
+    def require_central(self):
+        if not self.central_base_url:
+            raise ConfigError(
+                'No Central API gateway is configured. Set base_url (env CENTRAL_BASE_URL) or cluster_name '
+                '(env CENTRAL_CLUSTER_NAME; one of: %s).' % ', '.join(CLUSTERS))
+        return self.central_base_url
+
+
+def compact_id(value, what='workspace id'):
+    """A GLP workspace id, dashed or not, as 32 lowercase hex digits."""
+    text = str(value or '').strip().replace('-', '').lower()
+    if not _HEX32.match(text):
+        raise ConfigError("%s %r is not a GLP workspace id: expected a UUID such as "
+                          "'3f2a...-....' (32 hex digits, dashes optional)." % (what, value))
+    return text
+
+
+def dashed_id(value, what='workspace id'):
+    """A GLP workspace id in the dashed UUID form GLP returns."""
+    text = compact_id(value, what)
+    return '-'.join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
+
+
+def read_token_file(path):
+    """The ``unified`` block of a pycentral token.yaml (client_id, client_secret, workspace_id, base_url/cluster_name)."""
+    if not HAS_YAML:
+        raise ConfigError('Reading token_file needs PyYAML; install it or pass the options directly.')
+    try:
+        with open(path, encoding='utf-8') as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise ConfigError('Cannot read token_file %s: %s. Fix the path (option token_file or env '
+                          'CENTRAL_TOKEN_FILE) or give the credentials as options.' % (path, exc.strerror)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, 'problem_mark', None)
+        where = ' at line %d' % (mark.line + 1) if mark else ''
+        raise ConfigError('token_file %s is not valid YAML%s. It must be a pycentral token.yaml with a '
+                          "'unified' block." % (path, where)) from None
+    unified = data.get('unified') if isinstance(data, dict) else None
+    if not isinstance(unified, dict):
+        raise ConfigError("token_file %s has no 'unified' block. MSP automation needs pycentral's unified "
+                          'credential: unified: {client_id, client_secret, workspace_id, base_url or cluster_name}.' % path)
+    return {key: value for key, value in unified.items() if key in CONNECTION_OPTIONS and value not in (None, '')}
+
+
+def check_url(url, option):
+    """Refuse URLs that could leak a token: only https, or http to loopback."""
+    parts = urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ConfigError('%s %r is not an absolute http(s) URL.' % (option, url))
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError('%s %r must not carry a query, a fragment or user info.' % (option, url))
+    if parts.scheme == 'http' and not _is_loopback(parts.hostname):
+        raise ConfigError('%s %r uses plain http to a non-loopback host; tokens would travel in clear text. '
+                          'Use https://.' % (option, url))
+    return url.rstrip('/')
+
+
+def _is_loopback(host):
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cluster_url(name):
+    for cluster, url in CLUSTERS.items():
+        if cluster.lower() == str(name).strip().lower():
+            return url
+    raise ConfigError('Unknown cluster_name %r. Valid names: %s. Or set base_url to your Central API gateway.'
+                      % (name, ', '.join(CLUSTERS)))
+
+
+def resolve_settings(options):
+    """Validate merged options (explicit or env) and fill gaps from the token file."""
+    values = {key: value for key, value in options.items() if key in CONNECTION_OPTIONS and value not in (None, '')}
+    if values.get('token_file'):
+        from_file = read_token_file(values['token_file'])
+        if 'base_url' in values or 'cluster_name' in values:
+            # The user chose the gateway explicitly; the file's choice must not clash with it.
+            from_file.pop('base_url', None)
+            from_file.pop('cluster_name', None)
+        for key, value in from_file.items():
+            values.setdefault(key, value)
+
+    missing = [key for key in ('client_id', 'client_secret', 'workspace_id') if not values.get(key)]
+    if missing:
+        raise ConfigError('Missing %s. Set the option%s, the environment variable%s %s, or the unified block of a '
+                          'pycentral token_file.' % (', '.join(missing), 's' if len(missing) > 1 else '',
+                                                     's' if len(missing) > 1 else '',
+                                                     ', '.join(CONNECTION_OPTIONS[key][1][0] for key in missing)))
+    if values.get('base_url') and values.get('cluster_name'):
+        raise ConfigError('Both base_url and cluster_name are set; they name the same thing. Keep one of them '
+                          '(check the environment variables CENTRAL_BASE_URL and CENTRAL_CLUSTER_NAME too).')
+
+    central = None
+    if values.get('base_url'):
+        central = check_url(values['base_url'], 'base_url')
+    elif values.get('cluster_name'):
+        central = cluster_url(values['cluster_name'])
+
+    ca_path = values.get('ca_path')
+    if ca_path and not os.path.isfile(ca_path):
+        raise ConfigError('ca_path %s does not exist or is not a file. Point it at a PEM bundle of the CA '
+                          'that signs the API certificates.' % ca_path)
+
+    return Settings(
+        client_id=str(values['client_id']),
+        client_secret=str(values['client_secret']),
+        workspace_id=compact_id(values['workspace_id'], 'workspace_id (the MSP workspace)'),
+        central_base_url=central,
+        glp_base_url=check_url(values.get('glp_base_url') or DEFAULT_GLP_BASE_URL, 'glp_base_url'),
+        auth_url=check_url(values.get('auth_url') or DEFAULT_AUTH_URL, 'auth_url'),
+        validate_certs=_as_bool(values.get('validate_certs', True)),
+        ca_path=ca_path,
+        timeout=int(values.get('timeout', 30)),
+        max_retries=max(0, int(values.get('max_retries', 5))),
+        token_cache=_as_bool(values.get('token_cache', True)),
+        token_cache_dir=values.get('token_cache_dir'),
+    )
+
+
+def _as_bool(value):
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ('1', 'true', 'yes', 'on')
