@@ -43,7 +43,8 @@ def read_results(junit_dir: str) -> list[tuple[str, str, str]]:
             failures = case.findall('failure') + case.findall('error')
 
             if failures:
-                results.append((test, 'failed', '%d issue(s)' % len(failures)))
+                detail = '; '.join((failure.get('message') or failure.get('type') or 'failed').rstrip(':') for failure in failures)
+                results.append((test, 'failed', detail))
             elif skipped is not None:
                 reason = (skipped.get('message') or skipped.text or '').strip() or NOT_APPLICABLE
                 results.append((test, 'skipped', reason))
