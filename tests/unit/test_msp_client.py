@@ -1,0 +1,182 @@
+"""The MSP client: exchange form, renewal chains, tenant resolution and path safety (HTTP scripted)."""
+
+import pytest
+
+from ansible_collections.central.msp.plugins.module_utils.errors import AuthError, CentralMspError, TenantError
+from ansible_collections.central.msp.plugins.module_utils.http import HttpClient
+from ansible_collections.central.msp.plugins.module_utils.msp_client import (
+    ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, MspClient, odata_string, safe_api_path, tenant_record)
+from ansible_collections.central.msp.plugins.module_utils.settings import resolve_settings
+from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache
+
+from tests.unit.fakes import ScriptedSession, response
+
+MSP = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'
+TENANT = '5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11'
+SETTINGS = resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id=MSP,
+                                 base_url='https://central.example.com', auth_url='https://sso.example.com/oauth2'))
+
+
+def make_client(tmp_path, *script):
+    http = HttpClient(SETTINGS, sleep=lambda seconds: None)
+    http.session = ScriptedSession(*script)
+    return MspClient(SETTINGS, http=http, cache=TokenCache(str(tmp_path))), http.session
+
+
+def token(value, expires_in=900):
+    return response(200, {'access_token': value, 'token_type': 'Bearer', 'expires_in': expires_in, 'scope': 'x'})
+
+
+def test_msp_token_uses_client_credentials_with_basic_auth_on_the_msp_workspace(tmp_path):
+    client, session = make_client(tmp_path, token('msp-1'))
+    assert client.msp_token() == 'msp-1'
+    sent = session.sent[0]
+    assert sent['url'] == 'https://sso.example.com/oauth2/%s/token' % MSP.replace('-', '')
+    assert sent['data'] == {'grant_type': 'client_credentials'} and sent['auth'] == ('cid', 'the-secret')
+
+
+def test_exchange_is_rfc8693_on_the_compact_tenant_id(tmp_path):
+    client, session = make_client(tmp_path, token('msp-1'), token('ten-1'))
+    assert client.tenant_token(TENANT) == 'ten-1'
+    exchange = session.sent[1]
+    assert exchange['url'].endswith('/5b1f2c4e8f5e4c1a9a553c2f9d0b7a11/token')
+    assert exchange['data'] == {'grant_type': TOKEN_EXCHANGE_GRANT, 'subject_token': 'msp-1',
+                                'subject_token_type': ACCESS_TOKEN_TYPE}
+    # Dashed or compact, it is the same tenant: no second exchange.
+    assert client.tenant_token(TENANT.replace('-', '').upper()) == 'ten-1' and len(session.sent) == 2
+
+
+def test_wrong_credential_is_a_clear_error_without_the_secret(tmp_path):
+    client, _ = make_client(tmp_path, response(401, {'error': 'invalid_client', 'error_description': 'Bad client'}))
+    with pytest.raises(AuthError) as info:
+        client.msp_token()
+    message = str(info.value)
+    assert 'invalid_client' in message and 'client_id and client_secret' in message and 'the-secret' not in message
+
+
+def ok(body):
+    return lambda request: response(200, body)
+
+
+def test_tenant_401_renews_with_one_chain_and_retries(tmp_path):
+    """Tenant token revoked along with the MSP token: exchange fails, new MSP token, exchange, retry."""
+    client, session = make_client(
+        tmp_path, token('msp-1'), token('ten-1'), response(401, {'errorCode': 'HPE_GL_UNAUTHORIZED'}),
+        response(400, {'error': 'invalid_grant'}), token('msp-2'), token('ten-2'), ok({'items': []}))
+    assert client.get_json('central', 'network-monitoring/v1/devices', TENANT) == {'items': []}
+    assert session.sent[2]['headers']['Authorization'] == 'Bearer ten-1'
+    assert session.sent[3]['data']['subject_token'] == 'msp-1'
+    assert session.sent[5]['data']['subject_token'] == 'msp-2'
+    assert session.sent[6]['headers']['Authorization'] == 'Bearer ten-2'
+    assert session.script == []
+
+
+def test_tenant_401_with_a_live_msp_token_needs_only_a_new_exchange(tmp_path):
+    client, session = make_client(tmp_path, token('msp-1'), token('ten-1'), response(401), token('ten-2'),
+                                  ok({'items': [1]}))
+    assert client.get_json('central', 'x', TENANT) == {'items': [1]}
+    assert session.sent[3]['data']['subject_token'] == 'msp-1'
+
+
+def test_msp_scope_401_renews_once_then_reports(tmp_path):
+    client, session = make_client(tmp_path, token('msp-1'), response(401), token('msp-2'), response(401))
+    with pytest.raises(CentralMspError, match='HTTP 401.*refused even after renewal'):
+        client.get_json('glp', 'workspaces/v1/msp-tenants')
+    assert [sent['headers']['Authorization'] for sent in session.sent if 'headers' in sent] == [
+        'Bearer msp-1', 'Bearer msp-2']
+
+
+def test_exchange_into_an_unmanaged_workspace_says_so(tmp_path):
+    client, _ = make_client(tmp_path, token('msp-1'), response(403, {'error': 'access_denied',
+                                                                     'error_description': 'not a tenant'}))
+    with pytest.raises(AuthError, match='token exchange into tenant workspace %s failed: HTTP 403 access_denied.*'
+                       'msp_tenant_info' % TENANT):
+        client.tenant_token(TENANT)
+
+
+def test_authorization_header_cannot_be_overridden(tmp_path):
+    client, session = make_client(tmp_path, token('msp-1'), ok({}))
+    client.request('glp', 'GET', 'x', headers={'authorization': 'Bearer evil', 'X-Extra': '1'})
+    assert session.sent[1]['headers']['Authorization'] == 'Bearer msp-1'
+    assert session.sent[1]['headers']['X-Extra'] == '1' and 'authorization' not in session.sent[1]['headers']
+
+
+@pytest.mark.parametrize('path', ['https://evil.example.com/x', '//evil.example.com/x', '../x', 'a/../../x',
+                                  'a/%2e%2e/x', 'a/%252e%252e/x', 'javascript:alert', '\\\\evil\\x', 'a?b=1', 'a b', ''])
+def test_unsafe_paths_are_refused(path):
+    with pytest.raises(CentralMspError, match='path'):
+        safe_api_path(path)
+
+
+def test_relative_paths_are_kept():
+    assert safe_api_path('/network-monitoring/v1/devices') == 'network-monitoring/v1/devices'
+    assert safe_api_path('monitoring/v2/aps/CN12:34') == 'monitoring/v2/aps/CN12:34'
+
+
+def test_odata_strings_double_quotes():
+    assert odata_string("Bistro d'Or") == "'Bistro d''Or'"
+
+
+def tenants_page(*items):
+    return ok({'items': list(items), 'count': len(items), 'offset': 0, 'total': len(items)})
+
+
+def glp(name, ident):
+    return {'id': ident, 'workspaceName': name, 'inventoryOwnership': 'MSP_OWNED_INVENTORY'}
+
+
+def test_resolve_by_name_uses_a_doubled_quote_filter(tmp_path):
+    client, session = make_client(tmp_path, token('msp-1'), tenants_page(glp("Bistro d'Or", TENANT)))
+    assert client.resolve_tenant("Bistro d'Or") == {'name': "Bistro d'Or", 'workspace_id': TENANT}
+    assert session.sent[1]['params']['filter'] == "workspaceName eq 'Bistro d''Or'"
+
+
+def test_unknown_name_lists_the_closest_names(tmp_path):
+    everyone = [glp('Acme Retail', TENANT), glp('Acme Logistics', MSP), glp('Zürich Kliniken', '1' * 32)]
+    client, _ = make_client(tmp_path, token('msp-1'), tenants_page(), tenants_page(*everyone))
+    with pytest.raises(TenantError) as info:
+        client.resolve_tenant('Acme Retial')
+    assert "Closest names: 'Acme Retail'" in str(info.value) and info.value.candidates[0] == 'Acme Retail'
+
+
+def test_no_tenants_at_all_hints_at_a_tenant_workspace_id(tmp_path):
+    client, _ = make_client(tmp_path, token('msp-1'), tenants_page(), tenants_page())
+    with pytest.raises(TenantError, match="not a tenant's"):
+        client.resolve_tenant('Acme')
+
+
+def test_ambiguous_name_lists_ids(tmp_path):
+    client, _ = make_client(tmp_path, token('msp-1'), tenants_page(glp('Acme', TENANT), glp('Acme', '1' * 32)))
+    with pytest.raises(TenantError, match='ambiguous: 2 tenant workspaces.*11111111-1111') as info:
+        client.resolve_tenant('Acme')
+    assert len(info.value.candidates) == 2
+
+
+def test_resolve_many_mixes_names_and_ids_in_one_listing(tmp_path):
+    other = '2' * 32
+    client, session = make_client(tmp_path, token('msp-1'), tenants_page(glp('Acme', TENANT), glp('Beta', other)))
+    chosen = client.resolve_tenants(['Beta', TENANT.replace('-', ''), 'Acme'])
+    assert [tenant['name'] for tenant in chosen] == ['Beta', 'Acme'] and len(session.sent) == 2
+
+
+def test_for_each_tenant_keeps_going_after_a_failure(tmp_path):
+    client, _ = make_client(tmp_path)
+
+    def work(tenant):
+        if tenant['name'] == 'bad':
+            raise TenantError('boom')
+        return tenant['name'].upper()
+    entries = client.for_each_tenant([{'name': n, 'workspace_id': n} for n in ('a', 'bad', 'c')], work, 2)
+    assert [(entry['result'], entry['failed'], entry['msg']) for entry in entries] == [
+        ('A', False, ''), (None, True, 'boom'), ('C', False, '')]
+
+
+def test_tenant_record_joins_central_summary():
+    central = {'tenantId': 'c-1', 'totalSites': 3, 'degradedSites': 1,
+               'deviceHealthStatus': {'total': 9, 'good': 7, 'fair': 1, 'poor': 1},
+               'alerts': {'total': 2, 'critical': 1, 'major': 1, 'minor': 0}, 'lastUpdatedTime': 't'}
+    record = tenant_record(glp('Acme', TENANT.replace('-', '')), central, True)
+    assert record['workspace_id'] == TENANT and record['central_provisioned'] is True
+    assert record['device_health']['poor'] == 1 and record['sites_degraded'] == 1
+    assert tenant_record(glp('Acme', TENANT), None, True)['central_provisioned'] is False
+    assert tenant_record(glp('Acme', TENANT), None, False)['central_provisioned'] is None

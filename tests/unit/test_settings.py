@@ -1,0 +1,132 @@
+"""Connection options: precedence, token file, validation and the messages that say how to fix things."""
+
+import os
+
+import pytest
+
+from ansible_collections.central.msp.plugins.doc_fragments.connection import ENV_VARS, ModuleDocFragment
+from ansible_collections.central.msp.plugins.module_utils.errors import ConfigError
+from ansible_collections.central.msp.plugins.module_utils.module import connection_argument_spec
+from ansible_collections.central.msp.plugins.module_utils.settings import (
+    CLUSTERS, CONNECTION_OPTIONS, compact_id, dashed_id, resolve_settings)
+
+import yaml
+
+MSP = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'
+BASE = dict(client_id='cid', client_secret='s3cret-value', workspace_id=MSP)
+
+
+def test_minimal_settings_have_glp_defaults_and_compact_workspace():
+    settings = resolve_settings(dict(BASE))
+    assert settings.workspace_id == '0f1e2d3c4b5a69788796a5b4c3d2e1f0'
+    assert settings.glp_base_url == 'https://global.api.greenlake.hpe.com'
+    assert settings.auth_url == 'https://global.api.greenlake.hpe.com/authorization/v2/oauth2'
+    assert settings.central_base_url is None
+    assert settings.verify is True
+    with pytest.raises(ConfigError, match='base_url .*CENTRAL_BASE_URL.*cluster_name'):
+        settings.require_central()
+
+
+@pytest.mark.parametrize('missing', ['client_id', 'client_secret', 'workspace_id'])
+def test_missing_credential_names_option_and_env_var(missing):
+    options = dict(BASE)
+    del options[missing]
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(options)
+    message = str(info.value)
+    assert missing in message and CONNECTION_OPTIONS[missing][1][0] in message
+    assert 's3cret-value' not in message
+
+
+def test_both_base_url_and_cluster_name_is_an_error():
+    with pytest.raises(ConfigError, match='Both base_url and cluster_name'):
+        resolve_settings(dict(BASE, base_url='https://us5.api.central.arubanetworks.com', cluster_name='US-WEST-5'))
+
+
+def test_cluster_name_is_case_insensitive_and_unknown_lists_valid_names():
+    assert resolve_settings(dict(BASE, cluster_name='us-west-5')).central_base_url == CLUSTERS['US-WEST-5']
+    with pytest.raises(ConfigError) as info:
+        resolve_settings(dict(BASE, cluster_name='Mars-1'))
+    assert "'Mars-1'" in str(info.value) and 'US-WEST-5' in str(info.value) and 'China' in str(info.value)
+
+
+@pytest.mark.parametrize('url', ['http://central.example.com', 'ftp://x', 'https://u:p@host', 'https://h/?q=1', 'nohost'])
+def test_unsafe_urls_are_refused(url):
+    with pytest.raises(ConfigError):
+        resolve_settings(dict(BASE, base_url=url))
+
+
+@pytest.mark.parametrize('url', ['http://127.0.0.1:8080/central/', 'http://localhost:1', 'http://[::1]:5/x'])
+def test_plain_http_is_allowed_to_loopback_only(url):
+    assert resolve_settings(dict(BASE, base_url=url)).central_base_url == url.rstrip('/')
+
+
+def test_workspace_ids_dashed_or_compact():
+    assert dashed_id('0F1E2D3C4B5A69788796A5B4C3D2E1F0') == MSP
+    assert compact_id(MSP) == MSP.replace('-', '')
+    with pytest.raises(ConfigError, match='not a GLP workspace id'):
+        compact_id('acme')
+
+
+def write_token_file(tmp_path, data):
+    path = tmp_path / 'token.yaml'
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data)
+    return str(path)
+
+
+def test_token_file_fills_gaps_and_options_win(tmp_path):
+    path = write_token_file(tmp_path, {'unified': {'client_id': 'file-id', 'client_secret': 'file-secret',
+                                                   'workspace_id': MSP, 'cluster_name': 'EU-1'}})
+    settings = resolve_settings({'token_file': path, 'client_id': 'explicit-id'})
+    assert settings.client_id == 'explicit-id'
+    assert settings.client_secret == 'file-secret'
+    assert settings.central_base_url == CLUSTERS['EU-1']
+    # An explicit gateway replaces the file's, rather than clashing with it.
+    settings = resolve_settings({'token_file': path, 'base_url': 'https://gw.example.com'})
+    assert settings.central_base_url == 'https://gw.example.com'
+
+
+@pytest.mark.parametrize('content, expected', [
+    (None, 'Cannot read token_file'),
+    ('unified: [unclosed', 'not valid YAML'),
+    ({'glp': {'client_id': 'x'}}, "no 'unified' block"),
+])
+def test_bad_token_files_explain_themselves(tmp_path, content, expected):
+    path = str(tmp_path / 'missing.yaml') if content is None else write_token_file(tmp_path, content)
+    with pytest.raises(ConfigError, match=expected):
+        resolve_settings({'token_file': path})
+
+
+def test_ca_path_must_exist(tmp_path):
+    with pytest.raises(ConfigError, match='ca_path'):
+        resolve_settings(dict(BASE, ca_path=str(tmp_path / 'nope.pem')))
+    ca = tmp_path / 'ca.pem'
+    ca.write_text('x')
+    assert resolve_settings(dict(BASE, ca_path=str(ca))).verify == str(ca)
+    assert resolve_settings(dict(BASE, validate_certs=False)).verify is False
+
+
+def test_doc_fragment_and_argument_spec_agree_with_the_option_table():
+    assert ENV_VARS == {name: envs for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+    modules_doc = yaml.safe_load(ModuleDocFragment.MODULES)['options']
+    plugins_doc = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+    spec = connection_argument_spec()
+    assert set(modules_doc) == set(plugins_doc) == set(spec) == set(CONNECTION_OPTIONS)
+    for name, option in modules_doc.items():
+        assert option['type'] == spec[name]['type']
+        assert option.get('default') == spec[name].get('default')
+        assert [env['name'] for env in plugins_doc[name]['env']] == ENV_VARS[name]
+        assert spec[name]['fallback'][1] == ENV_VARS[name]
+    assert spec['client_secret']['no_log'] is True
+
+
+def test_env_fallback_reaches_the_module_params(monkeypatch):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    monkeypatch.setenv('GLP_CLIENT_ID', 'from-env')
+    monkeypatch.setenv('CENTRAL_CLUSTER_NAME', 'UK')
+    validated = ArgumentSpecValidator(connection_argument_spec()).validate({}).validated_parameters
+    assert validated['cluster_name'] == 'UK'
+    assert validated['client_id'] == 'from-env'
+    validated = ArgumentSpecValidator(connection_argument_spec()).validate({'client_id': 'explicit'}).validated_parameters
+    assert validated['client_id'] == 'explicit'
+    assert os.environ['GLP_CLIENT_ID'] == 'from-env'
