@@ -32,6 +32,15 @@ MULTI_TENANT_OPTIONS = dict(
     allow_partial=dict(type='bool', default=False),
 )
 
+# The four ways of choosing tenants in a tenant_*_info module; one at a time.
+TENANT_CHOICE = ['tenant', 'tenant_workspace_id', 'tenants', 'all_tenants']
+
+# A raw OData filter and a sort expression, passed through to the list endpoint.
+LIST_OPTIONS = dict(
+    filter=dict(type='str'),
+    sort=dict(type='str'),
+)
+
 
 class MspModule(AnsibleModule):
     """AnsibleModule with the connection options, check mode and a lazily built MspClient."""
@@ -122,3 +131,25 @@ def odata_filter(raw=None, **fields):
     if raw:
         clauses.append('(%s)' % raw if clauses else raw)
     return ' and '.join(clauses) or None
+
+
+def run_tenant_list(items_key, endpoint, options, fields, shape=None):
+    """The whole main() of a tenant_*_info module: declare, read every page of every chosen tenant, exit.
+
+    ``options``: the module's own options (including its ``limit``); ``fields``: option name -> API field the
+    option filters on; ``endpoint``: an ENDPOINTS name, or a function of the params returning one;
+    ``shape``: applied to each item (e.g. to add flat keys)."""
+    module = MspModule(argument_spec=dict(TENANT_OPTIONS, **MULTI_TENANT_OPTIONS, **LIST_OPTIONS, **options),
+                       mutually_exclusive=[TENANT_CHOICE])
+    params = module.params
+    query = {
+        'filter': odata_filter(params['filter'], **{field: params[option] for option, field in fields.items()}),
+        'sort': params['sort'],
+    }
+    name = endpoint(params) if callable(endpoint) else endpoint
+
+    def fetch(client, workspace_id):
+        items = client.get_all(name, workspace_id, query, params['limit']).items
+        return [shape(item) for item in items] if shape else items
+
+    module.run(lambda mod: collect_tenant_items(mod, items_key, fetch))

@@ -179,6 +179,8 @@ class MspClient:
         token = self.tenant_token(tenant) if tenant else self.msp_token()
         extra = {key: value for key, value in (headers or {}).items() if key.lower() != 'authorization'}
         for attempt in (1, 2):
+            # A token read from the cache was never seen by this process's redaction; make sure it is.
+            self.http.add_sensitive(token)
             sent = dict(extra, Accept='application/json', Authorization='Bearer %s' % token)
             response = self.http.send(method, url, call, headers=sent, params=params, json=body)
             if response.status_code != 401 or attempt == 2:

@@ -161,37 +161,23 @@ failed_tenants:
   sample: 0
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.module import (
-    MULTI_TENANT_OPTIONS, TENANT_OPTIONS, MspModule, collect_tenant_items, odata_filter)
+from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
 
 
 def main():
-    module = MspModule(
-        argument_spec=dict(
-            TENANT_OPTIONS, **MULTI_TENANT_OPTIONS,
+    run_tenant_list(
+        'devices',
+        lambda params: 'device_inventory' if params['source'] == 'inventory' else 'devices',
+        dict(
             source=dict(type='str', choices=['inventory', 'monitoring'], default='inventory'),
             device_type=dict(type='list', elements='str'),
             status=dict(type='str'),
             site=dict(type='str'),
             serial=dict(type='list', elements='str'),
-            filter=dict(type='str'),
-            sort=dict(type='str'),
             limit=dict(type='int', default=1000),
         ),
-        mutually_exclusive=[['tenant', 'tenant_workspace_id', 'tenants', 'all_tenants']],
+        dict(device_type='deviceType', status='status', site='siteName', serial='serialNumber'),
     )
-    params = module.params
-    query = {
-        'filter': odata_filter(params['filter'], deviceType=params['device_type'], status=params['status'],
-                               siteName=params['site'], serialNumber=params['serial']),
-        'sort': params['sort'],
-    }
-    endpoint = 'device_inventory' if params['source'] == 'inventory' else 'devices'
-
-    def fetch(client, workspace_id):
-        return client.get_all(endpoint, workspace_id, query, params['limit']).items
-
-    module.run(lambda mod: collect_tenant_items(mod, 'devices', fetch))
 
 
 if __name__ == '__main__':

@@ -1,0 +1,317 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: tenant_api_call
+short_description: Call any HPE Aruba Networking Central or HPE GreenLake API path as the MSP or inside a tenant
+version_added: 0.1.0
+description:
+  - Sends one request to a Central (O(app=central)) or GLP (O(app=glp)) API path, in a tenant workspace
+    (O(tenant) or O(tenant_workspace_id), entered by token exchange) or in the MSP workspace (neither given).
+  - The token comes from the connection layer and its shared cache and is renewed once on a 401. An
+    C(Authorization) header in O(headers) is ignored, and no authentication material is ever returned.
+  - O(path) is relative to the API base URL. Absolute URLs, C(//host) references and C(.)/C(..) segments are
+    refused, so the token can only go to the configured hosts.
+  - V(GET) reports RV(ignore:changed=false). Other methods report RV(ignore:changed=true) and are not sent in
+    check mode.
+author:
+  - central.msp contributors
+extends_documentation_fragment:
+  - central.msp.connection.modules
+  - central.msp.tenants.single
+attributes:
+  check_mode:
+    support: full
+    description: V(GET) runs normally; other methods are not sent and report a change.
+  diff_mode:
+    support: none
+    description: Nothing to diff.
+options:
+  app:
+    description:
+      - Which API O(path) belongs to. V(central) needs O(base_url) or O(cluster_name).
+    type: str
+    choices: [central, glp]
+    default: central
+  method:
+    description:
+      - HTTP method, one of V(GET), V(POST), V(PUT), V(PATCH), V(DELETE) (any case).
+    type: str
+    default: GET
+  path:
+    description:
+      - API path relative to the base URL, for example V(network-monitoring/v1/devices) or V(devices/v1/devices).
+        A leading C(/) is allowed. Put query parameters in O(params), not in the path.
+    type: str
+    required: true
+  params:
+    description:
+      - Query parameters. A list value repeats the parameter.
+    type: dict
+  body:
+    description:
+      - Request body, sent as JSON. A dict or a list, or a string holding JSON text.
+    type: raw
+  headers:
+    description:
+      - Extra request headers. C(Authorization) cannot be set (the module sends the token).
+    type: dict
+  status_code:
+    description:
+      - HTTP statuses that count as success. Any other fails the task, still returning the response.
+    type: list
+    elements: int
+    default: [200, 201, 202, 204]
+  paginate:
+    description:
+      - For a V(GET) of a list endpoint, fetch every page and return all items in RV(json.items).
+      - The paging style is read from the first response, C(next) cursors (Central monitoring) or
+        C(offset)/C(total) (GLP, Central sites-health). A C(limit) in O(params) sets the page size and a C(next)
+        the first cursor (C(network-msp/v1/list-tenants) needs V(1)); an C(offset) is ignored, reading starts at the
+        first item.
+    type: bool
+    default: false
+'''
+
+EXAMPLES = r'''
+- name: Devices of a tenant, every page
+  central.msp.tenant_api_call:
+    tenant: Acme Retail
+    path: network-monitoring/v1/devices
+    params:
+      filter: "deviceType eq 'SWITCH'"
+    paginate: true
+  register: switches
+
+- name: The MSP's tenants as GLP lists them (MSP scope)
+  central.msp.tenant_api_call:
+    app: glp
+    path: workspaces/v1/msp-tenants
+    paginate: true
+
+- name: Acknowledge an alert in a tenant given by workspace ID (skipped in check mode)
+  central.msp.tenant_api_call:
+    tenant_workspace_id: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+    method: POST
+    path: network-notifications/v1/alerts/acknowledge
+    body:
+      ids: [a-0001]
+    status_code: [200, 202]
+'''
+
+RETURN = r'''
+tenant:
+  description: The tenant the call was made in; null in MSP scope.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Tenant name; null when the tenant was given by workspace id.
+      type: str
+      sample: Acme Retail
+    workspace_id:
+      description: Tenant GLP workspace ID (dashed).
+      type: str
+      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+status:
+  description: HTTP status of the (last) response.
+  returned: when the request was sent
+  type: int
+  sample: 200
+json:
+  description:
+    - The response body, when it is JSON.
+    - With O(paginate), C({items, count, total}) over every page (C(total) as the API reported it, or null).
+  returned: when the request was sent and the body is JSON
+  type: raw
+  sample: {items: [{serialNumber: CNK7JSS2XY, deviceName: acme-hq-ap-01}], count: 1, total: 1, next: null}
+content:
+  description: The response body as text, when it is not empty and not JSON.
+  returned: when the request was sent and the body is not JSON
+  type: str
+  sample: "<html><title>502 Bad Gateway</title></html>"
+headers:
+  description:
+    - Response headers of the (last) response, names in lower case.
+    - Headers that could carry authentication or session material (C(set-cookie), C(www-authenticate), any
+      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out.
+  returned: when the request was sent
+  type: dict
+  sample: {content-type: application/json, x-ratelimit-remaining: "9"}
+pages:
+  description: How many requests were sent (more than 1 only with O(paginate)).
+  returned: when the request was sent
+  type: int
+  sample: 3
+msg:
+  description: What check mode did not send.
+  returned: in check mode, for methods other than V(GET)
+  type: str
+  sample: "Check mode: POST central network-notifications/v1/alerts/acknowledge (MSP scope) not sent."
+'''
+
+import json
+
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS, MspModule
+from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, safe_api_path
+from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
+
+METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+# Response header names that may carry credentials or session state: never returned.
+SECRET_HEADER_PARTS = ('auth', 'cookie', 'token', 'secret', 'session', 'key')
+
+
+def checked_method(value):
+    method = str(value or '').strip().upper()
+    if method not in METHODS:
+        raise CentralMspError('method %r is not supported; use one of %s.' % (value, ', '.join(METHODS)))
+    return method
+
+
+def json_body(body):
+    """The body ready for JSON: a string must hold JSON text, and the whole must be strict JSON."""
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError as exc:
+            raise CentralMspError('body is a string that is not JSON (%s); give a dict or a list, or a string '
+                                  'of JSON text.' % exc) from None
+    try:
+        # allow_nan=False: NaN and Infinity are not JSON, and APIs reject them.
+        json.dumps(body, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise CentralMspError('body cannot be sent as JSON: %s.' % exc) from None
+    return body
+
+
+def request_headers(module):
+    headers = {}
+    for name, value in (module.params['headers'] or {}).items():
+        if str(name).strip().lower() == 'authorization':
+            module.warn('The Authorization header in headers is ignored: the module sends the token itself.')
+            continue
+        headers[str(name)] = str(value)
+    return headers
+
+
+def safe_headers(headers):
+    return {name.lower(): value for name, value in headers.items()
+            if not any(part in name.lower() for part in SECRET_HEADER_PARTS)}
+
+
+def read_body(client, response):
+    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked."""
+    if not response.content:
+        return {}
+    text = client.http.redact(response.text)
+    try:
+        return {'json': json.loads(text)}
+    except ValueError:
+        return {'content': text}
+
+
+def response_result(response, body, pages):
+    return dict(body, status=response.status_code, headers=safe_headers(response.headers), pages=pages)
+
+
+class ApiCall:
+    """One tenant_api_call task: validate everything, then send (or page through) the request."""
+
+    def __init__(self, module):
+        params = module.params
+        self.module = module
+        self.app = params['app']
+        self.method = checked_method(params['method'])
+        self.path = safe_api_path(params['path'])
+        self.body = json_body(params['body']) if params['body'] is not None else None
+        self.headers = request_headers(module)
+        self.params = dict(params['params'] or {})
+        self.expected = tuple(params['status_code'])
+        if params['paginate'] and self.method != 'GET':
+            raise CentralMspError('paginate applies to GET list endpoints only, not to %s.' % self.method)
+        self.client = module.client
+        self.client.base_url(self.app)  # a missing Central gateway fails before any token is fetched
+        self.tenant = None
+        if params['tenant'] or params['tenant_workspace_id']:
+            self.tenant = self.client.resolve_tenant(params['tenant'], params['tenant_workspace_id'])
+        self.workspace = self.tenant['workspace_id'] if self.tenant else None
+        self.call = self.client.describe(self.method, self.app, self.path, self.workspace)
+
+    def run(self):
+        result = {'tenant': self.tenant, 'changed': self.method != 'GET'}
+        if self.module.check_mode and self.method != 'GET':
+            return dict(result, msg='Check mode: %s not sent.' % self.call)
+        if self.module.params['paginate']:
+            return dict(result, **self.every_page())
+        response = self.client.request(self.app, self.method, self.path, self.workspace, self.params or None,
+                                       self.body, self.headers)
+        result.update(response_result(response, read_body(self.client, response), 1))
+        if response.status_code not in self.expected:
+            error = self.client.error(self.call, response)
+            # The response is part of the answer: a playbook may want the API's error body.
+            self.module.fail_json(msg=str(error), **dict(result, changed=False, **error.to_result()))
+        return result
+
+    def every_page(self):
+        self.params.pop('offset', None)
+        last = {}
+
+        def fetch(query):
+            response = self.client.call(self.app, 'GET', self.path, self.workspace, query, headers=self.headers,
+                                        expected=self.expected)
+            last['response'] = response
+            body = read_body(self.client, response)
+            if 'json' not in body:
+                raise ApiError(self.call, response.status_code, message='paginate needs JSON pages, got %s' % (
+                    response.headers.get('Content-Type') or 'an empty body'))
+            return body['json']
+
+        first = fetch(dict(self.params))
+        pending = [first]
+
+        def next_page(query):
+            # The first page is already in hand: the paginators start from it.
+            return pending.pop() if pending else fetch(query)
+
+        limit = self.params.pop('limit', None)
+        if isinstance(first, dict) and isinstance(first.get('items'), list) and 'next' in first:
+            cursor = self.params.pop('next', None)
+            paged = paginate_next(next_page, self.call, limit, self.params, None,
+                                  None if cursor is None else str(cursor))
+        elif isinstance(first, dict) and isinstance(first.get('items'), list) and isinstance(first.get('total'), int):
+            paged = paginate_offset(next_page, self.call, limit, self.params)
+        else:
+            self.module.warn('paginate: %s did not return a list page (items with next, or with total); returned '
+                             'the response as is.' % self.call)
+            return response_result(last['response'], {'json': first}, 1)
+        for message in paged.warnings:
+            self.module.warn(message)
+        every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
+        return response_result(last['response'], {'json': every}, paged.pages)
+
+
+def main():
+    module = MspModule(
+        argument_spec=dict(
+            TENANT_OPTIONS,
+            app=dict(type='str', choices=list(APPS), default='central'),
+            method=dict(type='str', default='GET'),
+            path=dict(type='str', required=True),
+            params=dict(type='dict'),
+            body=dict(type='raw'),
+            headers=dict(type='dict'),
+            status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
+            paginate=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[['tenant', 'tenant_workspace_id']],
+    )
+    module.run(lambda mod: ApiCall(mod).run())
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,236 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: tenant_site_info
+short_description: List the sites of one or more MSP tenants with their health in HPE Aruba Networking Central
+version_added: 0.1.0
+description:
+  - Reads C(network-monitoring/v1/sites-health) in a tenant (customer) workspace, entering it with the MSP
+    credential by token exchange.
+  - Each site keeps Central's fields and gains flat counts (RV(sites[].health_good), RV(sites[].devices_poor), ...)
+    so playbooks and templates need no nested lookups.
+  - Every page is fetched. Several tenants are read concurrently with one MSP token and the shared token cache.
+author:
+  - central.msp contributors
+extends_documentation_fragment:
+  - central.msp.connection.modules
+  - central.msp.tenants
+attributes:
+  check_mode:
+    support: full
+    description: Only reads; runs normally in check mode.
+  diff_mode:
+    support: none
+    description: Nothing to diff.
+options:
+  site:
+    description:
+      - Only the sites with these names (exact).
+    type: list
+    elements: str
+  filter:
+    description:
+      - A raw OData filter, combined with V(and) with O(site), for example V(address.country eq 'France').
+    type: str
+  sort:
+    description:
+      - Sort expression, for example V(siteName asc).
+    type: str
+  limit:
+    description:
+      - Sites per page (at most 100). All pages are fetched whatever the size.
+    type: int
+    default: 100
+'''
+
+EXAMPLES = r'''
+- name: Sites of one tenant
+  central.msp.tenant_site_info:
+    tenant: Acme Retail
+  register: acme_sites
+
+- name: Sites with poor health
+  ansible.builtin.debug:
+    msg: "{{ acme_sites.sites | selectattr('health_poor', 'gt', 0) | map(attribute='siteName') | list }}"
+
+- name: Sites of every tenant, accepting that some tenants fail
+  central.msp.tenant_site_info:
+    all_tenants: true
+    allow_partial: true
+  register: all_sites
+'''
+
+RETURN = r'''
+tenant:
+  description: The tenant read, when one was chosen with O(tenant) or O(tenant_workspace_id).
+  returned: when one tenant was chosen
+  type: dict
+  contains:
+    name:
+      description: Tenant name; null when the tenant was given by workspace id.
+      type: str
+      sample: Acme Retail
+    workspace_id:
+      description: Tenant GLP workspace ID (dashed).
+      type: str
+      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+sites:
+  description: The sites, with Central's field names plus the flat counts below.
+  returned: when one tenant was chosen
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Central site ID.
+      type: str
+      sample: "30001"
+    siteName:
+      description: Site name.
+      type: str
+      sample: Acme HQ
+    address:
+      description: Postal address (address, city, state, zipCode, country).
+      type: dict
+    health:
+      description: Central's site health, C(groups) of C({name, value}).
+      type: dict
+    devices:
+      description: Central's device count and health groups for the site.
+      type: dict
+    clients:
+      description: Central's client count and health groups for the site.
+      type: dict
+    alerts:
+      description: Central's alert count and groups for the site.
+      type: dict
+    health_good:
+      description: Value of the C(Good) group of RV(sites[].health); 0 when absent.
+      type: int
+      sample: 8
+    health_fair:
+      description: Value of the C(Fair) group of RV(sites[].health); 0 when absent.
+      type: int
+      sample: 1
+    health_poor:
+      description: Value of the C(Poor) group of RV(sites[].health); 0 when absent.
+      type: int
+      sample: 0
+    devices_total:
+      description: Number of devices at the site.
+      type: int
+      sample: 9
+    devices_good:
+      description: Devices in good health.
+      type: int
+      sample: 8
+    devices_fair:
+      description: Devices in fair health.
+      type: int
+      sample: 1
+    devices_poor:
+      description: Devices in poor health.
+      type: int
+      sample: 0
+    clients_total:
+      description: Number of clients at the site.
+      type: int
+      sample: 120
+    clients_good:
+      description: Clients in good health.
+      type: int
+      sample: 110
+    clients_fair:
+      description: Clients in fair health.
+      type: int
+      sample: 7
+    clients_poor:
+      description: Clients in poor health.
+      type: int
+      sample: 3
+    alerts_total:
+      description: Number of alerts at the site.
+      type: int
+      sample: 2
+count:
+  description: Number of sites returned (over all tenants when several were read).
+  returned: always
+  type: int
+  sample: 4
+tenants:
+  description: One entry per tenant when O(tenants) or O(all_tenants) was used.
+  returned: when several tenants were chosen
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Tenant name.
+      type: str
+    workspace_id:
+      description: Tenant GLP workspace ID (dashed).
+      type: str
+    sites:
+      description: The tenant's sites, shaped as RV(sites); empty when it failed.
+      type: list
+      elements: dict
+    count:
+      description: Number of sites of this tenant.
+      type: int
+    failed:
+      description: Whether reading this tenant failed.
+      type: bool
+    msg:
+      description: Why it failed; empty otherwise.
+      type: str
+failed_tenants:
+  description: How many tenants failed.
+  returned: when several tenants were chosen
+  type: int
+  sample: 0
+'''
+
+from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+
+HEALTH_LEVELS = ('good', 'fair', 'poor')
+
+
+def health_counts(health):
+    """``{'good': n, 'fair': n, 'poor': n}`` from Central's ``{"groups": [{"name", "value"}]}``."""
+    counts = dict.fromkeys(HEALTH_LEVELS, 0)
+    for group in (health or {}).get('groups') or []:
+        level = str(group.get('name', '')).lower()
+        if level in counts:
+            counts[level] = group.get('value') or 0
+    return counts
+
+
+def flatten_site(site):
+    """The site as Central sent it, plus flat health counts for templates and filters."""
+    flat = dict(site)
+    devices = site.get('devices') or {}
+    clients = site.get('clients') or {}
+    for prefix, health in (('health', site.get('health')), ('devices', devices.get('health')),
+                           ('clients', clients.get('health'))):
+        for level, value in health_counts(health).items():
+            flat['%s_%s' % (prefix, level)] = value
+    flat['devices_total'] = devices.get('count') or 0
+    flat['clients_total'] = clients.get('count') or 0
+    flat['alerts_total'] = (site.get('alerts') or {}).get('totalCount') or 0
+    return flat
+
+
+def main():
+    run_tenant_list(
+        'sites', 'sites',
+        dict(site=dict(type='list', elements='str'), limit=dict(type='int', default=100)),
+        dict(site='siteName'),
+        shape=flatten_site,
+    )
+
+
+if __name__ == '__main__':
+    main()
