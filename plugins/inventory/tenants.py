@@ -1,0 +1,310 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+name: tenants
+short_description: MSP tenants (customer workspaces) of HPE GreenLake and Aruba Central as inventory hosts
+version_added: 0.1.0
+description:
+  - Makes one inventory host per tenant workspace that the MSP credential manages, so a play can run once per
+    tenant (with forks), AWX can slice jobs across tenants and C(--limit) picks customers by name or group.
+  - Tenants come from GLP C(workspaces/v1/msp-tenants) and are joined by name with Central's
+    C(network-msp/v1/list-tenants) summary (sites, device health, alerts).
+  - Tenants are API scopes, not machines. Every host is in the group C(msp_tenants), which carries
+    C(ansible_connection=local) and C(ansible_python_interpreter={{ ansible_playbook_python }}); host variables,
+    O(compose), C(host_vars/) or C(group_vars/msp_tenants) override them.
+  - Uses a YAML configuration file whose name ends with C(central_msp.yml) or C(central_msp.yaml).
+  - If Central fails but GLP answers, hosts are still made from GLP with a warning and null Central variables;
+    with O(strict) that is an error. A refused credential fails the source with a clear message; Ansible
+    itself only warns about a failed source unless C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX sets it for
+    inventory updates) or C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true).
+  - No credential or token is ever put in a variable. Every string from the API is marked unsafe (never templated).
+author:
+  - central.msp contributors
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+  - central.msp.connection.plugins
+options:
+  plugin:
+    description: Marks this file as a source for this plugin.
+    type: str
+    required: true
+    choices: [central.msp.tenants]
+  hostname:
+    description:
+      - What names the hosts.
+      - V(name) uses the tenant name made a valid inventory name (characters other than letters, digits, C(.),
+        C(-) and C(_) become C(_)). Tenants whose names end up the same all get their short workspace ID appended,
+        for example C(Acme_Retail_5b1f2c4e), so a host name never silently changes from one tenant to another.
+      - V(workspace_id) uses the dashed GLP workspace ID.
+    type: str
+    choices: [name, workspace_id]
+    default: name
+    aliases: [hostnames]
+  include:
+    description:
+      - Only tenants whose name matches one of these shell-style globs (case-sensitive), for example V(Acme*).
+        Empty means every tenant.
+    type: list
+    elements: str
+    default: []
+  exclude:
+    description:
+      - Leave out tenants whose name matches one of these globs. Applied after O(include).
+    type: list
+    elements: str
+    default: []
+  with_central:
+    description:
+      - Join Central's tenant summary (provisioned or not, sites, device health, alerts).
+      - V(false) reads GLP only; the Central variables are then null.
+    type: bool
+    default: true
+  with_device_counts:
+    description:
+      - Add C(msp_device_counts), the number of devices per device type in Central's device inventory.
+      - Costs one token exchange and one listing per Central-provisioned tenant, O(concurrency) at a time; the
+        tokens go to the shared token cache, so a play that follows reuses them.
+    type: bool
+    default: false
+  concurrency:
+    description:
+      - How many tenants are read at once for O(with_device_counts).
+    type: int
+    default: 8
+notes:
+  - The inventory cache key is made of the plugin file, the issuer URL, the client ID, a hash of the client secret,
+    the MSP workspace, the API base URLs and the options that change what is fetched, so two MSP accounts (or
+    two secrets) never share entries. An inventory that had to fall back to GLP only is not cached.
+  - See the collection's C(docs/inventory.md) for the per-tenant-host pattern and AWX inventory sources.
+seealso:
+  - module: central.msp.tenant_device_info
+'''
+
+EXAMPLES = r'''
+# simulator.central_msp.yml - everything else (credential, URLs) from GLP_* and CENTRAL_* environment variables
+plugin: central.msp.tenants
+
+# production.central_msp.yml
+plugin: central.msp.tenants
+cluster_name: US-WEST-5
+exclude: ["*-test", "Lab *"]
+with_device_counts: true
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/central.msp/inventory
+cache_timeout: 900
+keyed_groups:
+  - key: msp_inventory_ownership | lower
+    prefix: ownership
+compose:
+  critical_alerts: msp_alerts.critical | default(0)
+groups:
+  needs_attention: (msp_alerts.critical | default(0)) > 0 or (msp_device_health.poor | default(0)) > 0
+'''
+
+import fnmatch
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
+from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, compact_id, resolve_settings
+from ansible_collections.central.msp.plugins.module_utils.token_cache import secret_digest
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core < 2.19: every plain string from an inventory plugin is a template already
+    def trust_as_template(value):
+        return value
+
+# Bump when the cached data changes shape, so an old entry is refetched rather than misread.
+CACHE_FORMAT = 1
+
+# Host variable <- tenant record field (plugins/module_utils/msp_client.py: tenant_record).
+HOST_VARS = (
+    ('msp_tenant_name', 'name'),
+    ('msp_workspace_id', 'workspace_id'),
+    ('msp_inventory_ownership', 'inventory_ownership'),
+    ('msp_created_at', 'created_at'),
+    ('msp_updated_at', 'updated_at'),
+    ('msp_central_provisioned', 'central_provisioned'),
+    ('msp_central_tenant_id', 'central_tenant_id'),
+    ('msp_sites_total', 'sites_total'),
+    ('msp_sites_degraded', 'sites_degraded'),
+    ('msp_device_health', 'device_health'),
+    ('msp_alerts', 'alerts'),
+    ('msp_last_updated', 'last_updated'),
+)
+ALL_TENANTS = 'msp_tenants'
+
+# Anything but letters, digits, '.', '-' and '_' is either awkward or meaningful in host patterns
+# (',', ':', '!', '&', '*', '[', '~', spaces...), and '{' could start a template.
+_NOT_HOSTNAME = re.compile(r'[^\w.-]+')
+
+
+def safe_hostname(name):
+    """A tenant name as a host name that --limit and patterns take literally; '' when nothing is left."""
+    text = unicodedata.normalize('NFC', str(name or ''))
+    return _NOT_HOSTNAME.sub('_', text).strip('_')
+
+
+def tenant_hostnames(records, mode='name'):
+    """One unique host name per tenant record, the same whatever order the API returns them in."""
+    if mode == 'workspace_id':
+        return [record['workspace_id'] for record in records]
+    names = [safe_hostname(record['name']) or record['workspace_id'] for record in records]
+    # Every tenant of a clash gets a suffix (not just the later ones), so adding a tenant never hands
+    # an existing host name to a different customer; 8 hex digits, or all 32 if even those clash.
+    for digits in (8, 32):
+        clashes = {name for name, count in Counter(names).items() if count > 1}
+        if not clashes:
+            break
+        names = [name if name not in clashes else '%s_%s' % (safe_hostname(record['name']) or 'tenant',
+                                                             compact_id(record['workspace_id'])[:digits])
+                 for name, record in zip(names, records)]
+    return names
+
+
+def name_selected(name, include, exclude):
+    name = name or ''
+    if include and not any(fnmatch.fnmatchcase(name, pattern) for pattern in include):
+        return False
+    return not any(fnmatch.fnmatchcase(name, pattern) for pattern in exclude)
+
+
+def default_groups(record):
+    """The groups every tenant host lands in, beside msp_tenants."""
+    groups = []
+    if record.get('central_provisioned') is True:
+        groups.append('central_provisioned')
+    elif record.get('central_provisioned') is False:
+        groups.append('central_not_provisioned')
+    if (record.get('sites_degraded') or 0) > 0:
+        groups.append('degraded')
+    return groups
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = 'central.msp.tenants'
+
+    def verify_file(self, path):
+        return super().verify_file(path) and path.endswith(('central_msp.yml', 'central_msp.yaml'))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        try:
+            settings = resolve_settings({name: self.get_option(name) for name in CONNECTION_OPTIONS})
+        except CentralMspError as exc:
+            raise AnsibleParserError('central.msp.tenants: %s' % exc) from None
+
+        key = self._cache_key(path, settings)
+        use_cache = self.get_option('cache') and cache
+        records = None
+        if use_cache:
+            entry = self._cache.get(key)
+            if isinstance(entry, dict) and entry.get('format') == CACHE_FORMAT:
+                records = entry['tenants']
+        if records is None:
+            records, complete = self._fetch(settings)
+            # A degraded answer (Central or a device count missing) is not kept: the next run tries again.
+            if self.get_option('cache') and complete:
+                self._cache[key] = {'format': CACHE_FORMAT, 'tenants': records}
+        self._populate(records)
+
+    # ---- fetching -----------------------------------------------------------------------------------------
+
+    def _cache_key(self, path, settings):
+        """The file's key plus a digest of whose data and which data: never the secret itself."""
+        identity = [settings.auth_url, settings.client_id, secret_digest(settings.client_secret),
+                    settings.workspace_id, settings.glp_base_url, settings.central_base_url]
+        identity += [self.get_option(name) for name in ('with_central', 'with_device_counts', 'include', 'exclude')]
+        digest = hashlib.sha256(json.dumps(identity).encode('utf-8')).hexdigest()[:16]
+        return '%s_%s' % (self.get_cache_key(path), digest)
+
+    def _fetch(self, settings):
+        """(tenant records, complete): every selected tenant, as plain JSON-friendly data for the cache."""
+        with_central = self.get_option('with_central')
+        try:
+            client = MspClient(settings, warn=self._warn)
+            records, central_error = client.tenant_overview(with_central=with_central)
+        except CentralMspError as exc:
+            raise AnsibleParserError('central.msp.tenants: %s' % exc) from None
+
+        complete = central_error is None
+        if central_error is not None:
+            self._warn_or_fail('Central did not answer, so the hosts come from GLP only and the Central variables '
+                               '(msp_central_provisioned, sites, device health, alerts) are null: %s' % central_error)
+
+        include, exclude = self.get_option('include') or [], self.get_option('exclude') or []
+        records = [record for record in records if name_selected(record['name'], include, exclude)]
+        if self.get_option('with_device_counts'):
+            complete = self._add_device_counts(client, records) and complete
+        return records, complete
+
+    def _add_device_counts(self, client, records):
+        """Set each record's device_counts ({type: n}); False if some tenant could not be counted."""
+        def count(tenant):
+            devices = client.get_all('device_inventory', tenant['workspace_id']).items
+            return dict(sorted(Counter(device.get('deviceType') or 'UNKNOWN' for device in devices).items()))
+
+        for record in records:
+            # A tenant Central does not know has no Central devices; unknown (Central failed) stays null.
+            record['device_counts'] = {} if record['central_provisioned'] is False else None
+        provisioned = [record for record in records if record['central_provisioned']]
+        by_id = {record['workspace_id']: record for record in provisioned}
+        failed = []
+        for entry in client.for_each_tenant(provisioned, count, self.get_option('concurrency')):
+            if entry['failed']:
+                failed.append('%s (%s): %s' % (entry['name'], entry['workspace_id'], entry['msg']))
+            else:
+                by_id[entry['workspace_id']]['device_counts'] = entry['result']
+        if failed:
+            self._warn_or_fail('msp_device_counts is null for %d tenant(s) that could not be read: %s'
+                               % (len(failed), '; '.join(failed)))
+        return not failed
+
+    def _warn(self, message):
+        self.display.warning('central.msp.tenants: %s' % message)
+
+    def _warn_or_fail(self, message):
+        if self.get_option('strict'):
+            raise AnsibleParserError('central.msp.tenants: %s (strict is on, so this is an error).' % message)
+        self._warn(message + '. Set strict: true to make this an error.')
+
+    # ---- building the inventory ---------------------------------------------------------------------------
+
+    def _populate(self, records):
+        strict = self.get_option('strict')
+        self.inventory.add_group(ALL_TENANTS)
+        # On the group, not the hosts, so host_vars, group_vars/msp_tenants and compose can override them.
+        self.inventory.set_variable(ALL_TENANTS, 'ansible_connection', 'local')
+        self.inventory.set_variable(ALL_TENANTS, 'ansible_python_interpreter',
+                                    trust_as_template('{{ ansible_playbook_python }}'))
+
+        for host, record in zip(tenant_hostnames(records, self.get_option('hostname')), records):
+            hostvars = {var: wrap_var(record.get(field)) for var, field in HOST_VARS}
+            if 'device_counts' in record:
+                hostvars['msp_device_counts'] = wrap_var(record['device_counts'])
+            self.inventory.add_host(host, group=ALL_TENANTS)
+            for var, value in hostvars.items():
+                self.inventory.set_variable(host, var, value)
+            for group in default_groups(record):
+                self.inventory.add_group(group)
+                self.inventory.add_child(group, host)
+            self._set_composite_vars(self.get_option('compose'), hostvars, host, strict=strict)
+            self._add_host_to_composed_groups(self.get_option('groups'), hostvars, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, host, strict=strict)
