@@ -92,7 +92,7 @@ alerts:
       severity: CRITICAL
       status: ACTIVE
       category: DEVICE
-      deviceType: ACCESS_POINT
+      deviceType: AP
       createdAt: "2025-06-01T11:58:00Z"
 count:
   description: Number of alerts returned (over all tenants when several were read).

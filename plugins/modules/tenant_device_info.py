@@ -35,7 +35,7 @@ options:
     default: inventory
   device_type:
     description:
-      - Only devices of these types, for example V(ACCESS_POINT), V(SWITCH), V(GATEWAY).
+      - Only devices of these types, for example V(AP), V(SWITCH), V(GATEWAY).
     type: list
     elements: str
   status:
@@ -75,7 +75,7 @@ EXAMPLES = r'''
 - name: Offline access points of a tenant host from the central.msp.tenants inventory
   central.msp.tenant_device_info:
     tenant_workspace_id: "{{ msp_workspace_id }}"
-    device_type: [ACCESS_POINT]
+    device_type: [AP]
     status: OFFLINE
 
 - name: Monitored devices of every tenant, eight tenants at a time, keeping partial results
@@ -118,7 +118,7 @@ devices:
   sample:
     - serialNumber: CNK7JSS2XY
       deviceName: acme-hq-ap-01
-      deviceType: ACCESS_POINT
+      deviceType: AP
       model: AP-635
       macAddress: "20:4c:03:1a:2b:3c"
       status: ONLINE

@@ -12,8 +12,8 @@ version_added: 0.1.0
 description:
   - Reads C(network-monitoring/v1/sites-health) in a tenant (customer) workspace, entering it with the MSP
     credential by token exchange.
-  - Each site keeps Central's fields and gains flat counts (RV(sites[].health_good), RV(sites[].devices_poor), ...)
-    so playbooks and templates need no nested lookups.
+  - Each site keeps Central's fields and gains flat keys (RV(sites[].devices_good), RV(sites[].devices_poor),
+    RV(sites[].alerts_critical), ...) so playbooks and templates need no nested lookups.
   - Every page is fetched. Several tenants are read concurrently with one MSP token and the shared token cache.
 author:
   - central.msp contributors
@@ -56,7 +56,7 @@ EXAMPLES = r'''
 
 - name: Sites with poor health
   ansible.builtin.debug:
-    msg: "{{ acme_sites.sites | selectattr('health_poor', 'gt', 0) | map(attribute='siteName') | list }}"
+    msg: "{{ acme_sites.sites | selectattr('devices_poor', 'gt', 0) | map(attribute='siteName') | list }}"
 
 - name: Sites of every tenant, accepting that some tenants fail
   central.msp.tenant_site_info:
@@ -106,18 +106,19 @@ sites:
       description: Central's client count and health groups for the site.
       type: dict
     alerts:
-      description: Central's alert count and groups for the site.
+      description: Central's count of open alerts at the site and its C(groups) of C({name, count}) by severity.
       type: dict
     health_good:
-      description: Value of the C(Good) group of RV(sites[].health); 0 when absent.
+      description: The C(Good) value of RV(sites[].health), as Central reports it (a share of the site's devices,
+        in percent); 0 when absent.
       type: int
-      sample: 8
+      sample: 89
     health_fair:
-      description: Value of the C(Fair) group of RV(sites[].health); 0 when absent.
+      description: The C(Fair) value of RV(sites[].health); 0 when absent.
       type: int
-      sample: 1
+      sample: 11
     health_poor:
-      description: Value of the C(Poor) group of RV(sites[].health); 0 when absent.
+      description: The C(Poor) value of RV(sites[].health); 0 when absent.
       type: int
       sample: 0
     devices_total:
@@ -153,9 +154,21 @@ sites:
       type: int
       sample: 3
     alerts_total:
-      description: Number of alerts at the site.
+      description: Number of open alerts at the site.
       type: int
       sample: 2
+    alerts_critical:
+      description: Open critical alerts at the site.
+      type: int
+      sample: 0
+    alerts_major:
+      description: Open major alerts at the site.
+      type: int
+      sample: 1
+    alerts_minor:
+      description: Open minor alerts at the site.
+      type: int
+      sample: 1
 count:
   description: Number of sites returned (over all tenants when several were read).
   returned: always
@@ -196,30 +209,35 @@ failed_tenants:
 from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
 
 HEALTH_LEVELS = ('good', 'fair', 'poor')
+SEVERITIES = ('critical', 'major', 'minor')
 
 
-def health_counts(health):
-    """``{'good': n, 'fair': n, 'poor': n}`` from Central's ``{"groups": [{"name", "value"}]}``."""
-    counts = dict.fromkeys(HEALTH_LEVELS, 0)
-    for group in (health or {}).get('groups') or []:
+def group_values(container, levels, value_key):
+    """``{level: n}`` from Central's ``{"groups": [{"name": "Good", <value_key>: n}]}``; 0 for a missing group."""
+    values = dict.fromkeys(levels, 0)
+    for group in (container or {}).get('groups') or []:
         level = str(group.get('name', '')).lower()
-        if level in counts:
-            counts[level] = group.get('value') or 0
-    return counts
+        if level in values:
+            values[level] = group.get(value_key) or 0
+    return values
 
 
 def flatten_site(site):
-    """The site as Central sent it, plus flat health counts for templates and filters."""
+    """The site as Central sent it, plus flat counts, so templates and filters need no nested lookups."""
     flat = dict(site)
     devices = site.get('devices') or {}
     clients = site.get('clients') or {}
-    for prefix, health in (('health', site.get('health')), ('devices', devices.get('health')),
-                           ('clients', clients.get('health'))):
-        for level, value in health_counts(health).items():
+    alerts = site.get('alerts') or {}
+    groups = (('health', site.get('health'), HEALTH_LEVELS, 'value'),
+              ('devices', devices.get('health'), HEALTH_LEVELS, 'value'),
+              ('clients', clients.get('health'), HEALTH_LEVELS, 'value'),
+              ('alerts', alerts, SEVERITIES, 'count'))
+    for prefix, container, levels, value_key in groups:
+        for level, value in group_values(container, levels, value_key).items():
             flat['%s_%s' % (prefix, level)] = value
     flat['devices_total'] = devices.get('count') or 0
     flat['clients_total'] = clients.get('count') or 0
-    flat['alerts_total'] = (site.get('alerts') or {}).get('totalCount') or 0
+    flat['alerts_total'] = alerts.get('totalCount') or 0
     return flat
 
 
