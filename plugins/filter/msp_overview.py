@@ -1,0 +1,346 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+name: msp_overview
+short_description: Turn per-tenant sites, devices, clients and alerts into the MSP overview report
+version_added: 0.1.0
+description:
+  - Builds the cross-tenant report that C(playbooks/msp_overview.yml) writes as JSON, CSV and HTML:
+    fleet totals plus one entry per tenant with its summaries, its active alerts and (optionally) its detail lists.
+  - Each input record is what one tenant host collected with the C(tenant_*_info) modules. A record with an
+    O(_input[].error) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the fleet totals
+    and the other tenants are unaffected.
+  - Counting rules. A site is V(poor) when any of its devices is in Poor health (what Central calls a degraded site),
+    else V(fair) when any is Fair, else V(good). Alert summaries count the V(ACTIVE) alerts by severity;
+    V(CLEARED) ones are only in the totals by status. A missing or empty value is counted under V(UNKNOWN).
+  - The layout is documented field by field in the collection's C(docs/reports.md).
+author:
+  - central.msp contributors
+positional: kinds
+options:
+  _input:
+    description:
+      - One record per tenant.
+      - Keys C(name), C(workspace_id), C(central_tenant_id), C(central_provisioned), C(inventory_ownership) and
+        C(central) (Central's MSP summary of the tenant) describe it; C(error) says why reading it failed.
+      - C(sites), C(devices), C(clients) and C(alerts) are the item lists returned by
+        M(central.msp.tenant_site_info), M(central.msp.tenant_device_info), M(central.msp.tenant_client_info)
+        and M(central.msp.tenant_alert_info); a kind that was not fetched is null or absent.
+    type: list
+    elements: dict
+    required: true
+  kinds:
+    description:
+      - The kinds that were fetched; summaries of the other kinds are null.
+    type: list
+    elements: str
+    choices: [sites, devices, clients, alerts]
+    default: [sites, devices, clients, alerts]
+  details:
+    description:
+      - Include each tenant's detail lists (RV(_value.tenants[].details)). Summaries and active alerts are always there.
+    type: bool
+    default: true
+  generated_at:
+    description:
+      - Time stamp written into the report. Defaults to now (UTC), ISO 8601.
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Build the report from what every tenant host collected
+  ansible.builtin.set_fact:
+    report: >-
+      {{ ansible_play_hosts_all | map('extract', hostvars, 'msp_overview_tenant') | list
+         | central.msp.msp_overview(['sites', 'alerts'], details=false) }}
+
+- name: Fleet totals of a hand-made record
+  ansible.builtin.debug:
+    msg: >-
+      {{ ([{'name': 'Acme', 'workspace_id': '5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11',
+            'alerts': [{'severity': 'CRITICAL', 'status': 'ACTIVE', 'name': 'Device Disconnected'}]}]
+          | central.msp.msp_overview(['alerts'])).totals.alerts }}
+'''
+
+RETURN = r'''
+_value:
+  description: The report. C(docs/reports.md) describes every field.
+  type: dict
+  contains:
+    schema_version:
+      description: Version of this layout; changes only when a field changes meaning or goes away.
+      type: int
+      sample: 1
+    generated_at:
+      description: When the report was made.
+      type: str
+      sample: "2025-11-20T12:00:00Z"
+    kinds:
+      description: The kinds fetched.
+      type: list
+      elements: str
+      sample: [sites, devices, clients, alerts]
+    totals:
+      description:
+        - Fleet totals. C(tenants) counts tenants by status; C(sites), C(devices), C(clients) and C(alerts) add up
+          the summaries of the tenants that were read (status V(ok)).
+      type: dict
+    tenants:
+      description: One entry per tenant, sorted by name (case-insensitive), then workspace ID.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Tenant name.
+          type: str
+        workspace_id:
+          description: Tenant GLP workspace ID.
+          type: str
+        status:
+          description: V(ok), V(failed) (see C(error)) or V(not_provisioned) (not in Central, nothing to read).
+          type: str
+        error:
+          description: Why the tenant could not be read; null otherwise.
+          type: str
+        health:
+          description:
+            - V(critical) (active critical alerts or a poor site), V(warning) (active major alerts, a fair site or an
+              offline device), V(healthy), or the status when it is not V(ok).
+          type: str
+        summary:
+          description: Counts per kind (C(sites), C(devices), C(clients), C(alerts)); a kind not fetched is null.
+          type: dict
+        active_alerts:
+          description: The tenant's active alerts, most severe and newest first.
+          type: list
+          elements: dict
+        details:
+          description: Selected fields of every site, device, client and alert; only with O(details=true).
+          type: dict
+'''
+
+from datetime import datetime, timezone
+
+from ansible.errors import AnsibleFilterError
+
+SCHEMA_VERSION = 1
+KINDS = ('sites', 'devices', 'clients', 'alerts')
+SEVERITIES = ('CRITICAL', 'MAJOR', 'MINOR')
+HEALTH_LEVELS = ('good', 'fair', 'poor')
+UNKNOWN = 'UNKNOWN'
+
+# Values that always appear in the count dictionaries, so that consumers (the CSV columns, the HTML bars)
+# can rely on the keys whatever the data holds. Other values found are added beside them.
+DEVICE_TYPES = ('AP', 'SWITCH', 'GATEWAY')
+CONNECTION_TYPES = ('WIRELESS', 'WIRED')
+DEVICE_STATUSES = ('ONLINE', 'OFFLINE')
+CLIENT_STATUSES = ('CONNECTED', 'FAILED')
+ALERT_STATUSES = ('ACTIVE', 'CLEARED')
+
+# The fields kept for the detail lists: enough for the drill-down, small enough for thousands of items.
+DETAIL_FIELDS = {
+    'sites': ('id', 'siteName', 'address', 'health', 'health_good', 'health_fair', 'health_poor', 'devices_total',
+              'devices_good', 'devices_fair', 'devices_poor', 'clients_total', 'alerts_total', 'alerts_critical',
+              'alerts_major', 'alerts_minor', 'reasons'),
+    'devices': ('serialNumber', 'deviceName', 'deviceType', 'model', 'status', 'siteName', 'firmwareVersion',
+                'macAddress', 'ipv4', 'isProvisioned'),
+    'clients': ('clientName', 'macAddress', 'ipv4', 'status', 'clientConnectionType', 'siteName', 'connectedTo',
+                'wlanName', 'vlanId', 'wirelessBand', 'userName'),
+    'alerts': ('id', 'name', 'severity', 'status', 'summary', 'category', 'deviceName', 'deviceType', 'siteName',
+               'createdAt'),
+}
+
+
+def count_by(items, field, known=()):
+    """``{value: count}`` over ``items``; every ``known`` value present (0 when absent), empty values as UNKNOWN."""
+    counts = dict.fromkeys(known, 0)
+    for item in items:
+        value = item.get(field)
+        key = UNKNOWN if value in (None, '') else str(value)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def site_level(site):
+    """good, fair or poor: the worst health present at the site (flat keys from tenant_site_info).
+
+    Device counts come first: Central's health shares are rounded percentages, in which one poor device among
+    hundreds can round to 0."""
+    for level in ('poor', 'fair'):
+        if site.get('devices_' + level) or site.get('health_' + level):
+            return level
+    return 'good'
+
+
+def summarize_sites(sites):
+    levels = [site_level(site) for site in sites]
+    summary = {'total': len(sites)}
+    summary.update({level: levels.count(level) for level in HEALTH_LEVELS})
+    # Device health as Central rates it, added up over the sites: the data behind a tenant's health bar.
+    summary['device_health'] = {level: sum(site.get('devices_' + level) or 0 for site in sites)
+                                for level in HEALTH_LEVELS}
+    return summary
+
+
+def summarize_devices(devices):
+    return {'total': len(devices),
+            'by_type': count_by(devices, 'deviceType', DEVICE_TYPES),
+            'by_status': count_by(devices, 'status', DEVICE_STATUSES)}
+
+
+def summarize_clients(clients):
+    return {'total': len(clients),
+            'by_connection_type': count_by(clients, 'clientConnectionType', CONNECTION_TYPES),
+            'by_status': count_by(clients, 'status', CLIENT_STATUSES)}
+
+
+def is_active(alert):
+    return str(alert.get('status') or '').upper() == 'ACTIVE'
+
+
+def summarize_alerts(alerts):
+    active = [alert for alert in alerts if is_active(alert)]
+    return {'total': len(alerts), 'active': len(active),
+            'by_status': count_by(alerts, 'status', ALERT_STATUSES),
+            'by_severity': count_by(active, 'severity', SEVERITIES)}
+
+
+SUMMARIZE = {'sites': summarize_sites, 'devices': summarize_devices, 'clients': summarize_clients,
+             'alerts': summarize_alerts}
+
+
+def pick(item, fields):
+    """The item with exactly these fields (missing ones null), so every row of a list has the same keys."""
+    return {name: item.get(name) for name in fields}
+
+
+def detail(kind, items):
+    rows = []
+    for item in items:
+        row = pick(item, DETAIL_FIELDS[kind])
+        if kind == 'sites':
+            row['health'] = site_level(item)
+        rows.append(row)
+    return rows
+
+
+def severity_rank(alert):
+    severity = str(alert.get('severity') or '').upper()
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def active_alerts(alerts):
+    chosen = [pick(alert, DETAIL_FIELDS['alerts']) for alert in alerts if is_active(alert)]
+    # Newest first, then most severe first (sorts are stable).
+    chosen.sort(key=lambda alert: str(alert.get('createdAt') or ''), reverse=True)
+    chosen.sort(key=severity_rank)
+    return chosen
+
+
+def tenant_health(summary):
+    """One word for sorting and colouring: critical, warning or healthy."""
+    sites = summary.get('sites') or {}
+    devices = summary.get('devices') or {}
+    severity = (summary.get('alerts') or {}).get('by_severity') or {}
+    if severity.get('CRITICAL') or sites.get('poor'):
+        return 'critical'
+    if severity.get('MAJOR') or sites.get('fair') or (devices.get('by_status') or {}).get('OFFLINE'):
+        return 'warning'
+    return 'healthy'
+
+
+def tenant_status(record):
+    if record.get('error'):
+        return 'failed'
+    if record.get('central_provisioned') is False:
+        return 'not_provisioned'
+    return 'ok'
+
+
+def tenant_entry(record, kinds, details):
+    status = tenant_status(record)
+    entry = {
+        'name': record.get('name'),
+        'workspace_id': record.get('workspace_id'),
+        'central_tenant_id': record.get('central_tenant_id'),
+        'central_provisioned': record.get('central_provisioned'),
+        'inventory_ownership': record.get('inventory_ownership'),
+        'status': status,
+        'error': str(record['error']) if status == 'failed' else None,
+        'central': record.get('central'),
+        'summary': dict.fromkeys(KINDS),
+        'active_alerts': [],
+    }
+    if details:
+        entry['details'] = dict.fromkeys(KINDS)
+    if status == 'ok':
+        for kind in kinds:
+            items = list(record.get(kind) or [])
+            entry['summary'][kind] = SUMMARIZE[kind](items)
+            if details:
+                entry['details'][kind] = detail(kind, items)
+        if 'alerts' in kinds:
+            entry['active_alerts'] = active_alerts(record.get('alerts') or [])
+    entry['health'] = tenant_health(entry['summary']) if status == 'ok' else status
+    return entry
+
+
+def add_counts(total, part):
+    """Add the numbers of ``part`` into ``total``, key by key, at any depth."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            add_counts(total.setdefault(key, {}), value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            total[key] = total.get(key, 0) + value
+
+
+def fleet_totals(entries, kinds):
+    statuses = [entry['status'] for entry in entries]
+    health = [entry['health'] for entry in entries]
+    totals = {'tenants': {'total': len(entries), 'ok': statuses.count('ok'), 'failed': statuses.count('failed'),
+                          'not_provisioned': statuses.count('not_provisioned'), 'critical': health.count('critical'),
+                          'warning': health.count('warning'), 'healthy': health.count('healthy')}}
+    for kind in KINDS:
+        if kind not in kinds:
+            totals[kind] = None
+            continue
+        # Start from an empty tenant's summary so that every key exists even when no tenant could be read.
+        totals[kind] = SUMMARIZE[kind]([])
+        for entry in entries:
+            if entry['status'] == 'ok':
+                add_counts(totals[kind], entry['summary'][kind])
+    return totals
+
+
+def sort_key(record):
+    return (str(record.get('name') or '').casefold(), str(record.get('workspace_id') or ''))
+
+
+def msp_overview(tenants, kinds=None, details=True, generated_at=None):
+    """The report: schema_version, generated_at, kinds, totals, tenants."""
+    if not isinstance(tenants, (list, tuple)):
+        raise AnsibleFilterError('msp_overview expects a list of tenant records, got %s' % type(tenants).__name__)
+    kinds = list(KINDS if kinds is None else kinds)
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if unknown:
+        raise AnsibleFilterError('msp_overview: unknown kinds %s; choose from %s' % (unknown, ', '.join(KINDS)))
+    bad = [record for record in tenants if not isinstance(record, dict)]
+    if bad:
+        raise AnsibleFilterError('msp_overview: every tenant record must be a dict, got %r' % (bad[0],))
+    entries = [tenant_entry(record, kinds, details) for record in sorted(tenants, key=sort_key)]
+    return {
+        'schema_version': SCHEMA_VERSION,
+        'generated_at': generated_at or datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'kinds': [kind for kind in KINDS if kind in kinds],
+        'totals': fleet_totals(entries, kinds),
+        'tenants': entries,
+    }
+
+
+class FilterModule:
+    def filters(self):
+        return {'msp_overview': msp_overview}
