@@ -1,0 +1,157 @@
+"""The simulator's request pipeline, independent of HTTP: latency, injected faults, routing, bearer
+authentication, rate limits, scope checks, then the API itself. Admin requests (/_sim) skip all of it."""
+import re
+import time
+
+from . import admin
+from .api import ROUTES, ApiError, scope_error, serve
+from .faults import Faults, RateLimiter
+from .messages import Response, canned_response, glp_error
+from .oauth import handle_token_request
+from .stats import Stats
+from .tokens import TokenStore
+
+PREFIXES = {'glp': '/glp/', 'central': '/central/'}
+TOKEN_PATH = re.compile(r'^/glp/authorization/v2/oauth2/([^/]+)/token$')
+DEFAULT_CONFIG = {'token_ttl': 900, 'latency_ms': 0, 'central_rate_limit': 0, 'glp_rate_limit': 0, 'retry_after': False}
+# Rate-limit header names per family: (limit, remaining, reset)
+LIMIT_HEADERS = {'glp': ('ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'),
+                 'central': ('X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset')}
+
+
+def split_path(path):
+    """('glp' | 'central' | None, the API path without the family prefix)."""
+    for family, prefix in PREFIXES.items():
+        if path.startswith(prefix):
+            return family, path[len(prefix):].strip('/')
+    return None, path.strip('/')
+
+
+class SimApp:
+    def __init__(self, dataset, config=None):
+        self.dataset = dataset
+        self.base_config = dict(DEFAULT_CONFIG, **(config or {}))
+        self.config = dict(self.base_config)
+        self.tokens = TokenStore()
+        self.faults = Faults()
+        self.stats = Stats()
+        self.limiter = RateLimiter()
+
+    def reset(self, tokens=False, dataset=False):
+        self.stats.reset()
+        self.faults.clear()
+        self.limiter.clear()
+        self.config = dict(self.base_config)
+        if tokens:
+            self.tokens.clear()
+        if dataset:
+            self.dataset.remove_added_tenants()
+
+    def handle(self, req):
+        if req.path == '/_sim' or req.path.startswith('/_sim/'):
+            return admin.handle(self, req)
+        if self.config['latency_ms']:
+            time.sleep(self.config['latency_ms'] / 1000)
+        response, scope = self._serve(req)
+        self.stats.record(req.method, req.path, req.query, response.status, scope, response.fault,
+                          req.method == 'POST' and TOKEN_PATH.match(req.path) is not None)
+        return response
+
+    def _serve(self, req):
+        family, api_path = split_path(req.path)
+        injected = self._injected(req, family)
+        if injected:
+            return injected, None
+        token_path = TOKEN_PATH.match(req.path)
+        if token_path:
+            if req.method != 'POST':
+                return glp_error(405, 'the token endpoint accepts POST only', {'Allow': 'POST'}), None
+            response, injected = handle_token_request(self, req, token_path.group(1))
+            response.fault = injected
+            return response, None
+        route = ROUTES.get((family, api_path))
+        if route is None:
+            return self._not_found(family, api_path, req.path), None
+        if req.method != 'GET':
+            return glp_error(405, f'{req.method} is not allowed on {req.path}', {'Allow': 'GET'}), None
+        record = self._bearer(req)
+        if isinstance(record, Response):
+            return record, None
+        limit_headers, limited = self._rate_limit(family, route, record)
+        if limited:
+            return limited, record.scope
+        response = scope_error(route, record, self.dataset)
+        if response is None:
+            try:
+                response = serve(self, route, record, req)
+            except ApiError as err:
+                response = err.response
+        response.headers.update(limit_headers)
+        return response, record.scope
+
+    def _injected(self, req, family):
+        """The answer of an injected fault for this request, or None to serve it normally."""
+        rule = self.faults.take_rule(req.method, req.path)
+        if rule is not None:
+            if rule.delay_ms:
+                time.sleep(rule.delay_ms / 1000)
+            if rule.reset_connection:
+                return Response(0, reset_connection=True, fault=True)
+            if rule.status is not None:
+                headers = dict(rule.headers)
+                if rule.retry_after is not None:
+                    headers['Retry-After'] = str(rule.retry_after)
+                if rule.reset_header is not None:
+                    headers[LIMIT_HEADERS[family or 'glp'][2]] = str(rule.reset_header)
+                return canned_response(rule.status, rule.body, headers)
+        kind = self.faults.take_random()
+        if kind == 'reset':
+            return Response(0, reset_connection=True, fault=True)
+        if kind:
+            headers = {}
+            if kind == '429':
+                headers[LIMIT_HEADERS[family or 'glp'][2]] = '1'
+                if self.config['retry_after']:
+                    headers['Retry-After'] = '1'
+            return canned_response(int(kind), 'json', headers)
+        return None
+
+    def _not_found(self, family, api_path, path):
+        other = {'glp': 'central', 'central': 'glp'}.get(family)
+        if other and (other, api_path) in ROUTES:
+            return glp_error(404, f'{path} not found: {api_path} is served under the {other} base URL, not {family}')
+        return glp_error(404, f'{path} not found')
+
+    def _bearer(self, req):
+        """The token record of a valid bearer token, or the 401 response."""
+        header = req.headers.get('authorization', '')
+        if header[:7].lower() != 'bearer ' or not header[7:].strip():
+            return glp_error(401, 'Unauthorized: an access token is required (Authorization: Bearer <token>)',
+                             {'WWW-Authenticate': 'Bearer'})
+        record = self.tokens.get(header[7:].strip())
+        if record is None or record.problem():
+            return glp_error(401, 'Unauthorized: the access token is invalid or has expired',
+                             {'WWW-Authenticate': 'Bearer error="invalid_token"'})
+        return record
+
+    def _rate_limit(self, family, route, record):
+        """(rate-limit headers for the response, the 429 response or None). GLP counts per API client and
+        endpoint per minute; Central per token per second."""
+        if family == 'glp':
+            limit, key, period = self.config['glp_rate_limit'], (record.client_id, route.path), 60
+        else:
+            limit, key, period = self.config['central_rate_limit'], record.token, 1
+        if not limit:
+            return {}, None
+        allowed, remaining, reset = self.limiter.hit(key, int(limit), period)
+        names = LIMIT_HEADERS[family]
+        headers = {names[0]: str(limit), names[1]: str(remaining), names[2]: str(reset)}
+        if allowed:
+            return headers, None
+        self.stats.count('rate_limited')
+        details = {}
+        if self.config['retry_after']:
+            headers['Retry-After'] = str(reset)
+            details['serverErrorDetails'] = [{'type': 'hpe.greenlake.rate_limit', 'retryAfterSeconds': reset}]
+        return headers, glp_error(429, f'Too many requests: {limit} per {"minute" if period == 60 else "second"} '
+                                       f'allowed for this {"API client" if family == "glp" else "token"}', headers, **details)

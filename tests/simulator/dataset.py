@@ -1,0 +1,652 @@
+"""Deterministic data for the simulator: the MSP workspace, its tenants and every tenant's items.
+
+Every value is derived from (seed, workspace number, purpose), so a tenant's data is the same whether it is
+built first, last or never, which lets the `scale` dataset build tenants lazily. Each workspace gets a small
+plan (counts) at start-up; its items are built from the plan on first use. Central's MSP-level summaries
+(list-tenants, msp/v1/tenants) come from the plan, so they always agree with the tenant-level items:
+
+* a site is degraded when it has a device in Poor health; Poor devices are OFFLINE and only at degraded sites;
+* deviceHealthStatus counts the monitored (provisioned) devices by health;
+* the alert counts are the ACTIVE alerts by severity (the alerts endpoint also lists CLEARED ones).
+"""
+import random
+import string
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+KINDS = ('devices', 'device-inventory', 'sites-health', 'clients', 'alerts', 'glp-devices', 'audit-logs')
+CENTRAL_KINDS = KINDS[:5]
+BASE_TIME = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
+# Built items kept in memory (LRU by tenant and kind); a 1,000-device tenant holds about 7,000.
+CACHE_ITEMS = 400_000
+
+HARDWARE = {  # model, part number, firmware
+    'AP': (('AP-505', 'R2H28A', '10.5.1.4_90377'), ('AP-515', 'Q9H63A', '10.6.0.3_91581'),
+           ('AP-535', 'JZ337A', '10.6.0.3_91581'), ('AP-635', 'R7J28A', '10.7.1.0_92412'),
+           ('AP-655', 'S0M88A', '10.7.1.0_92412'), ('AP-735', 'S1T23A', '10.7.1.0_92412')),
+    'SWITCH': (('6100 24G 4SFP+ Switch', 'JL678A', 'PL.10.13.1040'),
+               ('6200F 24G Class4 PoE 4SFP+ 370W Switch', 'JL725B', 'ML.10.13.1040'),
+               ('6300M 48G Class4 PoE 4SFP56 Switch', 'JL661A', 'FL.10.14.1000'),
+               ('8360-32Y4C Switch', 'JL700A', 'LL.10.14.1000')),
+    'GATEWAY': (('9004', 'R1B21A', '10.6.0.2_91209'), ('9012', 'R3V58A', '10.6.0.2_91209'),
+                ('9240', 'R8G96A', '10.7.0.1_92050')),
+}
+DEVICE_ROLE = {  # role, deviceFunction, deployment, tier
+    'AP': ('Access Point', 'CAMPUS_AP', 'Campus', 'ADVANCED'),
+    'SWITCH': ('Access Switch', 'ACCESS_SWITCH', 'Standalone', 'FOUNDATION'),
+    'GATEWAY': ('Branch Gateway', 'BRANCH_GW', 'Cluster', 'ADVANCED'),
+}
+SERIAL_PREFIX = {'AP': 'CN', 'SWITCH': 'SG', 'GATEWAY': 'CK'}
+NAME_CODE = {'AP': 'AP', 'SWITCH': 'SW', 'GATEWAY': 'GW'}
+GROUP_NAME = {'AP': 'APs', 'SWITCH': 'Switches', 'GATEWAY': 'Gateways'}
+INVENTORY_FIELDS = ('serialNumber', 'deviceName', 'deviceType', 'model', 'macAddress', 'status', 'isProvisioned',
+                    'siteId', 'siteName', 'firmwareVersion', 'partNumber', 'role', 'subscriptionKey', 'tier')
+HEALTH = ('Good', 'Fair', 'Poor')
+SEVERITIES = ('CRITICAL', 'MAJOR', 'MINOR')
+ALERT_TYPES = {  # severity -> (name, key, category, device types it applies to)
+    'CRITICAL': (('Device Disconnected', 'DEVICE_DISCONNECTED', 'Device', ('AP', 'SWITCH', 'GATEWAY')),
+                 ('Gateway Uplink Down', 'GW_UPLINK_DOWN', 'Connectivity', ('GATEWAY',)),
+                 ('Switch Power Supply Failed', 'SWITCH_PSU_FAILED', 'Hardware', ('SWITCH',))),
+    'MAJOR': (('High CPU Utilization', 'HIGH_CPU_UTILIZATION', 'System', ('AP', 'SWITCH', 'GATEWAY')),
+              ('PoE Budget Exceeded', 'POE_BUDGET_EXCEEDED', 'Power', ('SWITCH',)),
+              ('High Channel Utilization', 'HIGH_CHANNEL_UTILIZATION', 'RF', ('AP',))),
+    'MINOR': (('Rogue AP Detected', 'ROGUE_AP_DETECTED', 'Security', ('AP',)),
+              ('Port Flapping', 'PORT_FLAPPING', 'Connectivity', ('SWITCH', 'GATEWAY')),
+              ('Client Authentication Failures', 'CLIENT_AUTH_FAILURES', 'Clients', ('AP', 'GATEWAY'))),
+}
+PRIORITY = {'CRITICAL': 'HIGH', 'MAJOR': 'MEDIUM', 'MINOR': 'LOW'}
+CLIENT_TYPES = (  # name prefix, vendor, os, wireless
+    ('iPhone', 'Apple', 'iOS', True), ('Galaxy-S23', 'Samsung', 'Android', True), ('MacBook-Pro', 'Apple', 'macOS', True),
+    ('LAPTOP', 'Dell', 'Windows', True), ('Zebra-TC52', 'Zebra', 'Android', True), ('Desktop', 'HP', 'Windows', False),
+    ('POS-Terminal', 'Verifone', 'Linux', False), ('Printer', 'HP', 'Embedded', False), ('IP-Phone', 'Poly', 'Embedded', False),
+)
+PEOPLE = ('anna', 'ben', 'chloe', 'david', 'elena', 'farid', 'greta', 'hugo', 'ines', 'jonas', 'kira', 'luca', 'mia',
+          'noah', 'olga', 'pablo', 'rosa', 'sami', 'tara', 'yusuf')
+BANDS = ('2.4 GHz', '5 GHz', '5 GHz', '6 GHz')
+AUDIT_EVENTS = (
+    ('User Management', 'User {user} logged in'), ('User Management', 'Role assignment updated for {user}'),
+    ('Device Management', 'Device {serial} assigned to application Aruba Central'),
+    ('Device Management', 'Tags updated on device {serial}'),
+    ('Subscription Management', 'Subscription key {key} applied to device {serial}'),
+    ('Authentication', 'API client credentials used to generate an access token'),
+)
+CITIES = (('Chicago', 'IL', '60601', 'US'), ('Denver', 'CO', '80202', 'US'), ('Austin', 'TX', '78701', 'US'),
+          ('Seattle', 'WA', '98101', 'US'), ('Atlanta', 'GA', '30303', 'US'), ('Toronto', 'ON', 'M5H 2N2', 'CA'),
+          ('Manchester', 'England', 'M1 1AE', 'GB'), ('Lyon', 'Auvergne-Rhone-Alpes', '69002', 'FR'),
+          ('Munich', 'Bavaria', '80331', 'DE'), ('Madrid', 'Madrid', '28013', 'ES'))
+SITE_KINDS = ('Office', 'Store', 'Warehouse', 'Clinic', 'Campus', 'Branch')
+NAME_WORDS = (('Blue', 'Granite', 'Summit', 'Harbor', 'Pine', 'Silver', 'Maple', 'Cedar', 'Coastal', 'Prairie',
+               'Northern', 'Golden', 'Riverside', 'Highland', 'Lakeside', 'Metro'),
+              ('Health', 'Logistics', 'Retail', 'Dental', 'Schools', 'Hotels', 'Clinics', 'Foods', 'Manufacturing',
+               'Law Partners', 'Credit Union', 'Realty', 'Motors', 'Labs', 'Studios', 'Outfitters'))
+# Some scale tenant names carry an apostrophe or non-ASCII letters, as real customer names do.
+ODD_NAMES = ("{a} d'Or {n}", 'Caf\u00e9 {b} {n}', 'M\u00fcller & S\u00f6hne {b} {n}', "O'Brien {b} {n}")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a workspace holds; its items are built to match these counts exactly."""
+    devices: int            # device-inventory (and GLP devices)
+    unprovisioned: int      # in inventory only: not onboarded in Central monitoring
+    sites: int
+    degraded: int           # sites with a Poor device
+    fair: int
+    poor: int
+    clients: int
+    critical: int
+    major: int
+    minor: int
+    cleared: int            # CLEARED alerts, listed but not counted in summaries
+    audit_logs: int
+
+    @property
+    def monitored(self):
+        return self.devices - self.unprovisioned
+
+    @property
+    def good(self):
+        return self.monitored - self.fair - self.poor
+
+    @property
+    def active_alerts(self):
+        return self.critical + self.major + self.minor
+
+
+def plan_for_size(rng, devices, central=True):
+    """A plausible plan for a tenant of `devices` devices (scale dataset and added tenants)."""
+    if not central:
+        return Plan(devices, devices, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10 + devices // 10)
+    unprovisioned = devices // 50
+    monitored = devices - unprovisioned
+    sites = max(1, round(devices / 20))
+    poor = round(monitored * rng.uniform(0.0, 0.05))
+    degraded = min(poor, sites, rng.randint(1, max(1, sites // 4))) if poor else 0
+    fair = min(monitored - poor, round(monitored * rng.uniform(0.02, 0.10)))
+    online = monitored - poor
+    clients = round(online * rng.uniform(1.5, 2.5)) if online else 0
+    active = round(monitored * rng.uniform(0.02, 0.06)) if monitored else 0
+    critical = min(active, poor + rng.randint(0, 1))
+    major = round((active - critical) * 0.35)
+    return Plan(devices, unprovisioned, sites, degraded, fair, poor, clients, critical, major, active - critical - major,
+                active // 2, 20 + devices // 10)
+
+
+@dataclass
+class Site:
+    name: str
+    code: str
+    street: str
+    city: str
+    state: str
+    zip_code: str
+    country: str
+
+
+@dataclass
+class Workspace:
+    """The MSP workspace (number 0) or one tenant workspace."""
+    number: int
+    name: str
+    id: str                         # GLP workspace id, dashed UUID
+    central_id: str | None          # Central tenantId (None: not provisioned in Central)
+    plan: Plan
+    domain: str
+    ssids: tuple
+    site_specs: list = field(default_factory=list)
+    ownership: str = 'MSP_OWNED_INVENTORY'
+    region: str = 'us-west'
+    created_days_ago: int = 400
+    added: bool = False             # added at run time through the admin API
+
+    @property
+    def hex(self):
+        return self.id.replace('-', '')
+
+
+DEMO_MSP = dict(name='Summit Networks MSP', domain='summit-msp.example')
+DEMO_TENANTS = (
+    dict(name='Acme Retail Group', domain='acme-retail.example', ssids=('Acme-Staff', 'Acme-Guest', 'Acme-POS'),
+         plan=Plan(42, 1, 3, 0, 3, 0, 140, 0, 2, 5, 3, 36),
+         sites=(('Acme HQ Chicago', 'CHI', '233 S Wacker Dr', 'Chicago', 'IL', '60606', 'US'),
+                ('Acme Store 014 Denver', 'DEN', '1600 California St', 'Denver', 'CO', '80202', 'US'),
+                ('Acme Store 022 Austin', 'AUS', '500 W 2nd St', 'Austin', 'TX', '78701', 'US'))),
+    dict(name="Bistro d'Or", domain='bistro-dor.example', ssids=('BistroDOr-Staff', 'BistroDOr-Guest'),
+         ownership='CUSTOMER_OWNED_INVENTORY', region='eu-central',
+         plan=Plan(9, 0, 2, 1, 1, 1, 35, 1, 1, 2, 2, 14),
+         sites=(("Bistro d'Or Lyon", 'LYS', '12 Rue Merciere', 'Lyon', 'Auvergne-Rhone-Alpes', '69002', 'FR'),
+                ("Bistro d'Or Paris Marais", 'PAR', '8 Rue des Rosiers', 'Paris', 'Ile-de-France', '75004', 'FR'))),
+    dict(name='Z\u00fcrich Kliniken', domain='zuerich-kliniken.example', region='eu-central',
+         ssids=('ZK-Personal', 'ZK-Patienten', 'ZK-Medizintechnik'),
+         plan=Plan(64, 2, 4, 0, 4, 0, 220, 0, 1, 3, 4, 40),
+         sites=(('Klinik Hirslanden Nord', 'ZHN', 'Witellikerstrasse 40', 'Z\u00fcrich', 'ZH', '8008', 'CH'),
+                ('Praxis Oerlikon', 'OER', 'Schaffhauserstrasse 355', 'Z\u00fcrich', 'ZH', '8050', 'CH'),
+                ('Labor Altstetten', 'ALT', 'Badenerstrasse 549', 'Z\u00fcrich', 'ZH', '8048', 'CH'),
+                ('Rehazentrum W\u00e4denswil', 'WAD', 'Seestrasse 120', 'W\u00e4denswil', 'ZH', '8820', 'CH'))),
+    dict(name='Northwind Logistics', domain='northwind-logistics.example',
+         ssids=('NW-Corp', 'NW-Scanners', 'NW-Guest'),
+         plan=Plan(51, 1, 5, 2, 5, 4, 90, 3, 4, 6, 5, 30),
+         sites=(('Northwind DC Memphis', 'MEM', '4000 E Holmes Rd', 'Memphis', 'TN', '38118', 'US'),
+                ('Northwind Hub Reno', 'RNO', '555 Double R Blvd', 'Reno', 'NV', '89521', 'US'),
+                ('Northwind Yard Savannah', 'SAV', '2 Main St', 'Savannah', 'GA', '31408', 'US'),
+                ('Northwind Office Atlanta', 'ATL', '191 Peachtree St NE', 'Atlanta', 'GA', '30303', 'US'),
+                ('Northwind Depot Louisville', 'SDF', '1000 Grade Ln', 'Louisville', 'KY', '40213', 'US'))),
+    # A GLP tenant that has not been provisioned in Central: GLP-side data only.
+    dict(name='Harbor View Dental', domain='harborview-dental.example', ssids=(), central=False,
+         plan=Plan(12, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12)),
+)
+
+
+def rng_for(seed, *parts):
+    return random.Random('/'.join(str(part) for part in (seed,) + parts))
+
+
+def new_uuid(rng):
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def timestamp(seconds_ago):
+    return (BASE_TIME - timedelta(seconds=seconds_ago)).strftime('%Y-%m-%dT%H:%M:%S.000Z')
+
+
+def base36(number, width):
+    digits = string.digits + string.ascii_uppercase
+    out = ''
+    for _ in range(width):
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+    return out
+
+
+def random_text(rng, length, alphabet=string.ascii_letters + string.digits):
+    return ''.join(rng.choice(alphabet) for _ in range(length))
+
+
+def percentages(counts):
+    """Whole percentages that add up to 100 (largest remainder), or Good=100 when there is nothing."""
+    total = sum(counts)
+    if not total:
+        return [100] + [0] * (len(counts) - 1)
+    exact = [c * 100 / total for c in counts]
+    result = [int(v) for v in exact]
+    order = sorted(range(len(counts)), key=lambda i: exact[i] - result[i], reverse=True)
+    for i in order[:100 - sum(result)]:
+        result[i] += 1
+    return result
+
+
+def health_groups(counts, key='value'):
+    return [{'name': name, key: count} for name, count in zip(HEALTH, counts)]
+
+
+class TenantBuilder:
+    """Builds one workspace's items from its plan; each kind uses its own random stream."""
+
+    def __init__(self, dataset, ws):
+        self.ds = dataset
+        self.ws = ws
+        self.plan = ws.plan
+
+    def rng(self, purpose):
+        return rng_for(self.ds.seed, self.ws.number, purpose)
+
+    def sites(self):
+        rng = self.rng('sites')
+        specs = [Site(*spec) for spec in self.ws.site_specs]
+        while len(specs) < self.plan.sites:
+            city, state, zip_code, country = rng.choice(CITIES)
+            number = len(specs) + 1
+            specs.append(Site(f'{city} {rng.choice(SITE_KINDS)} {number:03d}', f'S{number:03d}',
+                              f'{rng.randint(1, 9999)} {rng.choice(("Main", "Oak", "Market", "Lake", "Park"))} St',
+                              city, state, zip_code, country))
+        sites = specs[:self.plan.sites]
+        return [(str(10_000_000 + self.ws.number * 1000 + i + 1), site) for i, site in enumerate(sites)]
+
+    def core(self):
+        """All inventory devices as full monitoring records, in default (inventory) order."""
+        rng = self.rng('devices')
+        plan = self.plan
+        sites = self.sites()
+        degraded = sorted(rng.sample(range(len(sites)), plan.degraded))
+        slots = []  # (health, site index): Poor devices only at degraded sites, one at each at least
+        for i in range(plan.poor):
+            slots.append(('Poor', degraded[i] if i < len(degraded) else rng.choice(degraded)))
+        others = ['Fair'] * plan.fair + ['Good'] * plan.good
+        rng.shuffle(others)
+        for i, health in enumerate(others):
+            slots.append((health, i % len(sites) if i < len(sites) else rng.randrange(len(sites))))
+        rng.shuffle(slots)
+        slots.extend([(None, None)] * plan.unprovisioned)
+        per_site = {}
+        keys = [f'E{random_text(rng, 13, string.ascii_uppercase + string.digits)}' for _ in range(3)]
+        devices = []
+        for index, (health, site_index) in enumerate(slots):
+            site = sites[site_index] if site_index is not None else None
+            seen = per_site.setdefault(site_index, {'all': 0})
+            dtype = ('GATEWAY', 'SWITCH')[seen['all']] if seen['all'] < 2 and site else \
+                rng.choices(('AP', 'SWITCH', 'GATEWAY'), (75, 20, 5))[0]
+            seen['all'] += 1
+            seen[dtype] = seen.get(dtype, 0) + 1
+            devices.append(self.device(rng, index, dtype, health, site, seen[dtype], rng.choice(keys)))
+        return devices
+
+    def device(self, rng, index, dtype, health, site, number, key):
+        model, part, firmware = rng.choice(HARDWARE[dtype])
+        role, function, deployment, tier = DEVICE_ROLE[dtype]
+        serial = f'{SERIAL_PREFIX[dtype]}{base36(self.ws.number, 3)}{base36(index, 4)}{rng.choice(string.ascii_uppercase)}'
+        mac_value = ((self.ws.number & 0xFFFF) << 16) | (index & 0xFFFF)
+        mac = '20:4c:' + ':'.join(f'{(mac_value >> shift) & 0xFF:02x}' for shift in (24, 16, 8, 0))
+        provisioned = health is not None
+        online = health in ('Good', 'Fair')
+        site_id, site_info = site if site else (None, None)
+        name = f'{site_info.code}-{NAME_CODE[dtype]}{number:02d}' if site else serial
+        return {
+            'serialNumber': serial, 'deviceName': name, 'deviceType': dtype, 'model': model, 'macAddress': mac,
+            'status': ('ONLINE' if online else 'OFFLINE') if provisioned else None,
+            'isProvisioned': provisioned, 'siteId': site_id, 'siteName': site_info.name if site else None,
+            'firmwareVersion': firmware if provisioned else None, 'partNumber': part, 'role': role,
+            'subscriptionKey': key if provisioned else None, 'tier': tier if provisioned else None,
+            'ipv4': f'10.{20 + self.ws.number % 200}.{int(site_id or 0) % 250}.{10 + index % 240}' if provisioned else None,
+            'ipv6': None,
+            'configStatus': ('SYNCED' if rng.random() < 0.95 else 'NOT_SYNCED') if provisioned else None,
+            'uptimeInMillis': rng.randint(3_600, 90 * 86_400) * 1000 if online else 0,
+            'lastSeenAt': timestamp(rng.randint(5, 300) if online else rng.randint(3_600, 259_200)) if provisioned else None,
+            'deployment': deployment, 'deviceFunction': function,
+            'deviceGroupName': f'{site_info.code}-{GROUP_NAME[dtype]}' if site else None,
+            'health': health,
+        }
+
+    def build(self, kind, core):
+        return getattr(self, kind.replace('-', '_'))(core)
+
+    def devices(self, core):
+        return [d for d in core if d['isProvisioned']]
+
+    def device_inventory(self, core):
+        return [{name: d[name] for name in INVENTORY_FIELDS} for d in core]
+
+    def clients(self, core):
+        rng = self.rng('clients')
+        online = [d for d in core if d['status'] == 'ONLINE']
+        aps = [d for d in online if d['deviceType'] == 'AP']
+        wired = [d for d in online if d['deviceType'] != 'AP'] or online
+        ssids = self.ws.ssids or ('Corp',)
+        items = []
+        for index in range(self.plan.clients):
+            prefix, vendor, os_name, wireless = rng.choice(CLIENT_TYPES)
+            wireless = bool(aps) and (wireless or not wired)
+            device = rng.choice(aps if wireless else wired)
+            person = rng.choice(PEOPLE)
+            ssid_index = rng.randrange(len(ssids)) if wireless else None
+            failed = rng.random() < 0.04
+            mac_value = ((self.ws.number & 0xFFFF) << 20) | (index & 0xFFFFF)
+            mac = 'da:' + ':'.join(f'{(mac_value >> shift) & 0xFF:02x}' for shift in (32, 24, 16, 8, 0))
+            name = f'{prefix}-{person.title()}' if wireless and prefix in ('iPhone', 'Galaxy-S23', 'MacBook-Pro') else \
+                f'{prefix}-{base36(index, 4)}'
+            items.append({
+                'id': mac.replace(':', ''), 'clientName': name, 'hostName': name.lower(), 'macAddress': mac,
+                'ipv4': None if failed else f'172.{16 + self.ws.number % 16}.{index // 250 % 256}.{10 + index % 240}',
+                'ipv6': None, 'status': 'FAILED' if failed else 'CONNECTED',
+                'clientConnectionType': 'WIRELESS' if wireless else 'WIRED',
+                'connectedDeviceSerial': device['serialNumber'], 'connectedTo': device['deviceName'],
+                'siteId': device['siteId'], 'siteName': device['siteName'],
+                'vlanId': 10 * (ssid_index + 1) if wireless else 100,
+                'wlanName': ssids[ssid_index] if wireless else None,
+                'userName': f'{person}@{self.ws.domain}' if os_name in ('Windows', 'macOS', 'iOS') else None,
+                'wirelessBand': rng.choice(BANDS) if wireless else None,
+                'health': 'Poor' if failed else rng.choices(HEALTH, (85, 12, 3))[0],
+                'vendor': vendor, 'os': os_name, 'lastSeenAt': timestamp(rng.randint(1, 600)),
+            })
+        return items
+
+    def alerts(self, core):
+        rng = self.rng('alerts')
+        monitored = [d for d in core if d['isProvisioned']]
+        by_health = {h: [d for d in monitored if d['health'] == h] for h in HEALTH}
+        wanted = [(s, 'ACTIVE') for s in ('CRITICAL',) * self.plan.critical + ('MAJOR',) * self.plan.major +
+                  ('MINOR',) * self.plan.minor]
+        wanted += [(rng.choice(SEVERITIES), 'CLEARED') for _ in range(self.plan.cleared)]
+        items = []
+        for severity, status in wanted:
+            # Critical alerts sit on Poor (offline) devices, major ones on Fair devices, when there are any.
+            pool = {'CRITICAL': by_health['Poor'], 'MAJOR': by_health['Fair']}.get(severity) if status == 'ACTIVE' else None
+            device = rng.choice(pool or monitored)
+            types = [t for t in ALERT_TYPES[severity] if device['deviceType'] in t[3]]
+            name, key, category, _ = rng.choice(types)
+            created = rng.randint(600, 14 * 86_400)
+            items.append({
+                'id': new_uuid(rng), 'key': key, 'name': name,
+                'summary': f"{name} on {device['deviceName']} at {device['siteName']}",
+                'severity': severity, 'status': status, 'priority': PRIORITY[severity], 'category': category,
+                'deviceType': device['deviceType'], 'serialNumber': device['serialNumber'],
+                'deviceName': device['deviceName'], 'siteId': device['siteId'], 'siteName': device['siteName'],
+                'createdAt': timestamp(created),
+                'updatedAt': timestamp(created - rng.randint(0, min(created, 3_600) - 1)),
+                'clearedReason': rng.choice(('Condition resolved', 'Cleared by administrator')) if status == 'CLEARED' else None,
+            })
+        items.sort(key=lambda a: a['createdAt'], reverse=True)
+        return items
+
+    def sites_health(self, core):
+        by_site = {}  # site id -> device health counts, client health counts, active alert severities
+        for site_id, _ in self.sites():
+            by_site[site_id] = ([0, 0, 0], [0, 0, 0], [])
+        for device in core:
+            if device['isProvisioned']:
+                by_site[device['siteId']][0][HEALTH.index(device['health'])] += 1
+        for client in self.ds.items(self.ws, 'clients'):
+            by_site[client['siteId']][1][HEALTH.index(client['health'])] += 1
+        for alert in self.ds.items(self.ws, 'alerts'):
+            if alert['status'] == 'ACTIVE':
+                by_site[alert['siteId']][2].append(alert['severity'])
+        items = []
+        for site_id, site in self.sites():
+            device_counts, client_counts, active = by_site[site_id]
+            reasons = []
+            if device_counts[2]:
+                reasons.append(f'{device_counts[2]} device(s) offline')
+            if 'CRITICAL' in active:
+                reasons.append(f"{active.count('CRITICAL')} critical alert(s) open")
+            items.append({
+                'id': site_id, 'siteName': site.name,
+                'address': {'address': site.street, 'city': site.city, 'state': site.state, 'zipCode': site.zip_code,
+                            'country': site.country},
+                'alerts': {'totalCount': len(active),
+                           'groups': [{'name': s.title(), 'count': active.count(s)} for s in SEVERITIES]},
+                'health': {'groups': health_groups(percentages(device_counts))},
+                'devices': {'count': sum(device_counts), 'health': {'groups': health_groups(device_counts)}},
+                'clients': {'count': sum(client_counts), 'health': {'groups': health_groups(client_counts)}},
+                'reasons': reasons,
+            })
+        return items
+
+    def glp_devices(self, core):
+        rng = self.rng('glp-devices')
+        items = []
+        for device in core:
+            device_id = new_uuid(rng)
+            assigned = device['isProvisioned']
+            created = rng.randint(30, 700) * 86_400
+            items.append({
+                'id': device_id, 'type': 'devices/device', 'generation': rng.randint(1, 4),
+                'serialNumber': device['serialNumber'], 'macAddress': device['macAddress'],
+                'deviceType': device['deviceType'], 'model': device['model'], 'partNumber': device['partNumber'],
+                'region': self.ws.region, 'archived': False,
+                'assignedState': 'ASSIGNED_TO_SERVICE' if assigned else 'UNASSIGNED',
+                'application': {'id': self.ds.central_app_id,
+                                'resourceUri': f'/service-catalog/v1/service-managers/{self.ds.central_app_id}'}
+                if assigned else None,
+                'subscription': [{'key': device['subscriptionKey'], 'tier': device['tier']}] if assigned else [],
+                'tags': {}, 'createdAt': timestamp(created), 'updatedAt': timestamp(created // 3),
+                'resourceUri': f'/devices/v1/devices/{device_id}',
+            })
+        return items
+
+    def audit_logs(self, core):
+        rng = self.rng('audit-logs')
+        serials = [d['serialNumber'] for d in core] or ['-']
+        items = []
+        for _ in range(self.plan.audit_logs):
+            category, text = rng.choice(AUDIT_EVENTS)
+            user = f'{rng.choice(PEOPLE)}@{rng.choice((self.ws.domain, self.ds.msp.domain))}'
+            created = timestamp(rng.randint(60, 90 * 86_400))
+            items.append({
+                'id': new_uuid(rng), 'type': 'audit-log/logs', 'generation': 1, 'createdAt': created, 'updatedAt': created,
+                'category': category,
+                'description': text.format(user=user, serial=rng.choice(serials), key=f'E{random_text(rng, 13).upper()}'),
+                'user': {'username': user}, 'workspace': {'id': self.ws.id, 'workspaceName': self.ws.name},
+                'application': {'id': self.ds.glp_app_id},
+                'additionalInfo': {'ipAddress': f'198.51.100.{rng.randint(1, 254)}'}, 'hasDetails': rng.random() < 0.3,
+            })
+        items.sort(key=lambda a: a['createdAt'], reverse=True)
+        return items
+
+
+class Dataset:
+    """The simulator's data. Workspace lookups accept a GLP id, dashed or not, or a Workspace."""
+
+    def __init__(self, kind, seed):
+        self.kind = kind
+        self.seed = seed
+        rng = rng_for(seed, 'msp')
+        self.client_id = new_uuid(rng)
+        self.client_secret = random_text(rng, 48)
+        self.central_app_id = new_uuid(rng)
+        self.glp_app_id = new_uuid(rng)
+        self.msp = None
+        self._tenants = []
+        self._by_id = {}
+        self._lock = threading.Lock()          # tenant list and cache bookkeeping
+        # One build at a time (it is CPU bound anyway) and never the same twice; re-entrant because
+        # sites-health is built from the clients and alerts.
+        self._build_lock = threading.RLock()
+        self._cache = OrderedDict()
+        self._cached_items = 0
+
+    @classmethod
+    def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500):
+        """`demo`: a fixed, realistic MSP of five tenants. `scale`: `tenants` tenants of `devices_per_tenant`
+        devices, the first `big_tenants` of them with `big_tenant_devices` devices."""
+        if kind not in ('demo', 'scale'):
+            raise ValueError(f'unknown dataset {kind!r}: use demo or scale')
+        ds = cls(kind, seed)
+        if kind == 'demo':
+            ds.msp = ds._workspace(0, DEMO_MSP['name'], DEMO_MSP['domain'], Plan(8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25))
+            for spec in DEMO_TENANTS:
+                ds._add(ds._workspace(len(ds._tenants) + 1, spec['name'], spec['domain'], spec['plan'],
+                                      central=spec.get('central', True), ssids=spec['ssids'],
+                                      site_specs=list(spec.get('sites', ())),
+                                      ownership=spec.get('ownership', 'MSP_OWNED_INVENTORY'),
+                                      region=spec.get('region', 'us-west')))
+        else:
+            ds.msp = ds._workspace(0, 'Scale Test MSP', 'scale-msp.example', Plan(20, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50))
+            for index in range(tenants):
+                number = index + 1
+                size = big_tenant_devices if index < big_tenants else devices_per_tenant
+                # Every hundredth tenant exists in GLP only, as in a real MSP that has not provisioned it yet.
+                ds._add(ds._sized_workspace(number, ds._scale_name(number), size, central=number % 100 != 0))
+        return ds
+
+    def _scale_name(self, number):
+        rng = rng_for(self.seed, number, 'name')
+        a, b = rng.choice(NAME_WORDS[0]), rng.choice(NAME_WORDS[1])
+        if number % 25 == 7:
+            return ODD_NAMES[number // 25 % len(ODD_NAMES)].format(a=a, b=b, n=f'{number:04d}')
+        return f'{a} {b} {number:04d}'
+
+    def _workspace(self, number, name, domain, plan, central=True, **extra):
+        rng = rng_for(self.seed, number, 'workspace')
+        ws_id = new_uuid(rng)
+        central_id = rng.getrandbits(128)
+        ssids = extra.pop('ssids', None)
+        if ssids is None:
+            short = ''.join(ch for ch in name.split()[0] if ch.isalnum())[:10] or 'Corp'
+            ssids = (f'{short}-Staff', f'{short}-Guest', f'{short}-IoT')
+        return Workspace(number, name, ws_id, f'{central_id:032x}' if central and number else None, plan, domain,
+                         ssids, created_days_ago=rng.randint(30, 900), **extra)
+
+    def _sized_workspace(self, number, name, devices, central=True):
+        plan = plan_for_size(rng_for(self.seed, number, 'plan'), devices, central)
+        domain = ''.join(ch for ch in name.lower().replace(' ', '-') if ch.isascii() and (ch.isalnum() or ch == '-'))
+        return self._workspace(number, name, f'{domain}.example', plan, central=central)
+
+    def _add(self, ws):
+        with self._lock:
+            self._tenants.append(ws)
+            self._by_id[ws.hex] = ws
+
+    # --- lookups -------------------------------------------------------------------------------------------
+
+    def tenants(self):
+        with self._lock:
+            return list(self._tenants)
+
+    def tenant(self, ident):
+        """A tenant by GLP workspace id (dashed or hex, any case), or None."""
+        if isinstance(ident, Workspace):
+            return ident
+        with self._lock:
+            return self._by_id.get(str(ident).replace('-', '').lower())
+
+    def workspace(self, ident):
+        """Like tenant() but also finds the MSP workspace."""
+        if isinstance(ident, Workspace):
+            return ident
+        if str(ident).replace('-', '').lower() == self.msp.hex:
+            return self.msp
+        return self.tenant(ident)
+
+    def add_tenant(self, name, central=True, devices=20):
+        with self._lock:
+            number = len(self._tenants) + 1
+        ws = self._sized_workspace(number, name, devices, central=central)
+        ws.added = True
+        self._add(ws)
+        return ws
+
+    def remove_added_tenants(self):
+        with self._lock:
+            self._tenants = [t for t in self._tenants if not t.added]
+            self._by_id = {t.hex: t for t in self._tenants}
+            self._cache.clear()
+            self._cached_items = 0
+
+    # --- items ---------------------------------------------------------------------------------------------
+
+    def items(self, ws, kind):
+        """The full item list of one kind, unpaged and unfiltered, in default order. Do not modify it."""
+        ws = self.workspace(ws)
+        if ws is None or kind not in KINDS:
+            raise KeyError(f"unknown workspace or kind: {kind}")
+        if kind in CENTRAL_KINDS and not ws.central_id:
+            return []
+        key = (ws.hex, kind)
+        found = self._cached(key)
+        if found is not None:
+            return found
+        with self._build_lock:
+            found = self._cached(key)
+            if found is None:
+                builder = TenantBuilder(self, ws)
+                core = self._cached((ws.hex, 'core'))
+                if core is None:
+                    core = builder.core()
+                    self._store((ws.hex, 'core'), core)
+                found = builder.build(kind, core)
+                self._store(key, found)
+        return found
+
+    def _cached(self, key):
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
+
+    def _store(self, key, items):
+        with self._lock:
+            self._cache[key] = items
+            self._cached_items += len(items)
+            while self._cached_items > CACHE_ITEMS and len(self._cache) > 1:
+                _, dropped = self._cache.popitem(last=False)
+                self._cached_items -= len(dropped)
+
+    # --- summaries (from the plan: cheap for any number of tenants) -------------------------------------
+
+    def glp_item(self, ws):
+        created = ws.created_days_ago * 86_400
+        return {
+            'id': ws.id, 'type': 'workspace', 'workspaceName': ws.name, 'generation': 1 + ws.number % 3,
+            'createdAt': timestamp(created), 'updatedAt': timestamp(created // 4),
+            'createdBy': f'admin@{self.msp.domain}', 'resourceUri': f'/workspaces/v1/msp-tenants/{ws.id}',
+            'inventoryOwnership': ws.ownership,
+        }
+
+    def central_summary(self, ws):
+        """The tenant's network-msp/v1/list-tenants item, or None when Central is not provisioned."""
+        if not ws.central_id:
+            return None
+        plan = ws.plan
+        return {
+            'tenantId': ws.central_id, 'tenantName': ws.name, 'totalSites': plan.sites, 'degradedSites': plan.degraded,
+            'deviceHealthStatus': {'total': plan.monitored, 'good': plan.good, 'fair': plan.fair, 'poor': plan.poor},
+            'alerts': {'total': plan.active_alerts, 'critical': plan.critical, 'major': plan.major, 'minor': plan.minor},
+            'lastUpdatedTime': timestamp(60 + ws.number % 240),
+            'deviceOwnership': 'MSP_OWNED' if ws.ownership == 'MSP_OWNED_INVENTORY' else 'CUSTOMER_OWNED',
+        }
+
+    def draft_summary(self, ws):
+        """The tenant's item in the draft msp/v1/tenants API (down = degraded sites)."""
+        return {'workspace_id': ws.id, 'name': ws.name,
+                'sites': {'total': ws.plan.sites, 'up': ws.plan.sites - ws.plan.degraded, 'down': ws.plan.degraded}}
+
+    def counts(self, ws):
+        plan = ws.plan
+        counts = {'devices': plan.monitored, 'device-inventory': plan.devices, 'sites-health': plan.sites,
+                  'clients': plan.clients, 'alerts': plan.active_alerts + plan.cleared, 'glp-devices': plan.devices,
+                  'audit-logs': plan.audit_logs}
+        if not ws.central_id:
+            counts.update(dict.fromkeys(CENTRAL_KINDS))
+        return counts

@@ -1,0 +1,171 @@
+"""Injected faults and rate limits: what makes the simulator as unfriendly as the real services."""
+import math
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+RANDOM_KINDS = ('429', '500', '502', '503', 'reset')
+PAGING_KINDS = ('total_changes', 'next_repeats', 'empty_page')
+BODY_KINDS = ('json', 'html', 'empty')
+
+
+class FaultError(ValueError):
+    """A fault definition the admin API rejects."""
+
+
+@dataclass
+class FaultRule:
+    """The next `remaining` requests matching path/method get this answer (-1: until reset)."""
+    path: re.Pattern
+    method: str | None
+    remaining: int
+    status: int | None = None
+    body: str = 'json'
+    headers: dict = field(default_factory=dict)
+    retry_after: float | None = None
+    reset_header: float | None = None
+    delay_ms: int = 0
+    reset_connection: bool = False
+
+    def matches(self, method, path):
+        return (self.method is None or self.method == method) and self.path.search(path) is not None
+
+
+def compile_path(pattern):
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError) as err:
+        raise FaultError(f'bad path regex {pattern!r}: {err}')
+
+
+def _count(spec, default=1):
+    count = int(spec.get('count', default))
+    if count == 0 or count < -1:
+        raise FaultError('count must be a positive number or -1 (always)')
+    return count
+
+
+class Faults:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        with self._lock:
+            self.rules = []
+            self.exchange_failures = {}     # dashed tenant id -> [remaining, status, error]
+            self.paging = []                # [regex, kind, remaining]
+            self.random_rate = 0.0
+            self.random_kinds = RANDOM_KINDS
+            self.random = random.Random(1)
+
+    def add_rule(self, spec):
+        status = spec.get('status')
+        if status is None and not spec.get('reset_connection') and not spec.get('delay_ms'):
+            raise FaultError('a fault needs a status, reset_connection or delay_ms')
+        if spec.get('body', 'json') not in BODY_KINDS:
+            raise FaultError(f"body must be one of {', '.join(BODY_KINDS)}")
+        rule = FaultRule(compile_path(spec['path']), spec.get('method', '').upper() or None, _count(spec),
+                         int(status) if status is not None else None, spec.get('body', 'json'),
+                         dict(spec.get('headers') or {}), spec.get('retry_after'), spec.get('reset_header'),
+                         int(spec.get('delay_ms', 0)), bool(spec.get('reset_connection', False)))
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def take_rule(self, method, path):
+        """The first rule matching this request, consuming one of its uses."""
+        if not self.rules:
+            return None
+        with self._lock:
+            for rule in self.rules:
+                if rule.matches(method, path):
+                    if rule.remaining > 0:
+                        rule.remaining -= 1
+                        if rule.remaining == 0:
+                            self.rules.remove(rule)
+                    return rule
+        return None
+
+    def set_exchange_failure(self, tenant_id, spec):
+        with self._lock:
+            self.exchange_failures[tenant_id] = [_count(spec), int(spec.get('status', 403)),
+                                                 spec.get('error', 'access_denied')]
+
+    def take_exchange_failure(self, tenant_id):
+        """(status, error) when this tenant's exchange must fail now."""
+        with self._lock:
+            entry = self.exchange_failures.get(tenant_id)
+            if not entry:
+                return None
+            if entry[0] > 0:
+                entry[0] -= 1
+                if entry[0] == 0:
+                    del self.exchange_failures[tenant_id]
+            return entry[1], entry[2]
+
+    def set_random(self, rate, seed=1, kinds=RANDOM_KINDS):
+        kinds = tuple(str(k) for k in kinds)
+        unknown = set(kinds) - set(RANDOM_KINDS)
+        if unknown or not kinds or not 0 <= float(rate) <= 1:
+            raise FaultError(f"random_failures needs 0 <= rate <= 1 and kinds from {', '.join(RANDOM_KINDS)}")
+        with self._lock:
+            self.random_rate = float(rate)
+            self.random_kinds = kinds
+            self.random = random.Random(seed)
+
+    def take_random(self):
+        """A failure kind ('429', '500', ..., 'reset') for this request, or None."""
+        if not self.random_rate:
+            return None
+        with self._lock:
+            if self.random.random() < self.random_rate:
+                return self.random.choice(self.random_kinds)
+        return None
+
+    def add_paging(self, pattern, kind, count=-1):
+        if kind not in PAGING_KINDS:
+            raise FaultError(f"paging_anomaly kind must be one of {', '.join(PAGING_KINDS)}")
+        with self._lock:
+            self.paging.append([compile_path(pattern), kind, _count({'count': count})])
+
+    def take_paging(self, path):
+        if not self.paging:
+            return None
+        with self._lock:
+            for entry in self.paging:
+                if entry[0].search(path):
+                    if entry[2] > 0:
+                        entry[2] -= 1
+                        if entry[2] == 0:
+                            self.paging.remove(entry)
+                    return entry[1]
+        return None
+
+
+class RateLimiter:
+    """Fixed windows: `limit` requests per `period` seconds for each key."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._windows = {}
+
+    def hit(self, key, limit, period):
+        """(allowed, remaining, seconds until the window resets, rounded up)."""
+        now = time.monotonic()
+        with self._lock:
+            start, used = self._windows.get(key, (now, 0))
+            if now - start >= period:
+                start, used = now, 0
+            allowed = used < limit
+            if allowed:
+                used += 1
+            self._windows[key] = (start, used)
+        reset = max(1, math.ceil(start + period - now))
+        return allowed, max(0, limit - used), reset
+
+    def clear(self):
+        with self._lock:
+            self._windows.clear()

@@ -1,0 +1,76 @@
+"""Requests and responses as the simulator's logic sees them, and the two error body styles."""
+import json
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+GLP_ERROR_CODES = {
+    400: 'HPE_GL_ERROR_BAD_REQUEST', 401: 'HPE_GL_ERROR_UNAUTHORIZED', 403: 'HPE_GL_ERROR_FORBIDDEN',
+    404: 'HPE_GL_ERROR_NOT_FOUND', 405: 'HPE_GL_ERROR_METHOD_NOT_ALLOWED', 409: 'HPE_GL_ERROR_CONFLICT',
+    429: 'HPE_GL_ERROR_TOO_MANY_REQUESTS', 500: 'HPE_GL_ERROR_INTERNAL_SERVER_ERROR', 502: 'HPE_GL_ERROR_BAD_GATEWAY',
+    503: 'HPE_GL_ERROR_SERVICE_UNAVAILABLE', 504: 'HPE_GL_ERROR_GATEWAY_TIMEOUT',
+}
+HTML_PAGE = '<html><head><title>{status}</title></head><body><center><h1>{status}</h1></center><hr><center>cdn</center></body></html>'
+
+
+@dataclass
+class Request:
+    method: str
+    path: str                   # without the query string
+    query: str
+    headers: dict               # header names lower-cased
+    body: bytes = b''
+    client_ip: str = '127.0.0.1'
+
+    def params(self):
+        """Query parameters; a repeated one keeps its last value."""
+        return dict(parse_qsl(self.query, keep_blank_values=True))
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b''
+    content_type: str = 'application/json'
+    headers: dict = field(default_factory=dict)
+    reset_connection: bool = False      # drop the connection with a TCP reset instead of answering
+    fault: bool = False                 # an injected fault answered this request
+
+
+def json_response(status, data, headers=None):
+    return Response(status, json.dumps(data, ensure_ascii=False, separators=(',', ':')).encode('utf-8'),
+                    headers=dict(headers or {}))
+
+
+def glp_error(status, message, headers=None, **details):
+    """The error body GLP and New Central share: httpStatusCode, errorCode, message, debugId (+ details)."""
+    body = {'httpStatusCode': status, 'errorCode': GLP_ERROR_CODES.get(status, f'HPE_GL_ERROR_{status}'),
+            'message': message, 'debugId': uuid.uuid4().hex}
+    body.update(details)
+    return json_response(status, body, headers)
+
+
+def bad_request(message, source='query', subject=None):
+    issue = {'source': source, 'description': message}
+    if subject:
+        issue['subject'] = subject
+    return glp_error(400, message, badRequestErrorDetails=[{'type': 'hpe.greenlake.bad_request', 'issues': [issue]}])
+
+
+def oauth_error(status, error, description, headers=None):
+    """An RFC 6749 section 5.2 error from the token endpoint."""
+    headers = dict(headers or {})
+    headers.update({'Cache-Control': 'no-store', 'Pragma': 'no-cache'})
+    return json_response(status, {'error': error, 'error_description': description}, headers)
+
+
+def canned_response(status, body_kind, headers=None):
+    """An injected failure: a GLP-style JSON error, a CDN-style HTML page or an empty body."""
+    if body_kind == 'html':
+        page = HTML_PAGE.format(status=f'{status} Error').encode()
+        return Response(status, page, 'text/html', dict(headers or {}), fault=True)
+    if body_kind == 'empty':
+        return Response(status, b'', '', dict(headers or {}), fault=True)
+    response = glp_error(status, f'Injected failure: HTTP {status}', headers)
+    response.fault = True
+    return response

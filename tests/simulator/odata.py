@@ -1,0 +1,158 @@
+"""The OData subset the GLP and Central list APIs accept in `filter` and `sort`.
+
+filter: comparisons `field eq|ne|gt|ge|lt|le literal` and `field in (literal, ...)`, combined with
+`and`, `or`, `not` and parentheses. Literals: 'strings' (a quote inside is doubled), numbers, true, false,
+null. Fields may be dotted (address.city). Unknown fields and bad syntax raise QueryError (the API's 400).
+sort: `field [asc|desc], field [asc|desc]`.
+"""
+import operator
+import re
+
+
+class QueryError(ValueError):
+    """A filter or sort the API would reject with 400."""
+
+
+TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)(?![\w.])|(?P<word>[A-Za-z_][\w.]*)|(?P<punct>[(),]))")
+COMPARISONS = {'eq': operator.eq, 'ne': operator.ne, 'gt': operator.gt, 'ge': operator.ge, 'lt': operator.lt,
+               'le': operator.le}
+KEYWORDS = {'true': True, 'false': False, 'null': None}
+
+
+def field_value(item, name):
+    for part in name.split('.'):
+        if not isinstance(item, dict):
+            return None
+        item = item.get(part)
+    return item
+
+
+def tokenize(text):
+    tokens, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        match = TOKEN.match(text, pos)
+        if not match:
+            raise QueryError(f'invalid filter near position {pos}: {text[pos:pos + 20]!r}')
+        pos = match.end()
+        kind = match.lastgroup
+        value = match.group(kind)
+        if kind == 'str':
+            tokens.append(('lit', value[1:-1].replace("''", "'")))
+        elif kind == 'num':
+            tokens.append(('lit', float(value) if '.' in value else int(value)))
+        elif kind == 'word' and value.lower() in KEYWORDS:
+            tokens.append(('lit', KEYWORDS[value.lower()]))
+        else:
+            tokens.append((kind, value))
+    return tokens
+
+
+def compare(op, left, right):
+    if op in ('eq', 'ne'):
+        return COMPARISONS[op](left, right)
+    # Ordering needs two values of the same kind; anything else (null, a string against a number) is false.
+    if left is None or right is None or isinstance(left, str) != isinstance(right, str):
+        return False
+    return COMPARISONS[op](left, right)
+
+
+class FilterParser:
+    """Recursive descent: or_expr := and_expr ('or' and_expr)*; and_expr := unary ('and' unary)*;
+    unary := 'not' unary | '(' or_expr ')' | field op literal | field 'in' '(' literal, ... ')'."""
+
+    def __init__(self, text, fields):
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.fields = fields
+
+    def peek(self, kind, value=None):
+        """True when the next token is of `kind` (and, if given, `value`; words compare case-insensitively)."""
+        if self.pos >= len(self.tokens):
+            return False
+        tok_kind, tok_value = self.tokens[self.pos]
+        if tok_kind != kind:
+            return False
+        return value is None or str(tok_value).lower() == value
+
+    def take(self, kind, value=None):
+        if self.pos >= len(self.tokens):
+            raise QueryError(f'invalid filter: unexpected end, expected {value or kind}')
+        tok_kind, tok_value = self.tokens[self.pos]
+        if tok_kind != kind or (value is not None and tok_value.lower() != value):
+            raise QueryError(f'invalid filter: expected {value or kind} but found {tok_value!r}')
+        self.pos += 1
+        return tok_value
+
+    def parse(self):
+        if not self.tokens:
+            raise QueryError('invalid filter: empty expression')
+        predicate = self.or_expr()
+        if self.pos != len(self.tokens):
+            raise QueryError(f'invalid filter: unexpected {self.tokens[self.pos][1]!r}')
+        return predicate
+
+    def or_expr(self):
+        parts = [self.and_expr()]
+        while self.peek('word', 'or'):
+            self.pos += 1
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else lambda item: any(p(item) for p in parts)
+
+    def and_expr(self):
+        parts = [self.unary()]
+        while self.peek('word', 'and'):
+            self.pos += 1
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else lambda item: all(p(item) for p in parts)
+
+    def unary(self):
+        if self.peek('word', 'not'):
+            self.pos += 1
+            inner = self.unary()
+            return lambda item: not inner(item)
+        if self.peek('punct', '('):
+            self.pos += 1
+            inner = self.or_expr()
+            self.take('punct', ')')
+            return inner
+        return self.comparison()
+
+    def comparison(self):
+        name = self.take('word')
+        if name not in self.fields:
+            raise QueryError(f"invalid filter: field {name!r} is not supported here; supported: {', '.join(sorted(self.fields))}")
+        op = self.take('word').lower()
+        if op == 'in':
+            self.take('punct', '(')
+            values = [self.take('lit')]
+            while self.peek('punct', ','):
+                self.pos += 1
+                values.append(self.take('lit'))
+            self.take('punct', ')')
+            return lambda item: field_value(item, name) in values
+        if op not in COMPARISONS:
+            raise QueryError(f'invalid filter: unknown operator {op!r}')
+        value = self.take('lit')
+        return lambda item: compare(op, field_value(item, name), value)
+
+
+def compile_filter(text, fields):
+    """A predicate for one `filter` value, checked against the endpoint's filterable fields."""
+    return FilterParser(text, fields).parse()
+
+
+def sort_items(items, text, fields):
+    """The items in `sort` order (stable; nulls last when ascending)."""
+    keys = []
+    for part in text.split(','):
+        words = part.split()
+        if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ('asc', 'desc')):
+            raise QueryError(f'invalid sort {part.strip()!r}: use "field asc" or "field desc"')
+        if words[0] not in fields:
+            raise QueryError(f"invalid sort: field {words[0]!r} is not supported here; supported: {', '.join(sorted(fields))}")
+        keys.append((words[0], len(words) == 2 and words[1].lower() == 'desc'))
+    result = list(items)
+    for name, descending in reversed(keys):
+        result.sort(key=lambda item, n=name: (field_value(item, n) is None, field_value(item, n)), reverse=descending)
+    return result

@@ -1,0 +1,174 @@
+#!/usr/bin/env python
+"""Run the GLP + Central simulator: python tests/simulator/server.py --dataset demo [options].
+
+Prints one JSON line (URLs, credentials, CA file, pid) once the socket listens, and writes the same to
+--info-file. Stops cleanly on SIGINT or SIGTERM. See docs/simulator.md.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import struct
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+if __package__ in (None, ''):
+    # Run as a script: make the repository root importable instead of this directory, whose module
+    # names must not shadow anything.
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tests.simulator.app import SimApp
+from tests.simulator.dataset import Dataset
+from tests.simulator.messages import Request, glp_error
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'       # keep-alive
+    disable_nagle_algorithm = True      # one write per response; no delayed-ACK stalls
+    timeout = 300                       # idle keep-alive connections are closed eventually
+    server_version = 'central-msp-simulator'
+
+    def log_message(self, format, *args):
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    def handle_request(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(length) if length > 0 else b''
+        url = urlsplit(self.path)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        req = Request(self.command, url.path, url.query, headers, body, self.client_address[0])
+        try:
+            response = self.server.app.handle(req)
+        except Exception:  # a bug in the simulator must not look like a network failure
+            self.server.app.stats.count('errors')
+            if self.server.verbose:
+                raise
+            response = glp_error(500, 'simulator error (run with --verbose to see the traceback)')
+        if response.reset_connection:
+            self.reset_connection()
+            return
+        self.log_request(response.status, len(response.body))
+        lines = [f'HTTP/1.1 {response.status} {self.responses.get(response.status, ("",))[0]}',
+                 f'Date: {self.date_time_string()}', f'Content-Length: {len(response.body)}']
+        if response.content_type:
+            lines.append(f'Content-Type: {response.content_type}')
+        lines.extend(f'{name}: {value}' for name, value in response.headers.items())
+        if self.close_connection:
+            lines.append('Connection: close')
+        self.wfile.write(('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_request
+
+    def reset_connection(self):
+        """Drop the connection with a TCP RST, as a failing load balancer does."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        self.rfile.close()
+        self.connection.close()
+
+
+class SimServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def __init__(self, address, app, ssl_context=None, verbose=False):
+        self.app = app
+        self.ssl_context = ssl_context
+        self.verbose = verbose
+        super().__init__(address, Handler)
+
+    def finish_request(self, request, client_address):
+        # The TLS handshake happens here, in the connection's own thread, so one slow client cannot stall accept().
+        if self.ssl_context is None:
+            super().finish_request(request, client_address)
+            return
+        try:
+            request.settimeout(30)
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            return
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            tls.close()
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Local GLP + HPE Aruba Networking Central API simulator')
+    parser.add_argument('--dataset', choices=('demo', 'scale'), default='demo')
+    parser.add_argument('--tenants', type=int, default=100, help='scale: number of tenants')
+    parser.add_argument('--devices-per-tenant', type=int, default=100, help='scale: devices in each tenant')
+    parser.add_argument('--big-tenants', type=int, default=0, help='scale: how many tenants are big (the first ones)')
+    parser.add_argument('--big-tenant-devices', type=int, default=2500, help='scale: devices in each big tenant')
+    parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument('--latency-ms', type=int, default=0, help='added to every API and token request')
+    parser.add_argument('--token-ttl', type=int, default=900, help='expires_in of issued tokens, seconds')
+    parser.add_argument('--tls', action='store_true', help='serve HTTPS with a CA made at start-up')
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=0, help='0 picks a free port')
+    parser.add_argument('--info-file', help='also write the start-up JSON here (atomically)')
+    parser.add_argument('--central-rate-limit', type=int, default=0, help='Central requests per second per token (0: off)')
+    parser.add_argument('--glp-rate-limit', type=int, default=0, help='GLP requests per minute per client and endpoint (0: off)')
+    parser.add_argument('--retry-after', action='store_true', help='send Retry-After with 429 answers')
+    parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
+    return parser.parse_args(argv)
+
+
+def write_info(path, info):
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix='.sim-info-')
+    with os.fdopen(handle, 'w') as out:
+        json.dump(info, out)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    dataset = Dataset.create(args.dataset, seed=args.seed, tenants=args.tenants, devices_per_tenant=args.devices_per_tenant,
+                             big_tenants=args.big_tenants, big_tenant_devices=args.big_tenant_devices)
+    app = SimApp(dataset, {'token_ttl': args.token_ttl, 'latency_ms': args.latency_ms, 'retry_after': args.retry_after,
+                           'central_rate_limit': args.central_rate_limit, 'glp_rate_limit': args.glp_rate_limit})
+    cert_dir = ssl_context = None
+    if args.tls:
+        from tests.simulator.certs import make_certificates
+        cert_dir = tempfile.mkdtemp(prefix='central-msp-sim-tls-')
+        paths = make_certificates(cert_dir)
+        ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ssl_context.load_cert_chain(paths['server.pem'], paths['server.key'])
+    server = SimServer((args.host, args.port), app, ssl_context, args.verbose)
+    host, port = server.server_address[:2]
+    root = f"{'https' if args.tls else 'http'}://{'127.0.0.1' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}"
+    info = {'auth_url': f'{root}/glp/authorization/v2/oauth2', 'glp_base_url': f'{root}/glp',
+            'central_base_url': f'{root}/central', 'admin_url': f'{root}/_sim',
+            'ca_file': os.path.join(cert_dir, 'ca.pem') if cert_dir else None,
+            'client_id': dataset.client_id, 'client_secret': dataset.client_secret,
+            'workspace_id': dataset.msp.id, 'pid': os.getpid()}
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
+    thread.start()
+    if args.info_file:
+        write_info(args.info_file, info)
+    print(json.dumps(info), flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        if cert_dir:
+            shutil.rmtree(cert_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
