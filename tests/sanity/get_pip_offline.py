@@ -16,6 +16,9 @@ What it does, in the target virtual environment (``sys.executable``):
    package index configured for this machine.
 2. ``python -m pip install <the arguments it was given>``, minus get-pip's own
    ``--no-setuptools`` / ``--no-wheel`` (pip itself does not know them).
+3. With ``--no-setuptools`` (ansible-test always passes it), removes the
+   setuptools that ensurepip of Python < 3.12 brings along, unless it was
+   there before, so the environment holds what the real get-pip would leave.
 
 Both steps are idempotent: running it again in a ready environment is a no-op
 apart from pip confirming the pinned version is present.
@@ -45,16 +48,27 @@ def run(command: list[str]) -> None:
         sys.exit(process.returncode)
 
 
+def has_module(python: str, name: str) -> bool:
+    """Return True if the given Python can import the named top-level module."""
+    code = 'import importlib.util, sys; sys.exit(importlib.util.find_spec(%r) is None)' % name
+    return subprocess.call([python, '-c', code], stdin=subprocess.DEVNULL) == 0
+
+
 def main() -> None:
     """Bootstrap pip with ensurepip, then install the requested packages with it."""
     python = sys.executable
+    argv = sys.argv[1:]
+    drop_setuptools = '--no-setuptools' in argv and not has_module(python, 'setuptools')
 
     run([python, '-m', 'ensurepip', '--upgrade', '--default-pip'])
 
-    args = pip_install_args(sys.argv[1:])
+    args = pip_install_args(argv)
 
     if args:
         run([python, '-m', 'pip', 'install'] + args)
+
+    if drop_setuptools and has_module(python, 'setuptools'):
+        run([python, '-m', 'pip', 'uninstall', '--yes', '--disable-pip-version-check', 'setuptools'])
 
 
 if __name__ == '__main__':
