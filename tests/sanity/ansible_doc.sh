@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Render the documentation of every central.msp module and inventory plugin with
+# Render the documentation of every central.msp module and plugin with
 # ansible-doc, the way a user would see it, and fail on any error or warning.
 #
 #   bash tests/sanity/ansible_doc.sh        (make docs-check)
 #
-# * ansible-doc central.msp.<module>                 for plugins/modules/*.py
+# * ansible-doc -t module central.msp.<module>       for plugins/modules/*.py
 # * ansible-doc -t inventory central.msp.<plugin>    for plugins/inventory/*.py
-# * ansible-doc -l central.msp (and -t inventory -l) must list each of them.
+# * likewise for the other documented plugin types present (filter, lookup,
+#   test, callback, ...); for filter and test plugins, whose file may hold
+#   several of them, the documented ones: a .py file with DOCUMENTATION or a
+#   .yml/.yaml documentation file
+# * ansible-doc -t <type> -l central.msp must list each of them.
 #
 # The collection is found through ANSIBLE_COLLECTIONS_PATH (the Makefile exports
 # build/dev, where its dev-tree target links the working tree). Run on its own,
@@ -56,22 +60,31 @@ run_doc() {
     return 0
 }
 
-# Plugin names from a directory: *.py files other than __init__.py.
+# Plugin names from a directory: *.py files other than __init__.py and private
+# _*.py helpers. For filter and test plugins only the documented ones: a .py file
+# that assigns DOCUMENTATION, or a .yml/.yaml documentation file.
 plugin_names() {
-    local dir="$1" file name
+    local type="$1" dir="$2" file name
     [[ -d "$dir" ]] || return 0
-    for file in "$dir"/*.py; do
-        [[ -e "$file" ]] || continue
-        name="$(basename "$file" .py)"
-        [[ "$name" == __init__ ]] && continue
+    for file in "$dir"/*.py "$dir"/*.yml "$dir"/*.yaml; do
+        [[ -f "$file" ]] || continue
+        name="$(basename "$file")"
+        name="${name%.*}"
+        [[ "$name" == _* ]] && continue
+        case "$type:$file" in
+            filter:*.py | test:*.py) grep -q '^DOCUMENTATION *=' "$file" || continue ;;
+            filter:* | test:*) ;;
+            *:*.py) ;;
+            *) continue ;;
+        esac
         printf '%s\n' "$name"
-    done
+    done | sort -u
 }
 
 check_type() {
     local type="$1" dir="$2" name
     local -a names
-    mapfile -t names < <(plugin_names "$dir")
+    mapfile -t names < <(plugin_names "$type" "$dir")
     if [[ ${#names[@]} -eq 0 ]]; then
         echo "ansible_doc.sh: no $type plugins in $dir yet"
         return 0
@@ -102,6 +115,12 @@ check_type() {
 
 check_type module plugins/modules
 check_type inventory plugins/inventory
+# The other plugin types ansible-doc documents, when the collection has them.
+for type in become cache callback cliconf connection filter httpapi lookup netconf shell strategy test vars; do
+    if [[ -d "plugins/$type" ]]; then
+        check_type "$type" "plugins/$type"
+    fi
+done
 
 if [[ $failures -ne 0 ]]; then
     echo "ansible_doc.sh: $failures problem(s) in $checked plugin(s)" >&2
