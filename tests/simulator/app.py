@@ -59,9 +59,14 @@ class SimApp:
 
     def _serve(self, req):
         family, api_path = split_path(req.path)
-        injected = self._injected(req, family)
+        injected, delayed = self._injected(req, family)
         if injected:
             return injected, None
+        response, scope = self._route(req, family, api_path)
+        response.fault = response.fault or delayed
+        return response, scope
+
+    def _route(self, req, family, api_path):
         token_path = TOKEN_PATH.match(req.path)
         if token_path:
             if req.method != 'POST':
@@ -90,31 +95,31 @@ class SimApp:
         return response, record.scope
 
     def _injected(self, req, family):
-        """The answer of an injected fault for this request, or None to serve it normally."""
+        """(the answer of an injected fault or None to serve the request, whether a fault delayed it)."""
         rule = self.faults.take_rule(req.method, req.path)
         if rule is not None:
             if rule.delay_ms:
                 time.sleep(rule.delay_ms / 1000)
             if rule.reset_connection:
-                return Response(0, reset_connection=True, fault=True)
+                return Response(0, reset_connection=True, fault=True), True
             if rule.status is not None:
                 headers = dict(rule.headers)
                 if rule.retry_after is not None:
                     headers['Retry-After'] = str(rule.retry_after)
                 if rule.reset_header is not None:
                     headers[LIMIT_HEADERS[family or 'glp'][2]] = str(rule.reset_header)
-                return canned_response(rule.status, rule.body, headers)
+                return canned_response(rule.status, rule.body, headers), True
         kind = self.faults.take_random()
         if kind == 'reset':
-            return Response(0, reset_connection=True, fault=True)
+            return Response(0, reset_connection=True, fault=True), True
         if kind:
             headers = {}
             if kind == '429':
                 headers[LIMIT_HEADERS[family or 'glp'][2]] = '1'
                 if self.config['retry_after']:
                     headers['Retry-After'] = '1'
-            return canned_response(int(kind), 'json', headers)
-        return None
+            return canned_response(int(kind), 'json', headers), True
+        return None, rule is not None
 
     def _not_found(self, family, api_path, path):
         other = {'glp': 'central', 'central': 'glp'}.get(family)

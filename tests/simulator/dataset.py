@@ -127,11 +127,11 @@ def plan_for_size(rng, devices, central=True):
     fair = min(monitored - poor, round(monitored * rng.uniform(0.02, 0.10)))
     online = monitored - poor
     clients = round(online * rng.uniform(1.5, 2.5)) if online else 0
-    active = round(monitored * rng.uniform(0.02, 0.06)) if monitored else 0
+    active = round(monitored * rng.uniform(0.04, 0.10)) if monitored else 0
     critical = min(active, poor + rng.randint(0, 1))
     major = round((active - critical) * 0.35)
     return Plan(devices, unprovisioned, sites, degraded, fair, poor, clients, critical, major, active - critical - major,
-                active // 2, 20 + devices // 10)
+                active, 20 + devices // 10)
 
 
 @dataclass

@@ -1,0 +1,110 @@
+"""The data itself: deterministic, realistic, lazily built, and Central's summaries agree with tenant data."""
+import time
+
+import pytest
+
+from tests.simulator.dataset import CENTRAL_KINDS, HEALTH, KINDS, Dataset
+
+
+def summary_from_items(ds, tenant):
+    """Central's list-tenants numbers, recomputed from the tenant-level items."""
+    sites = ds.items(tenant, 'sites-health')
+    devices = ds.items(tenant, 'devices')
+    active = [a['severity'] for a in ds.items(tenant, 'alerts') if a['status'] == 'ACTIVE']
+    health = {h.lower(): sum(d['health'] == h for d in devices) for h in HEALTH}
+    return {'totalSites': len(sites),
+            'degradedSites': sum(1 for s in sites if s['devices']['health']['groups'][2]['value'] > 0),
+            'deviceHealthStatus': dict(total=len(devices), **health),
+            'alerts': {'total': len(active), 'critical': active.count('CRITICAL'), 'major': active.count('MAJOR'),
+                       'minor': active.count('MINOR')}}
+
+
+def assert_consistent(ds, tenant):
+    counts = ds.counts(tenant)
+    for kind in KINDS:
+        if counts[kind] is not None:
+            assert len(ds.items(tenant, kind)) == counts[kind], kind
+    summary = ds.central_summary(tenant)
+    if summary:
+        assert {k: summary[k] for k in ('totalSites', 'degradedSites', 'deviceHealthStatus', 'alerts')} == \
+            summary_from_items(ds, tenant)
+        sites = ds.items(tenant, 'sites-health')
+        for site in sites:
+            site_devices = [d for d in ds.items(tenant, 'devices') if d['siteId'] == site['id']]
+            assert site['devices']['count'] == len(site_devices)
+        draft = ds.draft_summary(tenant)['sites']
+        assert draft == {'total': len(sites), 'up': len(sites) - summary['degradedSites'], 'down': summary['degradedSites']}
+
+
+def test_demo_looks_like_a_real_msp():
+    ds = Dataset.create('demo', seed=1)
+    tenants = ds.tenants()
+    names = [t.name for t in tenants]
+    assert 4 <= len(tenants) <= 5
+    assert all(' ' in n for n in names if n != "Bistro d'Or")
+    assert "Bistro d'Or" in names and any(not n.isascii() for n in names)
+    assert [t.name for t in tenants if not t.central_id] == ['Harbor View Dental']
+    summaries = [ds.central_summary(t) for t in tenants if t.central_id]
+    assert any(s['degradedSites'] for s in summaries) and any(s['degradedSites'] == 0 for s in summaries)
+    assert any(s['alerts']['critical'] for s in summaries)
+    for tenant in tenants:
+        assert tenant.central_id != tenant.hex
+        assert_consistent(ds, tenant)
+    devices = [d for t in tenants for d in ds.items(t, 'devices')]
+    assert {d['deviceType'] for d in devices} == {'AP', 'SWITCH', 'GATEWAY'}
+    clients = [c for t in tenants for c in ds.items(t, 'clients')]
+    assert len({c['wlanName'] for c in clients if c['wlanName']}) >= 6
+    assert {'WIRED', 'WIRELESS'} <= {c['clientConnectionType'] for c in clients}
+
+
+def test_every_device_and_client_is_unique():
+    ds = Dataset.create('scale', seed=3, tenants=30, devices_per_tenant=40, big_tenants=1, big_tenant_devices=700)
+    serials = [d['serialNumber'] for t in ds.tenants() for d in ds.items(t, 'device-inventory')]
+    macs = [c['macAddress'] for t in ds.tenants() for c in ds.items(t, 'clients')]
+    assert len(serials) == len(set(serials)) == 29 * 40 + 700
+    assert len(macs) == len(set(macs))
+
+
+def test_same_seed_same_data_in_any_build_order():
+    first = Dataset.create('scale', seed=7, tenants=5, devices_per_tenant=30)
+    second = Dataset.create('scale', seed=7, tenants=5, devices_per_tenant=30)
+    for tenant in reversed(second.tenants()):
+        for kind in reversed(KINDS):
+            second.items(tenant, kind)
+    assert first.client_secret == second.client_secret and len(first.client_secret) >= 40
+    for a, b in zip(first.tenants(), second.tenants()):
+        assert (a.id, a.name, a.central_id) == (b.id, b.name, b.central_id)
+        for kind in KINDS:
+            assert first.items(a, kind) == second.items(b, kind)
+    other = Dataset.create('scale', seed=8, tenants=5, devices_per_tenant=30)
+    assert other.tenants()[0].id != first.tenants()[0].id and other.client_id != first.client_id
+
+
+def test_scale_starts_fast_and_builds_lazily():
+    started = time.monotonic()
+    ds = Dataset.create('scale', seed=1, tenants=1000, devices_per_tenant=1000, big_tenants=3, big_tenant_devices=2500)
+    summaries = [ds.central_summary(t) for t in ds.tenants()]
+    assert time.monotonic() - started < 5
+    assert not ds._cache  # pylint: disable=protected-access
+    assert len(summaries) == 1000 and sum(s is None for s in summaries) == 10
+    assert [ds.counts(t)['device-inventory'] for t in ds.tenants()[:4]] == [2500, 2500, 2500, 1000]
+    for tenant in (ds.tenants()[0], ds.tenants()[500]):
+        assert_consistent(ds, tenant)
+    odd = [t.name for t in ds.tenants() if "'" in t.name or not t.name.isascii()]
+    assert len(odd) >= 20
+
+
+@pytest.mark.parametrize('devices', [0, 1, 2, 5, 60])
+def test_small_and_empty_tenants_are_consistent(devices):
+    ds = Dataset.create('demo', seed=2)
+    tenant = ds.add_tenant(f'Tiny {devices}', devices=devices)
+    assert tenant.added and ds.tenant(tenant.hex) is tenant and ds.tenant(tenant.id.upper()) is tenant
+    assert_consistent(ds, tenant)
+
+
+def test_glp_only_tenant_has_glp_data_only():
+    ds = Dataset.create('demo')
+    harbor = next(t for t in ds.tenants() if not t.central_id)
+    assert all(ds.items(harbor, kind) == [] for kind in CENTRAL_KINDS)
+    assert {d['assignedState'] for d in ds.items(harbor, 'glp-devices')} == {'UNASSIGNED'}
+    assert ds.items(ds.msp, 'glp-devices') and ds.items(ds.msp.id, 'audit-logs')

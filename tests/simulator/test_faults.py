@@ -1,0 +1,162 @@
+"""Every kind of injected fault, and that the stats count them."""
+import time
+
+import pytest
+import requests
+
+INVENTORY = 'network-monitoring/v1/device-inventory'
+TENANTS = 'workspaces/v1/msp-tenants'
+
+
+@pytest.fixture
+def tokens(sim, client, tenants):
+    """An MSP token and an Acme token, taken before the test starts counting."""
+    msp = client.msp_token()
+    tenant = client.exchange(tenants['Acme Retail Group']['id'], msp)
+    sim.reset()
+    return msp, tenant
+
+
+def msp_token_request(sim, client):
+    return client.post_token(sim.info['workspace_id'], {'grant_type': 'client_credentials'},
+                             (sim.info['client_id'], sim.info['client_secret']))
+
+
+@pytest.mark.parametrize('body,content_type', [('json', 'application/json'), ('html', 'text/html'), ('empty', None)])
+def test_next_n_matching_requests_fail(sim, client, tokens, body, content_type):
+    msp, tenant = tokens
+    sim.fault(path='device-inventory$', count=2, status=503, body=body)
+    for _ in range(2):
+        assert client.get('glp', TENANTS, msp).status_code == 200   # not matching: untouched
+        response = client.get('central', INVENTORY, tenant)
+        assert response.status_code == 503
+        assert response.headers.get('Content-Type') == content_type
+        if body == 'json':
+            assert response.json()['errorCode'] == 'HPE_GL_ERROR_SERVICE_UNAVAILABLE' and response.json()['httpStatusCode'] == 503
+        elif body == 'html':
+            assert response.text.startswith('<html>')
+        else:
+            assert response.content == b''
+    assert client.get('central', INVENTORY, tenant).status_code == 200
+    stats = sim.stats()
+    assert stats['faults_injected'] == 2 and stats['by_status']['503'] == 2
+    assert [e['fault'] for e in stats['requests_log'] if e['path'].endswith('device-inventory')] == [True, True, False]
+
+
+def test_fault_method_headers_and_rate_limit_hints(sim, client, tokens):
+    msp, tenant = tokens
+    sim.fault(path='/glp/', method='POST', count=1, status=429, retry_after=2, reset_header=3, headers={'X-Test': 'yes'})
+    assert client.get('glp', TENANTS, msp).status_code == 200
+    limited = msp_token_request(sim, client)
+    assert limited.status_code == 429 and limited.json()['errorCode'] == 'HPE_GL_ERROR_TOO_MANY_REQUESTS'
+    assert (limited.headers['Retry-After'], limited.headers['ratelimit-reset'], limited.headers['X-Test']) == ('2', '3', 'yes')
+    sim.fault(path='inventory', status=429, reset_header=4)
+    central = client.get('central', INVENTORY, tenant)
+    assert central.headers['X-RateLimit-Reset'] == '4' and 'Retry-After' not in central.headers
+    assert sim.stats()['token_requests'] == 1
+
+
+def test_always_failing_rule_until_reset(sim, client, tokens):
+    msp, _ = tokens
+    sim.fault(path=TENANTS, count=-1, status=500)
+    assert [client.get('glp', TENANTS, msp).status_code for _ in range(5)] == [500] * 5
+    sim.reset()
+    assert client.get('glp', TENANTS, msp).status_code == 200
+
+
+def test_delay_and_connection_reset(sim, client, tokens):
+    msp, tenant = tokens
+    sim.fault(path=TENANTS, delay_ms=300)
+    started = time.monotonic()
+    assert client.get('glp', TENANTS, msp).status_code == 200
+    assert time.monotonic() - started >= 0.3
+    sim.fault(path='device-inventory', reset_connection=True, count=1)
+    with pytest.raises(requests.ConnectionError):
+        client.get('central', INVENTORY, tenant)
+    assert client.get('central', INVENTORY, tenant).status_code == 200
+    assert sim.stats()['faults_injected'] == 2
+
+
+def test_fail_exchange(sim, client, tenants):
+    acme, bistro = tenants['Acme Retail Group'], tenants["Bistro d'Or"]
+    msp = client.msp_token()
+    sim.fault(action='fail_exchange', tenant=acme['id'], count=1)
+    refused = client.post_token(acme['hex'], dict(grant_type='urn:ietf:params:oauth:grant-type:token-exchange',
+                                                  subject_token=msp,
+                                                  subject_token_type='urn:ietf:params:oauth:token-type:access_token'))
+    assert refused.status_code == 403 and refused.json()['error'] == 'access_denied'
+    assert client.exchange(acme['id'], msp)
+    sim.fault(action='fail_exchange', tenant=bistro['hex'], count=-1, status=400, error='invalid_target')
+    for _ in range(3):
+        with pytest.raises(requests.HTTPError) as err:
+            client.exchange(bistro['id'], msp)
+        assert err.value.response.json()['error'] == 'invalid_target'
+    stats = sim.stats()
+    assert stats['exchanges_by_tenant'] == {acme['id']: 1} and stats['faults_injected'] == 4
+
+
+@pytest.mark.parametrize('kind,status', [('429', 429), ('500', 500), ('502', 502), ('503', 503), ('reset', None)])
+def test_random_failures_of_each_kind(sim, client, tokens, kind, status):
+    msp, _ = tokens
+    sim.fault(action='random_failures', rate=1, seed=3, kinds=[kind])
+    for call in (lambda: client.get('glp', TENANTS, msp), lambda: msp_token_request(sim, client)):
+        if status is None:
+            with pytest.raises(requests.ConnectionError):
+                call()
+        else:
+            assert call().status_code == status
+    sim.fault(action='random_failures', rate=0)
+    assert client.get('glp', TENANTS, msp).status_code == 200
+    assert sim.stats()['faults_injected'] == 2
+
+
+def test_random_failure_rate_is_seeded(sim, client, tokens):
+    msp, _ = tokens
+    outcomes = []
+    for _ in range(2):
+        sim.fault(action='random_failures', rate=0.3, seed=11, kinds=['500', '503'])
+        outcomes.append([client.get('glp', TENANTS, msp).status_code for _ in range(40)])
+    assert outcomes[0] == outcomes[1] and 5 <= sum(s != 200 for s in outcomes[0]) <= 20
+
+
+def test_paging_anomalies(sim, client, tenants):
+    token = client.exchange(tenants['Zürich Kliniken']['id'])
+    total = tenants['Zürich Kliniken']['counts']['device-inventory']
+    sim.fault(action='paging_anomaly', path='device-inventory', kind='total_changes')
+    pages = [client.get('central', INVENTORY, token, limit=10, next=n).json() for n in (1, 2, 3)]
+    assert [p['total'] for p in pages] == [total, total + 1, total + 2]
+    sim.reset()
+    sim.fault(action='paging_anomaly', path='device-inventory', kind='next_repeats')
+    assert [client.get('central', INVENTORY, token, limit=10, next=n).json()['next'] for n in (1, 2, 7)] == ['1', '2', '7']
+    sim.reset()
+    sim.fault(action='paging_anomaly', path='device-inventory', kind='empty_page')
+    first, second = (client.get('central', INVENTORY, token, limit=10, next=n).json() for n in (1, 2))
+    assert len(first['items']) == 10 and second['items'] == [] and second['next'] == '3' and second['total'] == total
+    sim.reset()
+    sim.fault(action='paging_anomaly', path='sites-health', kind='next_repeats', count=1)
+    repeated = client.get('central', 'network-monitoring/v1/sites-health', token, limit=2, offset=2).json()
+    assert repeated['items'] == client.get('central', 'network-monitoring/v1/sites-health', token, limit=2).json()['items']
+    assert sim.stats()['faults_injected'] == 1
+
+
+def test_runtime_config(sim, client, tokens):
+    msp, _ = tokens
+    sim.fault(action='config', latency_ms=150)
+    started = time.monotonic()
+    client.get('glp', TENANTS, msp)
+    assert time.monotonic() - started >= 0.15
+    sim.fault(action='config', token_ttl=60)
+    assert msp_token_request(sim, client).json()['expires_in'] == 60
+    with pytest.raises(RuntimeError):
+        sim.fault(action='config', colour='blue')
+    sim.reset()
+    assert sim.admin('GET', 'config')['latency_ms'] == 0
+
+
+@pytest.mark.parametrize('spec', [{'path': '('}, {'path': 'x'}, {'path': 'x', 'status': 500, 'body': 'xml'},
+                                  {'path': 'x', 'status': 500, 'count': 0}, {'action': 'nope'},
+                                  {'action': 'fail_exchange', 'tenant': 'unknown'},
+                                  {'action': 'random_failures', 'rate': 2}, {'action': 'paging_anomaly', 'kind': 'odd'}])
+def test_bad_fault_definitions(sim, spec):
+    with pytest.raises(RuntimeError, match='400'):
+        sim.fault(**spec)

@@ -1,0 +1,128 @@
+"""Paging as the contract describes it: every item exactly once across pages, for every paged endpoint and
+several page sizes; limits above the maximum are rejected; `next` is a string and null on the last page."""
+import pytest
+
+from tests.simulator.client import SimClient
+from tests.simulator.pytest_plugin import start_simulator
+
+# (family, path, truth kind or MSP-level source, paging, max limit)
+ENDPOINTS = [
+    ('glp', 'workspaces/v1/msp-tenants', 'glp', 'offset', 300),
+    ('central', 'network-msp/v1/list-tenants', 'central', 'next', 1000),
+    ('central', 'msp/v1/tenants', 'draft', 'draft', 1000),
+    ('glp', 'devices/v1/devices', 'glp-devices', 'offset', 2000),
+    ('glp', 'audit-log/v1/logs', 'audit-logs', 'offset', 2000),
+    ('central', 'network-monitoring/v1/device-inventory', 'device-inventory', 'next', 1000),
+    ('central', 'network-monitoring/v1/devices', 'devices', 'next', 1000),
+    ('central', 'network-monitoring/v1/sites-health', 'sites-health', 'offset', 100),
+    ('central', 'network-monitoring/v1/clients', 'clients', 'next', 1000),
+    ('central', 'network-notifications/v1/alerts', 'alerts', 'next', 100),
+]
+IDS = [e[1].split('/')[-1] for e in ENDPOINTS]
+
+
+@pytest.fixture(scope='module')
+def big():
+    """310 tenants (more than one msp-tenants page) and a first tenant big enough to page everywhere."""
+    with start_simulator('--dataset', 'scale', '--tenants', 310, '--devices-per-tenant', 3, '--big-tenants', 1,
+                         '--big-tenant-devices', 2100, '--seed', 5) as sim:
+        client = SimClient(sim.info)
+        truth = sim.truth()
+        tenant = truth['tenants'][0]
+        msp = client.msp_token()
+        yield sim, client, truth, msp, client.exchange(tenant['id'], msp)
+
+
+def expected_items(sim, truth, source):
+    if source in ('glp', 'central', 'draft'):
+        return [t[source] for t in truth['tenants'] if t[source] is not None]
+    return sim.truth(truth['tenants'][0]['id'], source)
+
+
+def page_through(client, family, path, token, limit, paging):
+    """Follow the API's own cursor, checking every page's envelope on the way."""
+    items, params, pages = [], {'next': '1'} if paging == 'next' else {'offset': 0}, 0
+    while True:
+        response = client.get(family, path, token, limit=limit, **params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        pages += 1
+        chunk = page['tenants'] if paging == 'draft' else page['items']
+        assert len(chunk) <= limit
+        if paging != 'draft':
+            assert page['count'] == len(chunk)
+        items.extend(chunk)
+        if paging == 'next':
+            assert page['next'] is None or page['next'] == str(pages + 1)
+            if page['next'] is None:
+                return items, page['total'], pages
+            params = {'next': page['next']}
+        else:
+            if paging == 'offset':
+                assert page['offset'] == params['offset']
+            if params['offset'] + len(chunk) >= page['total']:
+                return items, page['total'], pages
+            params = {'offset': params['offset'] + len(chunk)}
+
+
+@pytest.mark.parametrize('family,path,source,paging,max_limit', ENDPOINTS, ids=IDS)
+def test_every_item_exactly_once(big, family, path, source, paging, max_limit):
+    sim, client, truth, msp, tenant = big
+    token = msp if source in ('glp', 'central', 'draft') else tenant
+    expected = expected_items(sim, truth, source)
+    assert len(expected) > min(max_limit, 100), 'the dataset must make this endpoint page'
+    sizes = {max_limit, max_limit - 1, 100 if max_limit > 100 else 33, 7 if len(expected) < 1500 else 333}
+    for limit in sorted(sizes):
+        items, total, pages = page_through(client, family, path, token, limit, paging)
+        assert items == expected, f'limit {limit}'
+        assert total == len(expected) and pages == -(-len(expected) // limit)
+
+
+@pytest.mark.parametrize('family,path,source,paging,max_limit', ENDPOINTS, ids=IDS)
+def test_limits_are_enforced(big, family, path, source, paging, max_limit):
+    sim, client, _, msp, tenant = big
+    token = msp if source in ('glp', 'central', 'draft') else tenant
+    cursor = {'next': 1} if paging == 'next' else {}
+    for bad in ({'limit': max_limit + 1}, {'limit': 0}, {'limit': 'ten'}, {'limit': -5}):
+        response = client.get(family, path, token, **cursor, **bad)
+        assert response.status_code == 400, (bad, response.text)
+        body = response.json()
+        assert body['errorCode'] == 'HPE_GL_ERROR_BAD_REQUEST' and 'limit' in body['message'] and body['debugId']
+    bad_cursor = {'next': 0} if paging == 'next' else {'offset': -1}
+    assert client.get(family, path, token, **bad_cursor).status_code == 400
+    assert client.get(family, path, token, limit=max_limit, **cursor).status_code == 200
+    assert sim.stats(log=False)['by_status']['400'] >= 5
+
+
+def test_list_tenants_needs_next(big):
+    _, client, truth, msp, _ = big
+    response = client.get('central', 'network-msp/v1/list-tenants', msp, limit=10)
+    assert response.status_code == 400 and 'next' in response.json()['message']
+    first = client.get('central', 'network-msp/v1/list-tenants', msp, next=1).json()
+    assert first['count'] == 100 and first['next'] == '2'
+    assert first['total'] == sum(1 for t in truth['tenants'] if t['central'])
+
+
+def test_beyond_the_end_is_an_empty_last_page(big):
+    _, client, _, msp, tenant = big
+    page = client.get('central', 'network-monitoring/v1/device-inventory', tenant, limit=1000, next=99).json()
+    assert page['items'] == [] and page['next'] is None and page['total'] == 2100
+    page = client.get('glp', 'workspaces/v1/msp-tenants', msp, offset=5000).json()
+    assert page['items'] == [] and page['total'] == 310 and page['offset'] == 5000
+
+
+def test_default_page_sizes(big):
+    _, client, _, msp, tenant = big
+    assert client.get('glp', 'workspaces/v1/msp-tenants', msp).json()['count'] == 100
+    assert client.get('central', 'network-monitoring/v1/clients', tenant).json()['count'] == 100
+    assert client.get('central', 'network-monitoring/v1/sites-health', tenant).json()['count'] == 100
+
+
+def test_filtered_and_sorted_lists_page_consistently(big):
+    sim, client, truth, _, tenant = big
+    devices = sim.truth(truth['tenants'][0]['id'], 'devices')
+    aps = sorted((d for d in devices if d['deviceType'] == 'AP' and d['status'] == 'ONLINE'),
+                 key=lambda d: d['deviceName'], reverse=True)
+    got = client.collect('central', 'network-monitoring/v1/devices', tenant, 50,
+                         filter="deviceType eq 'AP' and status eq 'ONLINE'", sort='deviceName desc')
+    assert got == aps and len(aps) > 100
