@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""`make demo`: the MSP overview, end to end, on the local simulator.
+
+Starts the simulator (demo dataset, HTTPS with its own CA), points the collection at it through the same
+environment variables a real account uses, runs playbooks/msp_overview.yml through the tenants inventory,
+prints one line per tenant and where the reports are. The simulator is stopped whatever happens
+(an error, Ctrl-C or SIGTERM), and the exit status is non-zero when anything failed.
+
+    .venv/bin/python playbooks/demo/run_demo.py [--output-dir DIR] [--forks N]
+"""
+import argparse
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+from tests.helpers import ansible_env  # noqa: E402  (needs ROOT on sys.path)
+from tests.simulator.pytest_plugin import start_simulator  # noqa: E402
+
+PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
+INVENTORY = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml')
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGHUP: unwind like Ctrl-C so that every `finally` runs."""
+
+
+def on_signal(signum, _frame):
+    raise Stopped(signal.Signals(signum).name)
+
+
+def demo_env(sim, workdir):
+    """The collection's usual environment variables, pointing at the simulator; nothing from the user's own
+    GLP_*/CENTRAL_*/ANSIBLE_* settings leaks in (ansible_env drops them)."""
+    colour = 'false' if sys.stdout.isatty() else 'true'
+    env = ansible_env(dict(sim.env(), ANSIBLE_NOCOLOR=colour, ANSIBLE_DISPLAY_SKIPPED_HOSTS='false'), tmp=workdir)
+    # The tests' result-recording callback is not wanted here: the default output is the show.
+    for name in ('ANSIBLE_CALLBACK_PLUGINS', 'ANSIBLE_CALLBACKS_ENABLED', 'CENTRAL_MSP_TEST_RESULTS'):
+        env.pop(name, None)
+    return env
+
+
+def run_playbook(env, output_dir, forks):
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', INVENTORY, PLAYBOOK,
+               '-f', str(forks), '-e', json.dumps({'msp_overview_output_dir': output_dir})]
+    print('$ ' + shlex.join(['ansible-playbook'] + [os.path.relpath(part, ROOT) if part.startswith(ROOT) else part
+                                                    for part in command[1:]]), flush=True)
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    try:
+        return process.wait()
+    finally:
+        # Reached early only on a signal: do not leave ansible-playbook running against a stopped simulator.
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def cell(summary, kind, text):
+    return text(summary[kind]) if summary.get(kind) else '-'
+
+
+def print_summary(report, output_dir):
+    totals = report['totals']
+    rows = [('Tenant', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients', 'Active alerts (critical)')]
+    for tenant in report['tenants']:
+        s = tenant['summary']
+        rows.append((tenant['name'], tenant['health'],
+                     cell(s, 'sites', lambda x: '%d (%d)' % (x['total'], x['poor'])),
+                     cell(s, 'devices', lambda x: '%d (%d)' % (x['total'], x['by_status']['OFFLINE'])),
+                     cell(s, 'clients', lambda x: str(x['total'])),
+                     cell(s, 'alerts', lambda x: '%d (%d)' % (x['active'], x['by_severity']['CRITICAL']))))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for number, row in enumerate(rows):
+        print('  ' + '  '.join(str(value).ljust(width) for value, width in zip(row, widths)).rstrip())
+        if number == 0:
+            print('  ' + '  '.join('-' * width for width in widths))
+    for tenant in report['tenants']:
+        if tenant['status'] == 'failed':
+            print('  %s failed: %s' % (tenant['name'], tenant['error']))
+    print('\n  %d tenants: %d read, %d failed, %d not provisioned in Central' % (
+        totals['tenants']['total'], totals['tenants']['ok'], totals['tenants']['failed'],
+        totals['tenants']['not_provisioned']))
+    print('\nReports:')
+    for name in ('msp_overview.html', 'msp_overview.json', 'msp_overview.csv'):
+        print('  ' + os.path.join(output_dir, name))
+    print('Open the HTML one in a browser: file://' + os.path.join(output_dir, 'msp_overview.html'))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--output-dir', default=os.path.join(ROOT, 'reports'), help='where the reports go')
+    parser.add_argument('--forks', type=int, default=10, help='tenants read in parallel')
+    args = parser.parse_args(argv)
+    output_dir = os.path.abspath(args.output_dir)
+    started = time.monotonic()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+    workdir = tempfile.mkdtemp(prefix='central-msp-demo-')
+    try:
+        print('Starting the simulator (demo dataset, TLS with its own CA)...', flush=True)
+        with start_simulator('--dataset', 'demo', '--tls') as sim:
+            print('Simulator up: GLP %s, Central %s' % (sim.info['glp_base_url'], sim.info['central_base_url']),
+                  flush=True)
+            rc = run_playbook(demo_env(sim, workdir), output_dir, args.forks)
+        report_file = os.path.join(output_dir, 'msp_overview.json')
+        if rc != 0 or not os.path.exists(report_file):
+            print('\nThe overview playbook failed (exit %d); see its output above.' % rc, file=sys.stderr)
+            return rc or 1
+        with open(report_file, encoding='utf-8') as handle:
+            print_summary(json.load(handle), output_dir)
+        print('\nDemo finished in %.1f s; the simulator is stopped.' % (time.monotonic() - started))
+        return 0
+    except (KeyboardInterrupt, Stopped) as exc:
+        print('\nDemo interrupted (%s); the simulator is stopped.' % (exc or 'Ctrl-C'), file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
