@@ -6,7 +6,10 @@ and ``central.msp.tenants.single`` (one tenant or MSP scope, tenant_api_call).""
 
 from __future__ import annotations
 
-_SINGLE = r'''
+
+class ModuleDocFragment:
+    # One tenant or several (the tenant_*_info modules).
+    DOCUMENTATION = r'''
 options:
   tenant:
     description:
@@ -20,9 +23,6 @@ options:
         C(central.msp.tenants) inventory). Saves the name lookup.
       - Mutually exclusive with O(tenant).
     type: str
-'''
-
-_MANY = r'''
   tenants:
     description:
       - Several tenants, each a name or a workspace ID, read concurrently.
@@ -47,7 +47,19 @@ _MANY = r'''
     default: false
 '''
 
-
-class ModuleDocFragment:
-    DOCUMENTATION = _SINGLE + _MANY
-    SINGLE = _SINGLE
+    # One tenant, or MSP scope when neither is given (tenant_api_call).
+    SINGLE = r'''
+options:
+  tenant:
+    description:
+      - Name of the tenant (customer workspace) to act in, looked up in GLP. Names are exact and case-sensitive.
+      - An unknown name fails with the closest names; a name that several tenants share fails with their IDs.
+      - Mutually exclusive with O(tenant_workspace_id).
+    type: str
+  tenant_workspace_id:
+    description:
+      - GLP workspace ID of the tenant, dashed or not (for example V({{ msp_workspace_id }}) on a host of the
+        C(central.msp.tenants) inventory). Saves the name lookup.
+      - Mutually exclusive with O(tenant).
+    type: str
+'''

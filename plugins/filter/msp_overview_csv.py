@@ -17,7 +17,7 @@ description:
   - Text that a spreadsheet would take for a formula (starting with C(=), C(+), C(-) or C(@)) gets a leading
     apostrophe, so opening the file never runs anything from the API.
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 options:
   _input:
     description: The report from P(central.msp.msp_overview#filter).

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.http import HAS_REQUESTS
+from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient, odata_string
 from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, resolve_settings
 
@@ -48,8 +48,9 @@ class MspModule(AnsibleModule):
     def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
-        exclusive = [['base_url', 'cluster_name']] + list(mutually_exclusive or [])
-        super().__init__(argument_spec=spec, mutually_exclusive=exclusive, supports_check_mode=True, **kwargs)
+        # base_url vs cluster_name is left to resolve_settings: env fallbacks are applied before Ansible's own
+        # check, whose message would not say that one of the two came from an environment variable.
+        super().__init__(argument_spec=spec, mutually_exclusive=mutually_exclusive, supports_check_mode=True, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'))
         self._client = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, TenantError
-from ansible_collections.central.msp.plugins.module_utils.http import HttpClient, error_from_response
+from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
 from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, secret_digest

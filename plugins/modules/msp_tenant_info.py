@@ -18,7 +18,7 @@ description:
     RV(tenants[].central_provisioned=null) and the reason in RV(central_error).
   - Needs only the MSP token; no token exchange into the tenants.
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 extends_documentation_fragment:
   - central.msp.connection.modules
 attributes:

@@ -14,7 +14,7 @@ description:
     by token exchange.
   - Every page is fetched. Several tenants are read concurrently with one MSP token and the shared token cache.
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 extends_documentation_fragment:
   - central.msp.connection.modules
   - central.msp.tenants

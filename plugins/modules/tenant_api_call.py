@@ -19,7 +19,7 @@ description:
   - V(GET) reports RV(ignore:changed=false). Other methods report RV(ignore:changed=true) and are not sent in
     check mode.
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 extends_documentation_fragment:
   - central.msp.connection.modules
   - central.msp.tenants.single

@@ -15,7 +15,7 @@ description:
     monitors, with IP addresses, uptime and configuration status).
   - Every page is fetched. Several tenants are read concurrently with one MSP token and the shared token cache.
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 extends_documentation_fragment:
   - central.msp.connection.modules
   - central.msp.tenants

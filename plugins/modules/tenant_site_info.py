@@ -16,7 +16,7 @@ description:
     RV(sites[].alerts_critical), ...) so playbooks and templates need no nested lookups.
   - Every page is fetched. Several tenants are read concurrently with one MSP token and the shared token cache.
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 extends_documentation_fragment:
   - central.msp.connection.modules
   - central.msp.tenants

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.central.msp.plugins.module_utils.errors import AuthError, CentralMspError, TenantError
-from ansible_collections.central.msp.plugins.module_utils.http import HttpClient
+from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient
 from ansible_collections.central.msp.plugins.module_utils.msp_client import (
     ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, MspClient, odata_string, safe_api_path, tenant_record)
 from ansible_collections.central.msp.plugins.module_utils.settings import resolve_settings

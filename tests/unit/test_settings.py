@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from ansible_collections.central.msp.plugins.doc_fragments.connection import ENV_VARS, ModuleDocFragment
+from ansible_collections.central.msp.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.central.msp.plugins.module_utils.errors import ConfigError
 from ansible_collections.central.msp.plugins.module_utils.module import connection_argument_spec
 from ansible_collections.central.msp.plugins.module_utils.settings import (
@@ -107,16 +107,17 @@ def test_ca_path_must_exist(tmp_path):
 
 
 def test_doc_fragment_and_argument_spec_agree_with_the_option_table():
-    assert ENV_VARS == {name: envs for name, (spec, envs) in CONNECTION_OPTIONS.items()}
     modules_doc = yaml.safe_load(ModuleDocFragment.MODULES)['options']
     plugins_doc = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+    assert {name: option.pop('env') for name, option in plugins_doc.items()} == {
+        name: [{'name': var} for var in envs] for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+    assert plugins_doc == modules_doc
     spec = connection_argument_spec()
     assert set(modules_doc) == set(plugins_doc) == set(spec) == set(CONNECTION_OPTIONS)
     for name, option in modules_doc.items():
         assert option['type'] == spec[name]['type']
         assert option.get('default') == spec[name].get('default')
-        assert [env['name'] for env in plugins_doc[name]['env']] == ENV_VARS[name]
-        assert spec[name]['fallback'][1] == ENV_VARS[name]
+        assert spec[name]['fallback'][1] == CONNECTION_OPTIONS[name][1]
     assert spec['client_secret']['no_log'] is True
 
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError
-from ansible_collections.central.msp.plugins.module_utils.http import HttpClient, error_from_response, retry_wait
+from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response, retry_wait
 from ansible_collections.central.msp.plugins.module_utils.settings import resolve_settings
 
 from tests.unit.fakes import ScriptedSession, response
