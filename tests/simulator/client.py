@@ -10,13 +10,14 @@ class SimClient:
     def __init__(self, info, session=None):
         self.info = info
         self.session = session or requests.Session()
-        self.session.verify = info['ca_file'] or True
+        # Per request: requests lets REQUESTS_CA_BUNDLE in the environment override Session.verify.
+        self.verify = info['ca_file'] or True
 
     def token_url(self, workspace):
         return f"{self.info['auth_url']}/{workspace}/token"
 
     def post_token(self, workspace, data, auth=None):
-        return self.session.post(self.token_url(workspace), data=data, auth=auth, timeout=30)
+        return self.session.post(self.token_url(workspace), data=data, auth=auth, timeout=30, verify=self.verify)
 
     def msp_token(self):
         response = self.post_token(self.info['workspace_id'], CLIENT_CREDENTIALS,
@@ -32,7 +33,8 @@ class SimClient:
     def get(self, family, path, token, **params):
         """GET {glp_base_url|central_base_url}/path with a bearer token."""
         base = self.info['glp_base_url' if family == 'glp' else 'central_base_url']
-        return self.session.get(f'{base}/{path}', params=params, headers={'Authorization': f'Bearer {token}'}, timeout=30)
+        return self.session.get(f'{base}/{path}', params=params, headers={'Authorization': f'Bearer {token}'}, timeout=30,
+                                verify=self.verify)
 
     def collect(self, family, path, token, limit, **params):
         """Every item of a paged list, following `next` or `offset` as the first answer shows, with a page cap."""

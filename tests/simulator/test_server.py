@@ -1,0 +1,136 @@
+"""The process: start-up line and info file, TLS, keep-alive, quiet logs, latency, clean stop on signals."""
+import http.client
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.simulator.client import SimClient
+from tests.simulator.pytest_plugin import ROOT, SERVER
+
+INFO_KEYS = {'auth_url', 'glp_base_url', 'central_base_url', 'admin_url', 'ca_file', 'client_id', 'client_secret',
+             'workspace_id', 'pid'}
+
+
+def run_server(*args, module=False):
+    command = [sys.executable, '-m', 'tests.simulator.server'] if module else [sys.executable, SERVER]
+    return subprocess.Popen(command + [str(a) for a in args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+@pytest.mark.parametrize('module,signum', [(False, signal.SIGTERM), (True, signal.SIGINT)])
+def test_start_up_line_info_file_and_clean_stop(tmp_path, module, signum):
+    info_file = tmp_path / 'info.json'
+    process = run_server('--dataset', 'demo', '--info-file', info_file, '--seed', 4, module=module)
+    try:
+        line = json.loads(process.stdout.readline())
+        assert json.loads(info_file.read_text()) == line and set(line) == INFO_KEYS
+        assert line['pid'] == process.pid and line['ca_file'] is None
+        root = line['admin_url'][:-len('/_sim')]
+        assert root.startswith('http://127.0.0.1:') and line['auth_url'] == f'{root}/glp/authorization/v2/oauth2'
+        assert (line['glp_base_url'], line['central_base_url']) == (f'{root}/glp', f'{root}/central')
+        assert len(line['workspace_id']) == 36 and line['workspace_id'].count('-') == 4
+        assert SimClient(line).msp_token()
+    finally:
+        process.send_signal(signum)
+        assert process.wait(5) == 0
+    assert process.stderr.read() == ''   # quiet: no per-request logging
+
+
+def test_credentials_follow_the_seed(simulator_factory):
+    first, second, third = (simulator_factory('--seed', s) for s in (9, 9, 10))
+    assert {k: first.info[k] for k in ('client_id', 'client_secret', 'workspace_id')} == \
+        {k: second.info[k] for k in ('client_id', 'client_secret', 'workspace_id')}
+    assert first.info['client_secret'] != third.info['client_secret']
+    assert first.truth() == second.truth()
+
+
+def test_tls_with_its_own_ca(simulator_tls):
+    info = simulator_tls.info
+    assert info['auth_url'].startswith('https://127.0.0.1:') and os.path.exists(info['ca_file'])
+    client = SimClient(info)
+    token = client.msp_token()
+    assert client.get('glp', 'workspaces/v1/msp-tenants', token).status_code == 200
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(info['glp_base_url'] + '/workspaces/v1/msp-tenants', timeout=10)
+    context = ssl.create_default_context(cafile=info['ca_file'])
+    port = int(info['auth_url'].split(':')[2].split('/')[0])
+    connection = http.client.HTTPSConnection('localhost', port, context=context)   # the name is valid too
+    connection.request('GET', '/_sim/config')
+    assert connection.getresponse().status == 200
+    connection.close()
+    assert simulator_tls.env()['CENTRAL_CA_PATH'] == info['ca_file']
+
+
+def test_tls_files_are_removed_on_stop(simulator_factory):
+    sim = simulator_factory('--tls')
+    ca_file = sim.info['ca_file']
+    sim.stop()
+    assert not os.path.exists(ca_file)
+
+
+def test_keep_alive_and_content_length(sim):
+    port = int(sim.info['auth_url'].split(':')[2].split('/')[0])
+    connection = http.client.HTTPConnection('127.0.0.1', port)
+    connection.connect()
+    sock = connection.sock
+    for path in ('/_sim/config', '/central/nowhere', '/glp/workspaces/v1/msp-tenants', '/_sim/config'):
+        connection.request('GET', path)
+        response = connection.getresponse()
+        body = response.read()
+        assert response.getheader('Content-Length') == str(len(body)) and response.version == 11
+        assert connection.sock is sock   # the same connection served every request
+    connection.request('GET', '/glp/nowhere', headers={'Connection': 'close'})
+    response = connection.getresponse()
+    response.read()
+    assert response.getheader('Connection') == 'close'
+    connection.close()
+
+
+def test_env_for_the_collection(sim):
+    env = sim.env()
+    assert env == {'GLP_CLIENT_ID': sim.info['client_id'], 'GLP_CLIENT_SECRET': sim.info['client_secret'],
+                   'GLP_WORKSPACE_ID': sim.info['workspace_id'], 'GLP_AUTH_URL': sim.info['auth_url'],
+                   'GLP_BASE_URL': sim.info['glp_base_url'], 'CENTRAL_BASE_URL': sim.info['central_base_url']}
+
+
+def test_latency_and_ttl_flags(simulator_factory):
+    sim = simulator_factory('--latency-ms', 200, '--token-ttl', 42)
+    client = SimClient(sim.info)
+    started = time.monotonic()
+    sim.stats()
+    assert time.monotonic() - started < 0.2   # the admin API is never delayed
+    started = time.monotonic()
+    response = client.post_token(sim.info['workspace_id'], {'grant_type': 'client_credentials'},
+                                 (sim.info['client_id'], sim.info['client_secret']))
+    assert time.monotonic() - started >= 0.2 and response.json()['expires_in'] == 42
+
+
+def test_scale_dataset_starts_in_under_five_seconds(simulator_factory):
+    started = time.monotonic()
+    sim = simulator_factory('--dataset', 'scale', '--tenants', 1000, '--devices-per-tenant', 1000, '--big-tenants', 2)
+    assert time.monotonic() - started < 5
+    client = SimClient(sim.info)
+    msp = client.msp_token()
+    assert client.get('glp', 'workspaces/v1/msp-tenants', msp, limit=1).json()['total'] == 1000
+    big = client.exchange(sim.truth()['tenants'][0]['id'], msp)
+    page = client.get('central', 'network-monitoring/v1/device-inventory', big, limit=1000, next=3).json()
+    assert page['total'] == 2500 and page['count'] == 500 and page['next'] is None
+
+
+def test_verbose_logs_requests(simulator_factory):
+    sim = simulator_factory('--verbose')
+    SimClient(sim.info).session.get(sim.info['glp_base_url'] + '/nowhere')
+    time.sleep(0.1)
+    assert '"GET /glp/nowhere HTTP/1.1" 404' in sim.stderr()
+
+
+def test_bad_start_is_reported(simulator_factory):
+    with pytest.raises(RuntimeError, match='did not start'):
+        simulator_factory('--dataset', 'huge')
