@@ -23,7 +23,7 @@ description:
     inventory updates) or C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true).
   - No credential or token is ever put in a variable. Every string from the API is marked unsafe (never templated).
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 extends_documentation_fragment:
   - constructed
   - inventory_cache
@@ -246,8 +246,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         complete = central_error is None
         if central_error is not None:
-            self._warn_or_fail('Central did not answer, so the hosts come from GLP only and the Central variables '
-                               '(msp_central_provisioned, sites, device health, alerts) are null: %s' % central_error)
+            self._warn_or_fail("Central's tenant list failed, so the hosts come from GLP only and their Central "
+                               'variables (msp_central_provisioned, sites, device health, alerts) are null: %s'
+                               % central_error)
 
         include, exclude = self.get_option('include') or [], self.get_option('exclude') or []
         records = [record for record in records if name_selected(record['name'], include, exclude)]
