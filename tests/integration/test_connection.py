@@ -45,13 +45,13 @@ def test_sixteen_processes_on_a_cold_cache_make_one_msp_token_and_one_exchange(s
     context = multiprocessing.get_context('fork')
     barrier, results = context.Barrier(16), context.Queue()
     procs = [context.Process(target=_one_process, args=(sim, tmp_path, tenant['id'], barrier, results))
-             for _ in range(16)]
+             for _unused in range(16)]
     for proc in procs:
         proc.start()
     for proc in procs:
         proc.join(60)
     assert [proc.exitcode for proc in procs] == [0] * 16
-    assert sorted(results.get(timeout=5) for _ in range(16)) == [expected] * 16
+    assert sorted(results.get(timeout=5) for _unused in range(16)) == [expected] * 16
     stats = sim.stats(log=False)
     assert (stats['msp_tokens'], stats['exchanges'], stats['token_requests']) == (1, 1, 2)
 

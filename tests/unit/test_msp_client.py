@@ -47,7 +47,7 @@ def test_exchange_is_rfc8693_on_the_compact_tenant_id(tmp_path):
 
 
 def test_wrong_credential_is_a_clear_error_without_the_secret(tmp_path):
-    client, _ = make_client(tmp_path, response(401, {'error': 'invalid_client', 'error_description': 'Bad client'}))
+    client, _session = make_client(tmp_path, response(401, {'error': 'invalid_client', 'error_description': 'Bad client'}))
     with pytest.raises(AuthError) as info:
         client.msp_token()
     message = str(info.value)
@@ -87,7 +87,7 @@ def test_msp_scope_401_renews_once_then_reports(tmp_path):
 
 
 def test_exchange_into_an_unmanaged_workspace_says_so(tmp_path):
-    client, _ = make_client(tmp_path, token('msp-1'), response(403, {'error': 'access_denied',
+    client, _session = make_client(tmp_path, token('msp-1'), response(403, {'error': 'access_denied',
                                                                      'error_description': 'not a tenant'}))
     with pytest.raises(AuthError, match='token exchange into tenant workspace %s failed: HTTP 403 access_denied.*'
                        'msp_tenant_info' % TENANT):
@@ -133,20 +133,20 @@ def test_resolve_by_name_uses_a_doubled_quote_filter(tmp_path):
 
 def test_unknown_name_lists_the_closest_names(tmp_path):
     everyone = [glp('Acme Retail', TENANT), glp('Acme Logistics', MSP), glp('Zürich Kliniken', '1' * 32)]
-    client, _ = make_client(tmp_path, token('msp-1'), tenants_page(), tenants_page(*everyone))
+    client, _session = make_client(tmp_path, token('msp-1'), tenants_page(), tenants_page(*everyone))
     with pytest.raises(TenantError) as info:
         client.resolve_tenant('Acme Retial')
     assert "Closest names: 'Acme Retail'" in str(info.value) and info.value.candidates[0] == 'Acme Retail'
 
 
 def test_no_tenants_at_all_hints_at_a_tenant_workspace_id(tmp_path):
-    client, _ = make_client(tmp_path, token('msp-1'), tenants_page(), tenants_page())
+    client, _session = make_client(tmp_path, token('msp-1'), tenants_page(), tenants_page())
     with pytest.raises(TenantError, match="not a tenant's"):
         client.resolve_tenant('Acme')
 
 
 def test_ambiguous_name_lists_ids(tmp_path):
-    client, _ = make_client(tmp_path, token('msp-1'), tenants_page(glp('Acme', TENANT), glp('Acme', '1' * 32)))
+    client, _session = make_client(tmp_path, token('msp-1'), tenants_page(glp('Acme', TENANT), glp('Acme', '1' * 32)))
     with pytest.raises(TenantError, match='ambiguous: 2 tenant workspaces.*11111111-1111') as info:
         client.resolve_tenant('Acme')
     assert len(info.value.candidates) == 2
@@ -160,7 +160,7 @@ def test_resolve_many_mixes_names_and_ids_in_one_listing(tmp_path):
 
 
 def test_for_each_tenant_keeps_going_after_a_failure(tmp_path):
-    client, _ = make_client(tmp_path)
+    client, _session = make_client(tmp_path)
 
     def work(tenant):
         if tenant['name'] == 'bad':

@@ -53,14 +53,14 @@ def test_first_cursor_is_sent_and_a_repeat_of_it_detected():
 
 
 def test_empty_page_midway_stops_with_a_warning():
-    fetch, _ = next_server(ITEMS, 3, empty_at=2)
+    fetch, _calls = next_server(ITEMS, 3, empty_at=2)
     result = paginate_next(fetch, 'GET x', 3)
     assert result.items == ITEMS[:3]
     assert any('empty' in warning for warning in result.warnings)
 
 
 def test_changing_total_warns():
-    fetch, _ = next_server(ITEMS, 5, total_shift=1)
+    fetch, _calls = next_server(ITEMS, 5, total_shift=1)
     result = paginate_next(fetch, 'GET x', 5)
     assert result.items == ITEMS
     assert any('total changed' in warning for warning in result.warnings)
@@ -91,7 +91,7 @@ def test_offset_exact_multiple_needs_no_extra_page():
 
 
 def test_offset_shrinking_total_ends_without_duplicates():
-    fetch, _ = offset_server(ITEMS, total_delta=lambda call: -3 if call > 1 else 0)
+    fetch, _calls = offset_server(ITEMS, total_delta=lambda call: -3 if call > 1 else 0)
     result = paginate_offset(fetch, 'GET x', 4)
     assert len({item['id'] for item in result.items}) == len(result.items)
     assert any('total changed' in warning for warning in result.warnings)

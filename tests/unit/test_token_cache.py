@@ -8,7 +8,6 @@ import stat
 import tempfile
 import time
 
-import pytest
 
 from ansible_collections.central.msp.plugins.module_utils.token_cache import CachedToken, TokenCache, cache_key
 
@@ -162,7 +161,7 @@ def test_sixteen_processes_on_a_cold_cache_fetch_once(tmp_path):
     context = multiprocessing.get_context('fork')
     counter = context.Value('i', 0)
     barrier = context.Barrier(16)
-    procs = [context.Process(target=_racer, args=(str(tmp_path), counter, barrier)) for _ in range(16)]
+    procs = [context.Process(target=_racer, args=(str(tmp_path), counter, barrier)) for _unused in range(16)]
     for proc in procs:
         proc.start()
     for proc in procs:

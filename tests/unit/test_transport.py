@@ -28,7 +28,7 @@ def client(*script, settings=SETTINGS):
     ({'Retry-After': '3', 'X-RateLimit-Reset': '9'}, 3.0, 3.41),
 ])
 def test_retry_wait_honours_server_headers_and_never_goes_earlier(headers, low, high):
-    for _ in range(50):
+    for _unused in range(50):
         assert low <= retry_wait(response(429, headers=headers), 0) <= high
 
 
@@ -51,7 +51,7 @@ def test_429_then_success_is_retried_after_the_server_wait():
 
 
 def test_retries_are_bounded_by_max_retries():
-    http, sleeps = client(*[response(503) for _ in range(4)])
+    http, sleeps = client(*[response(503) for _unused in range(4)])
     assert http.send('GET', 'https://h/x', 'GET x').status_code == 503
     assert len(sleeps) == 3 and http.session.script == []
 
@@ -75,13 +75,13 @@ def test_connection_errors_are_retried_then_reported_by_call():
 
 
 def test_tls_failure_says_what_to_set():
-    http, _ = client(requests.exceptions.SSLError('CERTIFICATE_VERIFY_FAILED'))
+    http, _sleeps = client(requests.exceptions.SSLError('CERTIFICATE_VERIFY_FAILED'))
     with pytest.raises(ApiError, match='TLS verification failed.*ca_path'):
         http.send('GET', 'https://h/x', 'GET x')
 
 
 def test_no_redirects_are_followed_and_timeout_is_set():
-    http, _ = client(response(200))
+    http, _sleeps = client(response(200))
     http.send('GET', 'https://h/x', 'GET x')
     assert http.session.sent[0]['allow_redirects'] is False and http.session.sent[0]['timeout'] == 30
 
@@ -101,7 +101,7 @@ def test_error_messages_have_one_shape(resp, expected):
 
 
 def test_errors_never_echo_a_token_or_the_secret():
-    http, _ = client()
+    http, _sleeps = client()
     http.add_sensitive('tok-abc')
     resp = response(400, {'errorCode': 'BAD', 'message': 'token tok-abc and the-secret are bad'})
     message = str(error_from_response('GET x', resp, redact=http.redact))
