@@ -1,0 +1,35 @@
+"""The module examples in playbooks/examples/ run as documented against the simulator."""
+
+from __future__ import annotations
+
+import os
+
+from tests.helpers import ROOT, ansible_env, run_playbook
+from tests.integration.module_checks import assert_nothing_leaked, ok, tenants
+
+MODULES = ('msp_tenant_info', 'tenant_device_info', 'tenant_site_info', 'tenant_client_info', 'tenant_alert_info',
+           'tenant_api_call')
+
+
+def test_examples_run(simulator):
+    sim = simulator
+    sim.reset()
+    truth = tenants(sim)
+    playbooks = [os.path.join(ROOT, 'playbooks', 'examples', module + '.yml') for module in MODULES]
+    # One ansible-playbook run for all six; -c local because the inventory names localhost explicitly.
+    run = run_playbook(playbooks[0], ansible_env(sim.env()), args=playbooks[1:] + ['-c', 'local'])
+    assert run.rc == 0, run.output[-3000:]
+    assert_nothing_leaked(run, sim)
+    assert run.results and all(entry['status'] == 'ok' for entry in run.results)
+
+    assert ok(run, 'Show the tenants not provisioned in Central')['msg'] == ['Harbor View Dental']
+    acme = truth['Acme Retail Group']
+    assert ok(run, "Read the tenant's device inventory")['devices'] == sim.truth(acme['id'], 'device-inventory')
+    assert ok(run, "Read the tenant's sites")['count'] == truth['Northwind Logistics']['counts']['sites-health']
+    active = [alert for alert in sim.truth(truth['Northwind Logistics']['id'], 'alerts')
+              if alert['status'] == 'ACTIVE' and alert['severity'] in ('CRITICAL', 'MAJOR')]
+    northwind = next(entry for entry in ok(run, 'Read the active critical and major alerts of every tenant')['tenants']
+                     if entry['name'] == 'Northwind Logistics')
+    assert northwind['alerts'] == active
+    switches = [device for device in sim.truth(acme['id'], 'devices') if device['deviceType'] == 'SWITCH']
+    assert ok(run, "Read the tenant's switches from Central (every page)")['json']['items'] == switches

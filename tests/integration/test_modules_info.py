@@ -1,0 +1,208 @@
+"""tenant_device_info, tenant_site_info, tenant_client_info and tenant_alert_info against the simulator.
+
+Every answer is compared with the simulator's ground truth, item for item and in the API's order."""
+
+from __future__ import annotations
+
+from tests.integration.module_checks import failed, ok, run_tasks, tenants
+
+
+def where(items, **wanted):
+    """The items whose fields have the wanted values (a list or tuple means "any of these")."""
+    def matches(item):
+        return all(item.get(field) in (value if isinstance(value, (list, tuple)) else (value,))
+                   for field, value in wanted.items())
+    return [item for item in items if matches(item)]
+
+
+def flat_site(site):
+    """A sites-health item as tenant_site_info returns it: Central's fields plus flat counts."""
+    def group(container, name, key='value'):
+        return next(g[key] for g in container['groups'] if g['name'] == name)
+    flat = dict(site)
+    for level in ('Good', 'Fair', 'Poor'):
+        flat['health_' + level.lower()] = group(site['health'], level)
+        flat['devices_' + level.lower()] = group(site['devices']['health'], level)
+        flat['clients_' + level.lower()] = group(site['clients']['health'], level)
+    for severity in ('Critical', 'Major', 'Minor'):
+        flat['alerts_' + severity.lower()] = group(site['alerts'], severity, 'count')
+    flat.update(devices_total=site['devices']['count'], clients_total=site['clients']['count'],
+                alerts_total=site['alerts']['totalCount'])
+    return flat
+
+
+def test_one_tenant(simulator):
+    sim = simulator
+    sim.reset()
+    truth = tenants(sim)
+    acme, bistro, zurich, northwind = (truth[name] for name in (
+        'Acme Retail Group', "Bistro d'Or", 'Zürich Kliniken', 'Northwind Logistics'))
+    acme_inventory = sim.truth(acme['id'], 'device-inventory')
+    run = run_tasks(sim, '''
+        - name: inventory by name
+          central.msp.tenant_device_info:
+            tenant: Acme Retail Group
+        - name: inventory by name in check mode
+          central.msp.tenant_device_info:
+            tenant: Acme Retail Group
+          check_mode: true
+        - name: monitored by dashed id, small pages
+          central.msp.tenant_device_info:
+            tenant_workspace_id: "{{ northwind_id }}"
+            source: monitoring
+            limit: 7
+        - name: filtered by compact id
+          central.msp.tenant_device_info:
+            tenant_workspace_id: "{{ zurich_hex }}"
+            device_type: [SWITCH, GATEWAY]
+            status: ONLINE
+        - name: by serial
+          central.msp.tenant_device_info:
+            tenant: Acme Retail Group
+            serial: "{{ acme_serials }}"
+        - name: by site, raw filter and sort
+          central.msp.tenant_device_info:
+            tenant: Northwind Logistics
+            source: monitoring
+            site: Northwind Hub Reno
+            filter: "deviceType eq 'AP'"
+            sort: deviceName desc
+        - name: sites, two per page
+          central.msp.tenant_site_info:
+            tenant: Northwind Logistics
+            limit: 2
+        - name: one site by name
+          central.msp.tenant_site_info:
+            tenant_workspace_id: "{{ bistro_hex }}"
+            site: ["Bistro d'Or Lyon"]
+        - name: wireless clients of two sites
+          central.msp.tenant_client_info:
+            tenant: Zürich Kliniken
+            connection_type: WIRELESS
+            site: [Praxis Oerlikon, Labor Altstetten]
+            limit: 10
+        - name: failed clients
+          central.msp.tenant_client_info:
+            tenant: Acme Retail Group
+            status: FAILED
+        - name: every alert, three per page
+          central.msp.tenant_alert_info:
+            tenant: Northwind Logistics
+            limit: 3
+        - name: active critical and major alerts
+          central.msp.tenant_alert_info:
+            tenant_workspace_id: "{{ northwind_id }}"
+            severity: [CRITICAL, MAJOR]
+            status: ACTIVE
+    ''', extra_vars={'northwind_id': northwind['id'], 'zurich_hex': zurich['hex'], 'bistro_hex': bistro['hex'],
+                     'acme_serials': [device['serialNumber'] for device in acme_inventory[5:7]]})
+    assert run.rc == 0, run.output[-3000:]
+
+    by_name = ok(run, 'inventory by name')
+    assert by_name['tenant'] == {'name': 'Acme Retail Group', 'workspace_id': acme['id']}
+    assert by_name['devices'] == acme_inventory
+    assert by_name['count'] == acme['counts']['device-inventory'] == 42
+    assert by_name['changed'] is False
+    assert ok(run, 'inventory by name in check mode')['devices'] == by_name['devices']
+
+    monitored = ok(run, 'monitored by dashed id, small pages')
+    assert monitored['tenant'] == {'name': None, 'workspace_id': northwind['id']}
+    assert monitored['devices'] == sim.truth(northwind['id'], 'devices')
+    assert monitored['count'] == northwind['counts']['devices'] > 7
+
+    zurich_devices = sim.truth(zurich['id'], 'device-inventory')
+    filtered = where(zurich_devices, deviceType=('SWITCH', 'GATEWAY'), status='ONLINE')
+    assert 0 < len(filtered) < len(zurich_devices)
+    assert ok(run, 'filtered by compact id')['devices'] == filtered
+
+    assert ok(run, 'by serial')['devices'] == acme_inventory[5:7]
+
+    reno_aps = where(sim.truth(northwind['id'], 'devices'), siteName='Northwind Hub Reno', deviceType='AP')
+    assert len(reno_aps) > 1
+    assert ok(run, 'by site, raw filter and sort')['devices'] == sorted(
+        reno_aps, key=lambda device: device['deviceName'], reverse=True)
+
+    sites = ok(run, 'sites, two per page')
+    assert sites['sites'] == [flat_site(site) for site in sim.truth(northwind['id'], 'sites-health')]
+    assert sites['count'] == 5
+    # The flat counts agree with Central's MSP summary of the tenant.
+    assert sum(site['devices_poor'] for site in sites['sites']) == northwind['central']['deviceHealthStatus']['poor']
+    assert sum(site['devices_poor'] > 0 for site in sites['sites']) == northwind['central']['degradedSites']
+    assert ok(run, 'one site by name')['sites'] == [
+        flat_site(site) for site in where(sim.truth(bistro['id'], 'sites-health'), siteName="Bistro d'Or Lyon")]
+
+    wireless = where(sim.truth(zurich['id'], 'clients'), clientConnectionType='WIRELESS',
+                     siteName=('Praxis Oerlikon', 'Labor Altstetten'))
+    assert len(wireless) > 10
+    assert ok(run, 'wireless clients of two sites')['clients'] == wireless
+    failing = where(sim.truth(acme['id'], 'clients'), status='FAILED')
+    assert failing and ok(run, 'failed clients')['clients'] == failing
+
+    alerts = ok(run, 'every alert, three per page')
+    assert alerts['alerts'] == sim.truth(northwind['id'], 'alerts')
+    assert alerts['count'] == northwind['counts']['alerts'] > 3
+    serious = where(alerts['alerts'], severity=('CRITICAL', 'MAJOR'), status='ACTIVE')
+    assert len(serious) == northwind['central']['alerts']['critical'] + northwind['central']['alerts']['major']
+    assert ok(run, 'active critical and major alerts')['alerts'] == serious
+
+    stats = sim.stats(log=False)
+    # One MSP token for eleven tasks, one exchange per tenant: the token cache at work.
+    assert stats['msp_tokens'] == 1
+    assert sorted(stats['exchanges_by_tenant'].values()) == [1, 1, 1, 1]
+
+
+def test_several_tenants_and_partial_failure(simulator):
+    sim = simulator
+    sim.reset()
+    truth = tenants(sim)
+    acme, bistro = truth['Acme Retail Group'], truth["Bistro d'Or"]
+    # Bistro's token exchange is refused; Harbor View Dental is not provisioned in Central (its API answers 403).
+    sim.fault(action='fail_exchange', tenant=bistro['id'], count=-1)
+    run = run_tasks(sim, '''
+        - name: two tenants, one failing
+          central.msp.tenant_device_info:
+            tenants: [Acme Retail Group, "{{ bistro_hex }}"]
+        - name: two tenants, partial accepted
+          central.msp.tenant_client_info:
+            tenants: ["{{ acme_id }}", "Bistro d'Or"]
+            allow_partial: true
+        - name: every tenant
+          central.msp.tenant_alert_info:
+            all_tenants: true
+            concurrency: 3
+        - name: every tenant, partial accepted
+          central.msp.tenant_site_info:
+            all_tenants: true
+            allow_partial: true
+          check_mode: true
+    ''', extra_vars={'acme_id': acme['id'], 'bistro_hex': bistro['hex']}, ignore_errors=True)
+
+    strict = failed(run, 'two tenants, one failing', '1 of 2 tenants failed', "Bistro d'Or", 'allow_partial')
+    assert [t['name'] for t in strict['tenants']] == ['Acme Retail Group', "Bistro d'Or"]
+    good, bad = strict['tenants']
+    assert good == {'name': 'Acme Retail Group', 'workspace_id': acme['id'], 'failed': False, 'msg': '',
+                    'devices': sim.truth(acme['id'], 'device-inventory'), 'count': 42}
+    assert bad['failed'] is True and bad['devices'] == [] and bad['count'] == 0
+    assert 'token exchange into tenant workspace %s failed: HTTP 403' % bistro['id'] in bad['msg']
+    assert (strict['count'], strict['failed_tenants']) == (42, 1)
+
+    partial = ok(run, 'two tenants, partial accepted')
+    assert partial['tenants'][0]['clients'] == sim.truth(acme['id'], 'clients')
+    assert partial['tenants'][1]['failed'] is True
+    assert any('1 of 2 tenants failed' in warning for warning in partial['warnings'])
+
+    everyone = failed(run, 'every tenant', '2 of 5 tenants failed')
+    assert [t['name'] for t in everyone['tenants']] == [t['glp']['workspaceName'] for t in truth.values()]
+    for entry in everyone['tenants']:
+        if entry['name'] in ("Bistro d'Or", 'Harbor View Dental'):
+            assert entry['failed'] is True
+        else:
+            assert entry['alerts'] == sim.truth(entry['workspace_id'], 'alerts'), entry['name']
+    harbor = next(t for t in everyone['tenants'] if t['name'] == 'Harbor View Dental')
+    assert 'HTTP 403' in harbor['msg'] and 'not provisioned' in harbor['msg']
+
+    sites = ok(run, 'every tenant, partial accepted')
+    assert sites['failed_tenants'] == 2
+    assert sites['count'] == sum(t['counts']['sites-health'] or 0 for t in truth.values()
+                                 if t['name'] not in ("Bistro d'Or", 'Harbor View Dental'))
+    sim.reset()
