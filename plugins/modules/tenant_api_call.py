@@ -68,7 +68,7 @@ options:
     default: [200, 201, 202, 204]
   paginate:
     description:
-      - For a V(GET) of a list endpoint, fetch every page and return all items in RV(json.items).
+      - For a V(GET) of a list endpoint, fetch every page and return all items in C(items) of RV(json).
       - The paging style is read from the first response, C(next) cursors (Central monitoring) or
         C(offset)/C(total) (GLP, Central sites-health). A C(limit) in O(params) sets the page size and a C(next)
         the first cursor (C(network-msp/v1/list-tenants) needs V(1)); an C(offset) is ignored, reading starts at the

@@ -63,8 +63,7 @@ def test_tenant_and_configuration_errors(simulator):
           central.msp.msp_tenant_info:
             workspace_id: "{{ acme_hex }}"
             with_central: false
-    ''', extra_vars={'acme_hex': tenants(sim)['Acme Retail Group']['hex']},
-                   ignore_errors=True)
+    ''', extra_vars={'acme_hex': tenants(sim)['Acme Retail Group']['hex']}, ignore_errors=True)
     assert run.rc == 0, run.output[-3000:]  # every failure below is expected and ignored
 
     unknown = failed(run, 'unknown tenant', "No tenant named 'Acme Retial Group'", "Closest names: 'Acme Retail Group'")
