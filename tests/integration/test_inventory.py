@@ -5,7 +5,6 @@ Stored outputs: tests/integration/expected/. After a deliberate change, rewrite 
 and review the diff before committing.
 """
 
-import json
 import os
 
 import pytest
