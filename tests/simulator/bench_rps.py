@@ -29,7 +29,7 @@ PATH = '/network-monitoring/v1/device-inventory?limit=1&next=1'
 def client_process(url, token, verify, threads, seconds, ready, results):
     """Run `threads` clients for `seconds` once every process is ready; puts (200 answers, other statuses)."""
     counts, errors = [0] * threads, []
-    sessions = [requests.Session() for _ in range(threads)]
+    sessions = [requests.Session() for _i in range(threads)]
     for session in sessions:
         session.trust_env = False   # no proxy or netrc look-ups per request
     ready.wait(120)
@@ -59,21 +59,21 @@ def measure(info, processes=2, threads=4, seconds=3.0):
     context = multiprocessing.get_context('spawn')
     ready, results = context.Barrier(processes + 1), context.Queue()
     args = (info['central_base_url'] + PATH, client.exchange(tenant_id), client.verify, threads, seconds, ready, results)
-    children = [context.Process(target=client_process, args=args, daemon=True) for _ in range(processes)]
+    children = [context.Process(target=client_process, args=args, daemon=True) for _i in range(processes)]
     for child in children:
         child.start()
     try:
         ready.wait(120)
-        answers = [results.get(timeout=seconds + 60) for _ in children]
+        answers = [results.get(timeout=seconds + 60) for _i in children]
     finally:
         for child in children:
             child.join(10)
             if child.is_alive():
                 child.kill()
-    errors = [status for _, failed in answers for status in failed]
+    errors = [status for answer in answers for status in answer[1]]
     if errors:
         raise RuntimeError(f'the benchmark got HTTP {errors[0]}')
-    return sum(count for count, _ in answers) / seconds
+    return sum(answer[0] for answer in answers) / seconds
 
 
 def main():

@@ -39,7 +39,7 @@ class SimClient:
     def collect(self, family, path, token, limit, **params):
         """Every item of a paged list, following `next` or `offset` as the first answer shows, with a page cap."""
         items, cursor = [], {}
-        for _ in range(10_000):
+        for _i in range(10_000):
             response = self.get(family, path, token, limit=limit, **params, **cursor)
             response.raise_for_status()
             page = response.json()

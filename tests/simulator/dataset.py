@@ -214,14 +214,14 @@ def timestamp(seconds_ago):
 def base36(number, width):
     digits = string.digits + string.ascii_uppercase
     out = ''
-    for _ in range(width):
+    for _i in range(width):
         number, rest = divmod(number, 36)
         out = digits[rest] + out
     return out
 
 
 def random_text(rng, length, alphabet=string.ascii_letters + string.digits):
-    return ''.join(rng.choice(alphabet) for _ in range(length))
+    return ''.join(rng.choice(alphabet) for _i in range(length))
 
 
 def percentages(counts):
@@ -280,7 +280,7 @@ class TenantBuilder:
         rng.shuffle(slots)
         slots.extend([(None, None)] * plan.unprovisioned)
         per_site = {}
-        keys = [f'E{random_text(rng, 13, string.ascii_uppercase + string.digits)}' for _ in range(3)]
+        keys = [f'E{random_text(rng, 13, string.ascii_uppercase + string.digits)}' for _i in range(3)]
         devices = []
         for index, (health, site_index) in enumerate(slots):
             site = sites[site_index] if site_index is not None else None
@@ -367,14 +367,14 @@ class TenantBuilder:
         by_health = {h: [d for d in monitored if d['health'] == h] for h in HEALTH}
         wanted = [(s, 'ACTIVE') for s in ('CRITICAL',) * self.plan.critical + ('MAJOR',) * self.plan.major +
                   ('MINOR',) * self.plan.minor]
-        wanted += [(rng.choice(SEVERITIES), 'CLEARED') for _ in range(self.plan.cleared)]
+        wanted += [(rng.choice(SEVERITIES), 'CLEARED') for _i in range(self.plan.cleared)]
         items = []
         for severity, status in wanted:
             # Critical alerts sit on Poor (offline) devices, major ones on Fair devices, when there are any.
             pool = {'CRITICAL': by_health['Poor'], 'MAJOR': by_health['Fair']}.get(severity) if status == 'ACTIVE' else None
             device = rng.choice(pool or monitored)
             types = [t for t in ALERT_TYPES[severity] if device['deviceType'] in t[3]]
-            name, key, category, _ = rng.choice(types)
+            name, key, category = rng.choice(types)[:3]
             created = rng.randint(600, 14 * 86_400)
             items.append({
                 'id': new_uuid(rng), 'key': key, 'name': name,
@@ -391,7 +391,7 @@ class TenantBuilder:
 
     def sites_health(self, core):
         by_site = {}  # site id -> device health counts, client health counts, active alert severities
-        for site_id, _ in self.sites():
+        for site_id, _site in self.sites():
             by_site[site_id] = ([0, 0, 0], [0, 0, 0], [])
         for device in core:
             if device['isProvisioned']:
@@ -448,7 +448,7 @@ class TenantBuilder:
         rng = self.rng('audit-logs')
         serials = [d['serialNumber'] for d in core] or ['-']
         items = []
-        for _ in range(self.plan.audit_logs):
+        for _i in range(self.plan.audit_logs):
             category, text = rng.choice(AUDIT_EVENTS)
             user = f'{rng.choice(PEOPLE)}@{rng.choice((self.ws.domain, self.ds.msp.domain))}'
             created = timestamp(rng.randint(60, 90 * 86_400))
@@ -610,7 +610,7 @@ class Dataset:
             self._cache[key] = items
             self._cached_items += len(items)
             while self._cached_items > CACHE_ITEMS and len(self._cache) > 1:
-                _, dropped = self._cache.popitem(last=False)
+                dropped = self._cache.popitem(last=False)[1]
                 self._cached_items -= len(dropped)
 
     # --- summaries (from the plan: cheap for any number of tenants) -------------------------------------

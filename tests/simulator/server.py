@@ -186,7 +186,7 @@ def main(argv=None):
             'workspace_id': dataset.msp.id, 'pid': os.getpid()}
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda *args: stop.set())
     thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
     thread.start()
     if args.info_file:

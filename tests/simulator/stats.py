@@ -4,6 +4,7 @@ import time
 from collections import Counter, deque
 
 LOG_SIZE = 200_000
+COUNTERS = ('requests', 'token_requests', 'msp_tokens', 'exchanges', 'api_requests', 'faults_injected', 'rate_limited')
 
 
 class Stats:
@@ -37,8 +38,7 @@ class Stats:
 
     def snapshot(self, issued_tokens, with_log=True):
         with self._lock:
-            data = {name: self.counters[name] for name in ('requests', 'token_requests', 'msp_tokens', 'exchanges',
-                                                            'api_requests', 'faults_injected', 'rate_limited')}
+            data = {name: self.counters[name] for name in COUNTERS}
             data.update(exchanges_by_tenant=dict(self.exchanges_by_tenant), by_path=dict(self.by_path),
                         by_status=dict(self.by_status), issued_tokens=list(issued_tokens))
             keys = ('t', 'method', 'path', 'query', 'status', 'scope', 'fault')

@@ -26,7 +26,7 @@ def msp_token_request(sim, client):
 def test_next_n_matching_requests_fail(sim, client, tokens, body, content_type):
     msp, tenant = tokens
     sim.fault(path='device-inventory$', count=2, status=503, body=body)
-    for _ in range(2):
+    for _i in range(2):
         assert client.get('glp', TENANTS, msp).status_code == 200   # not matching: untouched
         response = client.get('central', INVENTORY, tenant)
         assert response.status_code == 503
@@ -57,9 +57,9 @@ def test_fault_method_headers_and_rate_limit_hints(sim, client, tokens):
 
 
 def test_always_failing_rule_until_reset(sim, client, tokens):
-    msp, _ = tokens
+    msp = tokens[0]
     sim.fault(path=TENANTS, count=-1, status=500)
-    assert [client.get('glp', TENANTS, msp).status_code for _ in range(5)] == [500] * 5
+    assert [client.get('glp', TENANTS, msp).status_code for _i in range(5)] == [500] * 5
     sim.reset()
     assert client.get('glp', TENANTS, msp).status_code == 200
 
@@ -87,7 +87,7 @@ def test_fail_exchange(sim, client, tenants):
     assert refused.status_code == 403 and refused.json()['error'] == 'access_denied'
     assert client.exchange(acme['id'], msp)
     sim.fault(action='fail_exchange', tenant=bistro['hex'], count=-1, status=400, error='invalid_target')
-    for _ in range(3):
+    for _i in range(3):
         with pytest.raises(requests.HTTPError) as err:
             client.exchange(bistro['id'], msp)
         assert err.value.response.json()['error'] == 'invalid_target'
@@ -97,7 +97,7 @@ def test_fail_exchange(sim, client, tenants):
 
 @pytest.mark.parametrize('kind,status', [('429', 429), ('500', 500), ('502', 502), ('503', 503), ('reset', None)])
 def test_random_failures_of_each_kind(sim, client, tokens, kind, status):
-    msp, _ = tokens
+    msp = tokens[0]
     sim.fault(action='random_failures', rate=1, seed=3, kinds=[kind])
     for call in (lambda: client.get('glp', TENANTS, msp), lambda: msp_token_request(sim, client)):
         if status is None:
@@ -111,11 +111,11 @@ def test_random_failures_of_each_kind(sim, client, tokens, kind, status):
 
 
 def test_random_failure_rate_is_seeded(sim, client, tokens):
-    msp, _ = tokens
+    msp = tokens[0]
     outcomes = []
-    for _ in range(2):
+    for _i in range(2):
         sim.fault(action='random_failures', rate=0.3, seed=11, kinds=['500', '503'])
-        outcomes.append([client.get('glp', TENANTS, msp).status_code for _ in range(40)])
+        outcomes.append([client.get('glp', TENANTS, msp).status_code for _i in range(40)])
     assert outcomes[0] == outcomes[1] and 5 <= sum(s != 200 for s in outcomes[0]) <= 20
 
 
@@ -140,7 +140,7 @@ def test_paging_anomalies(sim, client, tenants):
 
 
 def test_runtime_config(sim, client, tokens):
-    msp, _ = tokens
+    msp = tokens[0]
     sim.fault(action='config', latency_ms=150)
     started = time.monotonic()
     client.get('glp', TENANTS, msp)

@@ -1,5 +1,7 @@
 """Paging as the contract describes it: every item exactly once across pages, for every paged endpoint and
 several page sizes; limits above the maximum are rejected; `next` is a string and null on the last page."""
+from types import SimpleNamespace
+
 import pytest
 
 from tests.simulator.client import SimClient
@@ -18,7 +20,7 @@ ENDPOINTS = [
     ('central', 'network-monitoring/v1/clients', 'clients', 'next', 1000),
     ('central', 'network-notifications/v1/alerts', 'alerts', 'next', 100),
 ]
-IDS = [e[1].split('/')[-1] for e in ENDPOINTS]
+IDS = [e[1].rsplit('/', maxsplit=1)[-1] for e in ENDPOINTS]
 
 
 @pytest.fixture(scope='module')
@@ -30,7 +32,7 @@ def big():
         truth = sim.truth()
         tenant = truth['tenants'][0]
         msp = client.msp_token()
-        yield sim, client, truth, msp, client.exchange(tenant['id'], msp)
+        yield SimpleNamespace(sim=sim, client=client, truth=truth, msp=msp, tenant=client.exchange(tenant['id'], msp))
 
 
 def expected_items(sim, truth, source):
@@ -67,7 +69,7 @@ def page_through(client, family, path, token, limit, paging):
 
 @pytest.mark.parametrize('family,path,source,paging,max_limit', ENDPOINTS, ids=IDS)
 def test_every_item_exactly_once(big, family, path, source, paging, max_limit):
-    sim, client, truth, msp, tenant = big
+    sim, client, truth, msp, tenant = big.sim, big.client, big.truth, big.msp, big.tenant
     token = msp if source in ('glp', 'central', 'draft') else tenant
     expected = expected_items(sim, truth, source)
     assert len(expected) > min(max_limit, 100), 'the dataset must make this endpoint page'
@@ -80,7 +82,7 @@ def test_every_item_exactly_once(big, family, path, source, paging, max_limit):
 
 @pytest.mark.parametrize('family,path,source,paging,max_limit', ENDPOINTS, ids=IDS)
 def test_limits_are_enforced(big, family, path, source, paging, max_limit):
-    sim, client, _, msp, tenant = big
+    sim, client, msp, tenant = big.sim, big.client, big.msp, big.tenant
     token = msp if source in ('glp', 'central', 'draft') else tenant
     cursor = {'next': 1} if paging == 'next' else {}
     for bad in ({'limit': max_limit + 1}, {'limit': 0}, {'limit': 'ten'}, {'limit': -5}):
@@ -95,7 +97,7 @@ def test_limits_are_enforced(big, family, path, source, paging, max_limit):
 
 
 def test_list_tenants_needs_next(big):
-    _, client, truth, msp, _ = big
+    client, truth, msp = big.client, big.truth, big.msp
     response = client.get('central', 'network-msp/v1/list-tenants', msp, limit=10)
     assert response.status_code == 400 and 'next' in response.json()['message']
     first = client.get('central', 'network-msp/v1/list-tenants', msp, next=1).json()
@@ -104,7 +106,7 @@ def test_list_tenants_needs_next(big):
 
 
 def test_beyond_the_end_is_an_empty_last_page(big):
-    _, client, _, msp, tenant = big
+    client, msp, tenant = big.client, big.msp, big.tenant
     page = client.get('central', 'network-monitoring/v1/device-inventory', tenant, limit=1000, next=99).json()
     assert page['items'] == [] and page['next'] is None and page['total'] == 2100
     page = client.get('glp', 'workspaces/v1/msp-tenants', msp, offset=5000).json()
@@ -112,14 +114,14 @@ def test_beyond_the_end_is_an_empty_last_page(big):
 
 
 def test_default_page_sizes(big):
-    _, client, _, msp, tenant = big
+    client, msp, tenant = big.client, big.msp, big.tenant
     assert client.get('glp', 'workspaces/v1/msp-tenants', msp).json()['count'] == 100
     assert client.get('central', 'network-monitoring/v1/clients', tenant).json()['count'] == 100
     assert client.get('central', 'network-monitoring/v1/sites-health', tenant).json()['count'] == 100
 
 
 def test_filtered_and_sorted_lists_page_consistently(big):
-    sim, client, truth, _, tenant = big
+    sim, client, truth, tenant = big.sim, big.client, big.truth, big.tenant
     devices = sim.truth(truth['tenants'][0]['id'], 'devices')
     aps = sorted((d for d in devices if d['deviceType'] == 'AP' and d['status'] == 'ONLINE'),
                  key=lambda d: d['deviceName'], reverse=True)

@@ -9,7 +9,7 @@ TENANTS = 'workspaces/v1/msp-tenants'
 
 def test_limits_are_off_by_default(sim, client, tenants):
     token = client.exchange(tenants['Acme Retail Group']['id'])
-    responses = [client.get('central', INVENTORY, token, limit=1) for _ in range(30)]
+    responses = [client.get('central', INVENTORY, token, limit=1) for _i in range(30)]
     assert {r.status_code for r in responses} == {200}
     assert 'X-RateLimit-Limit' not in responses[0].headers
 
@@ -19,7 +19,7 @@ def test_central_limit_per_token_per_second(simulator_factory):
     client = SimClient(sim.info)
     acme = sim.truth()['tenants'][0]['id']
     first, second = client.exchange(acme), client.exchange(acme)
-    responses = [client.get('central', INVENTORY, first, limit=1) for _ in range(7)]
+    responses = [client.get('central', INVENTORY, first, limit=1) for _i in range(7)]
     statuses = [r.status_code for r in responses]
     assert statuses.count(200) == 5 and statuses[-1] == 429, statuses
     ok, limited = responses[0], responses[-1]
@@ -38,7 +38,7 @@ def test_glp_limit_per_client_and_endpoint_per_minute(simulator_factory):
     client = SimClient(sim.info)
     msp = client.msp_token()
     acme = client.exchange(sim.truth()['tenants'][0]['id'], msp)
-    responses = [client.get('glp', TENANTS, msp) for _ in range(3)] + [client.get('glp', TENANTS, acme)]
+    responses = [client.get('glp', TENANTS, msp) for _i in range(3)] + [client.get('glp', TENANTS, acme)]
     assert [r.status_code for r in responses] == [200, 200, 200, 429]   # the tenant token is the same API client
     assert [r.headers['ratelimit-remaining'] for r in responses] == ['2', '1', '0', '0']
     limited = responses[-1]
