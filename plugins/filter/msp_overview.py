@@ -19,7 +19,7 @@ description:
     V(CLEARED) ones are only in the totals by status. A missing or empty value is counted under V(UNKNOWN).
   - The layout is documented field by field in the collection's C(docs/reports.md).
 author:
-  - central.msp contributors
+  - central.msp contributors (@central-msp)
 positional: kinds
 options:
   _input:
@@ -261,6 +261,13 @@ def tenant_status(record):
     return 'ok'
 
 
+def central_summary(central):
+    """Central's MSP-level figures for the tenant, or None when Central has none (not provisioned, or unknown)."""
+    if not isinstance(central, dict) or all(value is None for value in central.values()):
+        return None
+    return central
+
+
 def tenant_entry(record, kinds, details):
     status = tenant_status(record)
     entry = {
@@ -271,7 +278,7 @@ def tenant_entry(record, kinds, details):
         'inventory_ownership': record.get('inventory_ownership'),
         'status': status,
         'error': str(record['error']) if status == 'failed' else None,
-        'central': record.get('central'),
+        'central': central_summary(record.get('central')),
         'summary': dict.fromkeys(KINDS),
         'active_alerts': [],
     }

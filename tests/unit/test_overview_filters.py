@@ -135,3 +135,10 @@ def test_csv_quotes_and_defuses_formulas():
     assert names == ['\'=HYPERLINK("x")', 'Bistro d\'Or, "Lyon"\nnord']
     with pytest.raises(AnsibleFilterError):
         msp_overview_csv([])
+
+
+def test_central_summary_is_null_when_central_has_none():
+    empty = dict(DENTAL, central={'sites_total': None, 'device_health': None})
+    known = dict(ACME, central={'sites_total': 3, 'device_health': None})
+    entries = msp_overview([empty, known])['tenants']
+    assert entries[1]['central'] is None and entries[0]['central'] == {'sites_total': 3, 'device_health': None}

@@ -1,0 +1,279 @@
+"""playbooks/msp_overview.yml end to end on the simulator: every number of the JSON and CSV reports is checked
+against the simulator's ground truth, computed here independently of the collection's own code.
+
+Runs: the demo dataset over TLS; a scale dataset of 20 tenants with one tenant whose token exchange always
+fails; the demo again with the tenant choice, kinds and fail-on-error variables."""
+
+import copy
+import csv
+import json
+import os
+
+import pytest
+from markupsafe import escape
+
+from ansible_collections.central.msp.plugins.filter.msp_overview import DETAIL_FIELDS
+from tests.helpers import ROOT, ansible_env, run_playbook
+from tests.simulator.pytest_plugin import start_simulator
+
+PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
+INVENTORY = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml')
+KINDS = ('sites', 'devices', 'clients', 'alerts')
+API_KIND = {'sites': 'sites-health', 'devices': 'device-inventory', 'clients': 'clients', 'alerts': 'alerts'}
+SEVERITIES = ('CRITICAL', 'MAJOR', 'MINOR')
+
+
+# ---- the oracle: what the report must say, from the simulator's unpaged item lists -----------------------
+
+def tally(values, *always):
+    counts = dict.fromkeys(always, 0)
+    for value in values:
+        key = 'UNKNOWN' if value in (None, '') else value
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def named(container, key):
+    """{'good': 3, ...} from Central's {"groups": [{"name": "Good", key: 3}]}."""
+    return {group['name'].lower(): group[key] for group in (container or {}).get('groups', [])}
+
+
+def site_row(site):
+    devices, shares, alerts = named(site['devices']['health'], 'value'), named(site['health'], 'value'), \
+        named(site['alerts'], 'count')
+    flat = dict(site, devices_total=site['devices']['count'], clients_total=site['clients']['count'],
+                alerts_total=site['alerts']['totalCount'])
+    for level in ('good', 'fair', 'poor'):
+        flat['devices_' + level] = devices.get(level, 0)
+        flat['health_' + level] = shares.get(level, 0)
+    for severity in SEVERITIES:
+        flat['alerts_' + severity.lower()] = alerts.get(severity.lower(), 0)
+    flat['health'] = 'poor' if flat['devices_poor'] else 'fair' if flat['devices_fair'] else 'good'
+    return {name: flat.get(name) for name in DETAIL_FIELDS['sites']}
+
+
+def summarize(items):
+    sites = [site_row(site) for site in items['sites']]
+    active = [a for a in items['alerts'] if a['status'] == 'ACTIVE']
+    return {
+        'sites': {'total': len(sites), **tally([s['health'] for s in sites], 'good', 'fair', 'poor'),
+                  'device_health': {level: sum(s['devices_' + level] for s in sites) for level in ('good', 'fair', 'poor')}},
+        'devices': {'total': len(items['devices']),
+                    'by_type': tally([d['deviceType'] for d in items['devices']], 'AP', 'SWITCH', 'GATEWAY'),
+                    'by_status': tally([d['status'] for d in items['devices']], 'ONLINE', 'OFFLINE')},
+        'clients': {'total': len(items['clients']),
+                    'by_connection_type': tally([c['clientConnectionType'] for c in items['clients']], 'WIRELESS', 'WIRED'),
+                    'by_status': tally([c['status'] for c in items['clients']], 'CONNECTED', 'FAILED')},
+        'alerts': {'total': len(items['alerts']), 'active': len(active),
+                   'by_status': tally([a['status'] for a in items['alerts']], 'ACTIVE', 'CLEARED'),
+                   'by_severity': tally([a['severity'] for a in active], *SEVERITIES)},
+    }
+
+
+def health_word(summary):
+    sites, alerts = summary.get('sites') or {}, (summary.get('alerts') or {}).get('by_severity', {})
+    offline = ((summary.get('devices') or {}).get('by_status') or {}).get('OFFLINE')
+    if alerts.get('CRITICAL') or sites.get('poor'):
+        return 'critical'
+    return 'warning' if alerts.get('MAJOR') or sites.get('fair') or offline else 'healthy'
+
+
+def expected_tenant(sim, truth, kinds=KINDS, details=True, failed=False):
+    central = truth['central']
+    entry = {
+        'name': truth['name'], 'workspace_id': truth['id'], 'central_tenant_id': truth['central_id'],
+        'central_provisioned': central is not None, 'inventory_ownership': truth['glp']['inventoryOwnership'],
+        'status': 'failed' if failed else 'ok' if central else 'not_provisioned', 'error': None,
+        'central': central and {
+            'sites_total': central['totalSites'], 'sites_degraded': central['degradedSites'],
+            'device_health': central['deviceHealthStatus'], 'alerts': central['alerts'],
+            'last_updated': central['lastUpdatedTime']},
+        'summary': dict.fromkeys(KINDS), 'active_alerts': [],
+    }
+    if details:
+        entry['details'] = dict.fromkeys(KINDS)
+    if entry['status'] != 'ok':
+        entry['health'] = entry['status']
+        return entry
+    items = {kind: sim.truth(truth['id'], API_KIND[kind]) for kind in KINDS}
+    summary = summarize(items)
+    # The simulator's MSP-level summary must agree with what the report counted inside the tenant.
+    assert summary['sites']['poor'] == central['degradedSites']
+    assert summary['sites']['device_health'] == {k: central['deviceHealthStatus'][k] for k in ('good', 'fair', 'poor')}
+    assert summary['alerts']['by_severity'] == {s: central['alerts'][s.lower()] for s in SEVERITIES}
+    for kind in kinds:
+        entry['summary'][kind] = summary[kind]
+        if details:
+            entry['details'][kind] = [site_row(item) if kind == 'sites' else
+                                      {name: item.get(name) for name in DETAIL_FIELDS[kind]} for item in items[kind]]
+    if 'alerts' in kinds:
+        active = [{name: a.get(name) for name in DETAIL_FIELDS['alerts']} for a in items['alerts'] if a['status'] == 'ACTIVE']
+        active.sort(key=lambda a: a['createdAt'], reverse=True)
+        entry['active_alerts'] = sorted(active, key=lambda a: SEVERITIES.index(a['severity']))
+    entry['health'] = health_word(entry['summary'])
+    return entry
+
+
+def expected_totals(entries, kinds=KINDS):
+    def add(total, part):
+        for key, value in part.items():
+            if isinstance(value, dict):
+                add(total.setdefault(key, {}), value)
+            else:
+                total[key] = total.get(key, 0) + value
+        return total
+    statuses, health = [e['status'] for e in entries], [e['health'] for e in entries]
+    totals = {'tenants': {'total': len(entries), **{word: statuses.count(word) for word in ('ok', 'failed', 'not_provisioned')},
+                          **{word: health.count(word) for word in ('critical', 'warning', 'healthy')}}}
+    empty = summarize({kind: [] for kind in KINDS})
+    for kind in KINDS:
+        totals[kind] = copy.deepcopy(empty[kind]) if kind in kinds else None
+        for entry in entries:
+            if kind in kinds and entry['status'] == 'ok':
+                add(totals[kind], entry['summary'][kind])
+    return totals
+
+
+def csv_expected(entry):
+    s = entry['summary']
+    numbers = {}
+    if s['sites']:
+        numbers.update({'sites_' + k: s['sites'][k] for k in ('total', 'good', 'fair', 'poor')})
+        numbers.update({'device_health_' + k: v for k, v in s['sites']['device_health'].items()})
+    if s['devices']:
+        by_type, by_status = s['devices']['by_type'], s['devices']['by_status']
+        numbers.update(devices_total=s['devices']['total'], devices_ap=by_type['AP'], devices_switch=by_type['SWITCH'],
+                       devices_gateway=by_type['GATEWAY'], devices_online=by_status['ONLINE'],
+                       devices_offline=by_status['OFFLINE'],
+                       devices_other_type=sum(v for k, v in by_type.items() if k not in ('AP', 'SWITCH', 'GATEWAY')),
+                       devices_other_status=sum(v for k, v in by_status.items() if k not in ('ONLINE', 'OFFLINE')))
+    if s['clients']:
+        numbers.update(clients_total=s['clients']['total'],
+                       clients_wireless=s['clients']['by_connection_type']['WIRELESS'],
+                       clients_wired=s['clients']['by_connection_type']['WIRED'],
+                       clients_connected=s['clients']['by_status']['CONNECTED'],
+                       clients_failed=s['clients']['by_status']['FAILED'])
+    if s['alerts']:
+        numbers.update(alerts_total=s['alerts']['total'], alerts_active=s['alerts']['active'],
+                       alerts_cleared=s['alerts']['by_status']['CLEARED'],
+                       **{'alerts_' + k.lower(): v for k, v in s['alerts']['by_severity'].items()})
+    return numbers
+
+
+# ---- running and checking ------------------------------------------------------------------------------
+
+def run_overview(sim, tmp_path, extra_vars=None, args=('-f', '20')):
+    out = str(tmp_path / 'reports')
+    env = ansible_env(sim.env(), tmp=str(tmp_path))
+    run = run_playbook(PLAYBOOK, env, inventory=INVENTORY, args=args,
+                       extra_vars=dict({'msp_overview_output_dir': out}, **(extra_vars or {})))
+    return run, out
+
+
+def read_reports(out):
+    with open(os.path.join(out, 'msp_overview.json'), encoding='utf-8') as handle:
+        report = json.load(handle)
+    with open(os.path.join(out, 'msp_overview.csv'), encoding='utf-8', newline='') as handle:
+        rows = list(csv.DictReader(handle))
+    with open(os.path.join(out, 'msp_overview.html'), encoding='utf-8') as handle:
+        html = handle.read()
+    return report, rows, html
+
+
+def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
+    report, rows, html = read_reports(out)
+    expected = [expected_tenant(sim, truth, kinds, details, failed=truth['id'] in failed) for truth in truths]
+    expected.sort(key=lambda e: (e['name'].casefold(), e['workspace_id']))
+    got = report['tenants']
+    assert [e['name'] for e in got] == [e['name'] for e in expected]
+    for entry, want in zip(got, expected):
+        if want['status'] == 'failed':
+            assert entry['error'], entry
+            want = dict(want, error=entry['error'])
+        assert entry == want, 'tenant %s differs' % want['name']
+    assert report['totals'] == expected_totals(expected, kinds)
+    assert report['kinds'] == list(kinds) and report['schema_version'] == 1
+
+    assert [row['tenant'] for row in rows] == [e['name'] for e in expected]
+    for row, entry in zip(rows, expected):
+        numbers = csv_expected(entry)
+        for column, value in row.items():
+            if column in ('tenant', 'workspace_id', 'central_tenant_id', 'status', 'health', 'error'):
+                continue
+            assert value == str(numbers.get(column, '')), '%s: %s' % (entry['name'], column)
+        assert (row['workspace_id'], row['status'], row['health']) == (entry['workspace_id'], entry['status'],
+                                                                       entry['health'])
+        assert row['central_tenant_id'] == (entry['central_tenant_id'] or '')
+    for entry in got:
+        # Every name and error reaches the HTML escaped, never raw.
+        assert str(escape(entry['name'])) in html
+        if entry['error']:
+            assert str(escape(entry['error'])) in html
+    return report, rows, html
+
+
+def assert_no_secret(sim, run, out):
+    secrets = [sim.info['client_secret']] + list(sim.stats(log=False).get('issued_tokens') or [])
+    assert len(secrets) > 2, 'the simulator should have issued tokens'
+    texts = [run.stdout, run.stderr] + list(read_reports(out)[:1]) + [
+        open(os.path.join(out, name), encoding='utf-8').read() for name in ('msp_overview.csv', 'msp_overview.html')]
+    for text in texts:
+        text = text if isinstance(text, str) else json.dumps(text)
+        for secret in secrets:
+            assert secret not in text
+
+
+@pytest.fixture(scope='module')
+def demo():
+    """The demo dataset over HTTPS with the simulator's own CA, as `make demo` runs it."""
+    with start_simulator('--dataset', 'demo', '--tls') as sim:
+        yield sim
+
+
+def test_demo_overview_matches_the_simulator(demo, tmp_path):
+    demo.reset()
+    run, out = run_overview(demo, tmp_path)
+    assert run.rc == 0, run.output[-4000:]
+    truths = demo.truth()['tenants']
+    report, rows, _ = check_reports(demo, out, truths)
+    by_status = {e['name']: e['status'] for e in report['tenants']}
+    assert by_status['Harbor View Dental'] == 'not_provisioned'
+    assert {"Bistro d'Or", 'Zürich Kliniken'} <= set(by_status)
+    # The token cache at work: one MSP token for the whole run (inventory and every fork of every task) and one
+    # exchange per Central tenant.
+    stats = demo.stats(log=False)
+    assert stats['msp_tokens'] == 1, stats
+    assert stats['exchanges_by_tenant'] == {t['id']: 1 for t in truths if t['central']}, stats
+    assert_no_secret(demo, run, out)
+
+
+def test_scale_overview_with_a_failing_tenant(simulator_factory, tmp_path):
+    sim = simulator_factory('--dataset', 'scale', '--tenants', '20', '--devices-per-tenant', '40')
+    truths = sim.truth()['tenants']
+    broken = [t for t in truths if t['central']][4]
+    sim.fault(action='fail_exchange', tenant=broken['id'], count=-1, status=403, error='access_denied')
+    run, out = run_overview(sim, tmp_path)
+    assert run.rc == 0, run.output[-4000:]
+    report, rows, _ = check_reports(sim, out, truths, failed={broken['id']})
+    entry = next(e for e in report['tenants'] if e['workspace_id'] == broken['id'])
+    assert entry['error'].startswith('Read the sites and their health: ') and '403' in entry['error'], entry['error']
+    row = next(r for r in rows if r['workspace_id'] == broken['id'])
+    assert row['status'] == 'failed' and row['error'] == entry['error'] and row['devices_total'] == ''
+    assert report['totals']['tenants']['failed'] == 1 and report['totals']['tenants']['ok'] == len(truths) - 1
+    assert_no_secret(sim, run, out)
+
+
+def test_tenant_choice_kinds_and_fail_on_error(demo, tmp_path):
+    demo.reset()
+    truths = {t['name']: t for t in demo.truth()['tenants']}
+    demo.fault(action='fail_exchange', tenant=truths['Zürich Kliniken']['id'], count=-1)
+    # --limit keeps three hosts, the name match keeps two of them; the report is written before the failure.
+    run, out = run_overview(demo, tmp_path, extra_vars={
+        'msp_overview_match': "d'or|zürich", 'msp_overview_kinds': ['sites', 'alerts'],
+        'msp_overview_details': False, 'msp_overview_fail_on_error': True},
+        args=('--limit', "Acme_Retail_Group:Bistro_d_Or:Zürich_Kliniken"))
+    assert run.rc != 0 and '1 tenant(s) could not be read' in run.output, run.output[-3000:]
+    report, rows, _ = check_reports(demo, out, [truths["Bistro d'Or"], truths['Zürich Kliniken']],
+                                    failed={truths['Zürich Kliniken']['id']}, kinds=('sites', 'alerts'), details=False)
+    assert rows[0]['devices_total'] == '' and rows[0]['sites_total'] != ''
+    demo.reset()
