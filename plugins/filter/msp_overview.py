@@ -9,7 +9,7 @@ name: msp_overview
 short_description: Turn per-tenant sites, devices, clients and alerts into the MSP overview report
 version_added: 0.1.0
 description:
-  - Builds the cross-tenant report that C(playbooks/msp_overview.yml) writes as JSON, CSV and HTML:
+  - Builds the cross-tenant report that C(playbooks/msp_overview.yml) writes as JSON, CSV and HTML, made of
     fleet totals plus one entry per tenant with its summaries, its active alerts and (optionally) its detail lists.
   - Each input record is what one tenant host collected with the C(tenant_*_info) modules. A record with an
     O(_input[].error) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the fleet totals
@@ -86,8 +86,8 @@ _value:
       sample: [sites, devices, clients, alerts]
     totals:
       description:
-        - Fleet totals. C(tenants) counts tenants by status; C(sites), C(devices), C(clients) and C(alerts) add up
-          the summaries of the tenants that were read (status V(ok)).
+        - Fleet totals. C(tenants) counts tenants by status and by health; C(sites), C(devices), C(clients) and
+          C(alerts) add up the summaries of the tenants that were read (status V(ok)).
       type: dict
     tenants:
       description: One entry per tenant, sorted by name (case-insensitive), then workspace ID.
