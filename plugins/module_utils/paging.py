@@ -28,12 +28,20 @@ class PagedResult:
         self._seen = set()
 
     def add(self, items, key):
+        """Keep the items not seen before; returns how many were new."""
+        before = len(self.items)
         for item in items:
             ident = _identity(item, key)
             if ident in self._seen:
                 continue
             self._seen.add(ident)
             self.items.append(item)
+        return len(self.items) - before
+
+    def repeated(self, what):
+        """A page of nothing but items already seen: the server is serving the same page again."""
+        self.warnings.append('%s: page %d held only items already received (the server returned the same page '
+                             'again); stopped to avoid a loop. The list may be incomplete.' % (what, self.pages))
 
     def note_total(self, total, what):
         if not isinstance(total, int) or isinstance(total, bool):
@@ -73,7 +81,7 @@ def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=N
         result.pages += 1
         items = page_items(body, items_key)
         result.note_total(body.get('total') if isinstance(body, dict) else None, what)
-        result.add(items, key)
+        added = result.add(items, key)
         cursor = body.get('next') if isinstance(body, dict) else None
         if cursor in (None, ''):
             break
@@ -87,6 +95,9 @@ def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=N
         cursor = str(cursor)
         if cursor in seen_cursors:
             result.warnings.append('%s: the server repeated page cursor %r; stopped to avoid a loop.' % (what, cursor))
+            break
+        if not added:
+            result.repeated(what)
             break
         seen_cursors.add(cursor)
     else:
@@ -103,8 +114,11 @@ def paginate_offset(fetch_page, what, limit, params=None, key=None, items_key='i
         result.pages += 1
         items = page_items(body, items_key)
         result.note_total(body.get('total') if isinstance(body, dict) else None, what)
-        result.add(items, key)
+        added = result.add(items, key)
         offset += len(items)
+        if items and not added:
+            result.repeated(what)
+            break
         if not items:
             if result.total is not None and not result.complete():
                 result.warnings.append('%s: page %d came back empty at offset %d of %d; stopped there.'
