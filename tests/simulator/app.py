@@ -134,7 +134,8 @@ class SimApp:
             return glp_error(401, 'Unauthorized: an access token is required (Authorization: Bearer <token>)',
                              {'WWW-Authenticate': 'Bearer'})
         record = self.tokens.get(header[7:].strip())
-        if record is None or record.problem():
+        # A tenant token also dies with its tenant (an added tenant removed by a dataset reset).
+        if record is None or record.problem() or (record.tenant_id and not self.dataset.tenant(record.tenant_id)):
             return glp_error(401, 'Unauthorized: the access token is invalid or has expired',
                              {'WWW-Authenticate': 'Bearer error="invalid_token"'})
         return record

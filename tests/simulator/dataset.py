@@ -560,10 +560,10 @@ class Dataset:
 
     def add_tenant(self, name, central=True, devices=20):
         with self._lock:
-            number = len(self._tenants) + 1
-        ws = self._sized_workspace(number, name, devices, central=central)
-        ws.added = True
-        self._add(ws)
+            ws = self._sized_workspace(len(self._tenants) + 1, name, devices, central=central)
+            ws.added = True
+            self._tenants.append(ws)
+            self._by_id[ws.hex] = ws
         return ws
 
     def remove_added_tenants(self):

@@ -72,8 +72,14 @@ class Handler(BaseHTTPRequestHandler):
         self.command, self.path, self.request_version = words
         connection = headers.get('connection', '').lower()
         self.close_connection = connection == 'close' or (self.request_version == 'HTTP/1.0' and connection != 'keep-alive')
-        length = int(headers.get('content-length') or 0)
-        body = self.rfile.read(length) if length > 0 else b''
+        length = headers.get('content-length', '0')
+        if not length.isdigit() or 'chunked' in headers.get('transfer-encoding', '').lower():
+            self.close_connection = True
+            self.send(glp_error(411, 'send the request body with a valid Content-Length'))
+            return
+        if headers.get('expect', '').lower() == '100-continue':
+            self.wfile.write(b'HTTP/1.1 100 Continue\r\n\r\n')
+        body = self.rfile.read(int(length)) if int(length) else b''
         url = urlsplit(self.path)
         try:
             response = self.server.app.handle(Request(self.command, url.path, url.query, headers, body, self.client_address[0]))
@@ -97,7 +103,8 @@ class Handler(BaseHTTPRequestHandler):
             lines.append('Connection: close')
         elif self.request_version == 'HTTP/1.0':
             lines.append('Connection: keep-alive')
-        self.wfile.write(('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + response.body)
+        head = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
+        self.wfile.write(head if self.command == 'HEAD' else head + response.body)
 
     def reset_connection(self):
         """Drop the connection with a TCP RST, as a failing load balancer does."""

@@ -3,6 +3,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -80,17 +81,29 @@ def test_keep_alive_and_content_length(sim):
     connection = http.client.HTTPConnection('127.0.0.1', port)
     connection.connect()
     sock = connection.sock
-    for path in ('/_sim/config', '/central/nowhere', '/glp/workspaces/v1/msp-tenants', '/_sim/config'):
-        connection.request('GET', path)
+    for method, path in (('GET', '/_sim/config'), ('GET', '/central/nowhere'), ('HEAD', '/glp/workspaces/v1/msp-tenants'),
+                         ('POST', '/glp/workspaces/v1/msp-tenants'), ('GET', '/_sim/config')):
+        connection.request(method, path, body=b'{}' if method == 'POST' else None)
         response = connection.getresponse()
         body = response.read()
-        assert response.getheader('Content-Length') == str(len(body)) and response.version == 11
+        assert int(response.getheader('Content-Length')) == len(body) or method == 'HEAD'
+        assert response.version == 11 and response.status in (200, 401, 404, 405)
         assert connection.sock is sock   # the same connection served every request
     connection.request('GET', '/glp/nowhere', headers={'Connection': 'close'})
     response = connection.getresponse()
     response.read()
     assert response.getheader('Connection') == 'close'
     connection.close()
+
+
+def test_malformed_requests_get_an_answer(sim):
+    port = int(sim.info['auth_url'].split(':')[2].split('/')[0])
+    for raw in (b'NONSENSE\r\n\r\n', b'GET / HTTP/1.1\r\nno colon here\r\n\r\n',
+                b'POST /_sim/reset HTTP/1.1\r\nContent-Length: lots\r\n\r\n'):
+        with socket.create_connection(('127.0.0.1', port), timeout=10) as sock:
+            sock.sendall(raw)
+            answer = sock.recv(65536)
+        assert answer.split(b' ')[1] in (b'400', b'411') and b'Connection: close' in answer
 
 
 def test_env_for_the_collection(sim):
