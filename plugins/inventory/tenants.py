@@ -89,6 +89,7 @@ EXAMPLES = r'''
 # simulator.central_msp.yml - everything else (credential, URLs) from GLP_* and CENTRAL_* environment variables
 plugin: central.msp.tenants
 
+---
 # production.central_msp.yml
 plugin: central.msp.tenants
 cluster_name: US-WEST-5
