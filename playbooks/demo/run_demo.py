@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make demo`: the MSP overview, end to end, on the local simulator.
 
 Starts the simulator (demo dataset, HTTPS with its own CA), points the collection at it through the same
@@ -99,7 +98,7 @@ def print_summary(report, output_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--output-dir', default=os.path.join(ROOT, 'reports'), help='where the reports go')
     parser.add_argument('--forks', type=int, default=10, help='tenants read in parallel')
     args = parser.parse_args(argv)

@@ -110,6 +110,8 @@ COLUMNS = (
     ('alerts_minor', summary_at('alerts', 'by_severity', 'MINOR')),
 )
 
+COLUMN_NAMES = tuple(column[0] for column in COLUMNS)
+COLUMN_READERS = tuple(column[1] for column in COLUMNS)
 FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
 
 
@@ -130,9 +132,9 @@ def msp_overview_csv(report):
         raise AnsibleFilterError('msp_overview_csv expects the report made by central.msp.msp_overview')
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerow(COLUMN_NAMES)
     for entry in report['tenants']:
-        writer.writerow([cell(read(entry)) for _, read in COLUMNS])
+        writer.writerow([cell(read(entry)) for read in COLUMN_READERS])
     return out.getvalue()
 
 
