@@ -19,9 +19,12 @@ class SimClient:
     def post_token(self, workspace, data, auth=None):
         return self.session.post(self.token_url(workspace), data=data, auth=auth, timeout=30, verify=self.verify)
 
+    def client_credentials(self):
+        """The token endpoint's answer to the MSP's client credentials (HTTP Basic)."""
+        return self.post_token(self.info['workspace_id'], CLIENT_CREDENTIALS, (self.info['client_id'], self.info['client_secret']))
+
     def msp_token(self):
-        response = self.post_token(self.info['workspace_id'], CLIENT_CREDENTIALS,
-                                   (self.info['client_id'], self.info['client_secret']))
+        response = self.client_credentials()
         response.raise_for_status()
         return response.json()['access_token']
 

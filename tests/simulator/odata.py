@@ -93,18 +93,18 @@ class FilterParser:
         return predicate
 
     def or_expr(self):
-        parts = [self.and_expr()]
-        while self.peek('word', 'or'):
-            self.pos += 1
-            parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else lambda item: any(p(item) for p in parts)
+        return self.chain('or', self.and_expr, any)
 
     def and_expr(self):
-        parts = [self.unary()]
-        while self.peek('word', 'and'):
+        return self.chain('and', self.unary, all)
+
+    def chain(self, word, operand, combine):
+        """operand (word operand)*, combined with any() or all()."""
+        parts = [operand()]
+        while self.peek('word', word):
             self.pos += 1
-            parts.append(self.unary())
-        return parts[0] if len(parts) == 1 else lambda item: all(p(item) for p in parts)
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else lambda item: combine(p(item) for p in parts)
 
     def unary(self):
         if self.peek('word', 'not'):

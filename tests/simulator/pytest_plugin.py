@@ -58,6 +58,10 @@ class Simulator:
             self._ssl = ssl.create_default_context(cafile=self.info['ca_file'])
         return self
 
+    @property
+    def port(self):
+        return int(self.url.rsplit(':', 1)[1])
+
     def stderr(self):
         try:
             with open(os.path.join(self._tmp, 'stderr.log'), errors='replace') as handle:

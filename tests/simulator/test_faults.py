@@ -17,11 +17,6 @@ def tokens(sim, client, tenants):
     return msp, tenant
 
 
-def msp_token_request(sim, client):
-    return client.post_token(sim.info['workspace_id'], {'grant_type': 'client_credentials'},
-                             (sim.info['client_id'], sim.info['client_secret']))
-
-
 @pytest.mark.parametrize('body,content_type', [('json', 'application/json'), ('html', 'text/html'), ('empty', None)])
 def test_next_n_matching_requests_fail(sim, client, tokens, body, content_type):
     msp, tenant = tokens
@@ -47,7 +42,7 @@ def test_fault_method_headers_and_rate_limit_hints(sim, client, tokens):
     msp, tenant = tokens
     sim.fault(path='/glp/', method='POST', count=1, status=429, retry_after=2, reset_header=3, headers={'X-Test': 'yes'})
     assert client.get('glp', TENANTS, msp).status_code == 200
-    limited = msp_token_request(sim, client)
+    limited = client.client_credentials()
     assert limited.status_code == 429 and limited.json()['errorCode'] == 'HPE_GL_ERROR_TOO_MANY_REQUESTS'
     assert (limited.headers['Retry-After'], limited.headers['ratelimit-reset'], limited.headers['X-Test']) == ('2', '3', 'yes')
     sim.fault(path='inventory', status=429, reset_header=4)
@@ -99,7 +94,7 @@ def test_fail_exchange(sim, client, tenants):
 def test_random_failures_of_each_kind(sim, client, tokens, kind, status):
     msp = tokens[0]
     sim.fault(action='random_failures', rate=1, seed=3, kinds=[kind])
-    for call in (lambda: client.get('glp', TENANTS, msp), lambda: msp_token_request(sim, client)):
+    for call in (lambda: client.get('glp', TENANTS, msp), client.client_credentials):
         if status is None:
             with pytest.raises(requests.ConnectionError):
                 call()
@@ -146,7 +141,7 @@ def test_runtime_config(sim, client, tokens):
     client.get('glp', TENANTS, msp)
     assert time.monotonic() - started >= 0.15
     sim.fault(action='config', token_ttl=60)
-    assert msp_token_request(sim, client).json()['expires_in'] == 60
+    assert client.client_credentials().json()['expires_in'] == 60
     with pytest.raises(RuntimeError):
         sim.fault(action='config', colour='blue')
     sim.reset()

@@ -61,8 +61,7 @@ def test_tls_with_its_own_ca(simulator_tls):
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(info['glp_base_url'] + '/workspaces/v1/msp-tenants', timeout=10)
     context = ssl.create_default_context(cafile=info['ca_file'])
-    port = int(info['auth_url'].split(':')[2].split('/')[0])
-    connection = http.client.HTTPSConnection('localhost', port, context=context)   # the name is valid too
+    connection = http.client.HTTPSConnection('localhost', simulator_tls.port, context=context)   # the name is valid too
     connection.request('GET', '/_sim/config')
     assert connection.getresponse().status == 200
     connection.close()
@@ -77,8 +76,7 @@ def test_tls_files_are_removed_on_stop(simulator_factory):
 
 
 def test_keep_alive_and_content_length(sim):
-    port = int(sim.info['auth_url'].split(':')[2].split('/')[0])
-    connection = http.client.HTTPConnection('127.0.0.1', port)
+    connection = http.client.HTTPConnection('127.0.0.1', sim.port)
     connection.connect()
     sock = connection.sock
     for method, path in (('GET', '/_sim/config'), ('GET', '/central/nowhere'), ('HEAD', '/glp/workspaces/v1/msp-tenants'),
@@ -97,10 +95,9 @@ def test_keep_alive_and_content_length(sim):
 
 
 def test_malformed_requests_get_an_answer(sim):
-    port = int(sim.info['auth_url'].split(':')[2].split('/')[0])
     for raw in (b'NONSENSE\r\n\r\n', b'GET / HTTP/1.1\r\nno colon here\r\n\r\n',
                 b'POST /_sim/reset HTTP/1.1\r\nContent-Length: lots\r\n\r\n'):
-        with socket.create_connection(('127.0.0.1', port), timeout=10) as sock:
+        with socket.create_connection(('127.0.0.1', sim.port), timeout=10) as sock:
             sock.sendall(raw)
             answer = sock.recv(65536)
         assert answer.split(b' ')[1] in (b'400', b'411') and b'Connection: close' in answer
@@ -120,8 +117,7 @@ def test_latency_and_ttl_flags(simulator_factory):
     sim.stats()
     assert time.monotonic() - started < 0.2   # the admin API is never delayed
     started = time.monotonic()
-    response = client.post_token(sim.info['workspace_id'], {'grant_type': 'client_credentials'},
-                                 (sim.info['client_id'], sim.info['client_secret']))
+    response = client.client_credentials()
     assert time.monotonic() - started >= 0.2 and response.json()['expires_in'] == 42
 
 

@@ -136,8 +136,7 @@ def test_bad_bearer_tokens_are_401(sim, client):
 
 def test_tokens_expire_after_expires_in(sim, client, tenants):
     sim.fault(action='config', token_ttl=1)
-    msp_response = client.post_token(sim.info['workspace_id'], CLIENT_CREDENTIALS,
-                                     (sim.info['client_id'], sim.info['client_secret']))
+    msp_response = client.client_credentials()
     assert msp_response.json()['expires_in'] == 1
     msp = msp_response.json()['access_token']
     tenant = client.exchange(tenants['Acme Retail Group']['id'], msp)
