@@ -36,11 +36,15 @@ def write(path, text, mode=None):
 
 def play(sim, tasks, tmp, env=None, hosts='localhost', inventory='localhost,', args=(), extra_vars=None,
          ignore_errors=True):
-    """Run ``tasks`` (YAML list at column 0) in one play against ``sim``; ``tmp`` holds the token cache and logs."""
+    """Run ``tasks`` (YAML list at column 0) in one play against ``sim``; ``tmp`` holds the token cache and logs.
+
+    Whatever the play does, no secret or issued token may show in its output or results."""
     text = PLAY.format(hosts=hosts, ignore_errors=str(ignore_errors).lower())
     text += textwrap.indent(textwrap.dedent(tasks), '    ')
     environment = ansible_env(dict(sim.env(), **(env or {})), tmp=str(tmp))
-    return run_playbook(text, environment, inventory=inventory, extra_vars=extra_vars, args=args)
+    run = run_playbook(text, environment, inventory=inventory, extra_vars=extra_vars, args=args)
+    assert_absent(secrets_of(sim), {'the output': run.output, 'the task results': json.dumps(run.results)})
+    return run
 
 
 def inventory(sources, env, args=('--list',)):
@@ -51,6 +55,12 @@ def inventory(sources, env, args=('--list',)):
     proc = subprocess.run(command + list(args), env=env, capture_output=True, text=True, timeout=300, cwd=ROOT,
                           check=False)
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def fresh(simulator):
+    """A module's shared simulator with no faults, default config, zeroed stats and no tokens issued yet."""
+    simulator.reset(tokens=True)
+    return simulator
 
 
 def tenants_by_name(sim):

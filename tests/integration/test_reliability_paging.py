@@ -3,9 +3,7 @@ an offset page) that repeats, an empty page mid-way. Every task ends, returns no
 
 from __future__ import annotations
 
-import pytest
-
-from tests.integration.fault_checks import ids, play, result, tenants_by_name, warnings
+from tests.integration.fault_checks import fresh, ids, play, result, tenants_by_name, warnings
 
 # Small pages so every list spans several of them.
 CASES = {
@@ -22,14 +20,8 @@ CASES = {
 }
 
 
-@pytest.fixture
-def sim(simulator):
-    simulator.reset(tokens=True)
-    yield simulator
-    simulator.reset()
-
-
-def test_paging_anomalies_end_without_duplicates_and_warn(sim, tmp_path):
+def test_paging_anomalies_end_without_duplicates_and_warn(simulator, tmp_path):
+    sim = fresh(simulator)
     tenant = tenants_by_name(sim)['Zürich Kliniken']
     for path, kind, *_ in CASES.values():
         sim.fault(action='paging_anomaly', path=path, kind=kind)

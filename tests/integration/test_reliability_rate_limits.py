@@ -3,21 +3,12 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.integration.fault_checks import (attempts, failure, ids, play, requests_to, result, retries_of,
+from tests.integration.fault_checks import (attempts, failure, fresh, ids, play, requests_to, result, retries_of,
                                             tenants_by_name)
 
 # The documented backoff without any header: 0.5 s doubling (times 1 to 1.5 for jitter).
 BACKOFF_BASE = 0.5
 STORM = 3  # 429s in a row for each header style; within the default budget of 5 retries
-
-
-@pytest.fixture
-def sim(simulator):
-    simulator.reset(tokens=True)
-    yield simulator
-    simulator.reset()
 
 
 def assert_waited(entries, least):
@@ -29,7 +20,8 @@ def assert_waited(entries, least):
     return pairs
 
 
-def test_429_storms_with_and_without_headers(sim, tmp_path):
+def test_429_storms_with_and_without_headers(simulator, tmp_path):
+    sim = fresh(simulator)
     truth = tenants_by_name(sim)
     acme, northwind, zurich = truth['Acme Retail Group'], truth['Northwind Logistics'], truth['Zürich Kliniken']
     sim.fault(path='device-inventory$', status=429, retry_after=1, count=STORM)          # Retry-After
@@ -83,9 +75,10 @@ def test_429_storms_with_and_without_headers(sim, tmp_path):
     assert list(attempts(requests_to(sim, 'v1/clients$', log)).values()) == [3]
 
 
-def test_rate_limiter_storm_across_tenants(sim, tmp_path):
+def test_rate_limiter_storm_across_tenants(simulator, tmp_path):
     """The simulator's own limiter (3 requests per second per token, Retry-After sent): two tenants read in parallel
     in pages of 20 run into it over and over; every page arrives, each retry after the second the server asked."""
+    sim = fresh(simulator)
     truth = tenants_by_name(sim)
     names = ['Acme Retail Group', 'Zürich Kliniken']
     sim.fault(action='config', central_rate_limit=3, retry_after=True)

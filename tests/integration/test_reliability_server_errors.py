@@ -4,21 +4,13 @@ ridden out; a write is never re-sent after a 5xx; a 4xx is not retried."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.integration.fault_checks import attempts, failure, ids, play, requests_to, result, tenants_by_name
+from tests.integration.fault_checks import attempts, failure, fresh, ids, play, requests_to, result, tenants_by_name
 
 MAX_RETRIES = 2
 
 
-@pytest.fixture
-def sim(simulator):
-    simulator.reset(tokens=True)
-    yield simulator
-    simulator.reset()
-
-
-def test_bounded_retries_then_a_clear_error(sim, tmp_path):
+def test_bounded_retries_then_a_clear_error(simulator, tmp_path):
+    sim = fresh(simulator)
     truth = tenants_by_name(sim)
     acme, bistro, northwind, zurich = (truth[name]['id'] for name in (
         'Acme Retail Group', "Bistro d'Or", 'Northwind Logistics', 'Zürich Kliniken'))
