@@ -20,11 +20,11 @@ LIMIT_HEADERS = {'glp': ('ratelimit-limit', 'ratelimit-remaining', 'ratelimit-re
 
 
 def split_path(path):
-    """('glp' | 'central' | None, the API path without the family prefix)."""
+    """('glp' | 'central' | None, the API path without the family prefix). No slash is forgiven."""
     for family, prefix in PREFIXES.items():
         if path.startswith(prefix):
-            return family, path[len(prefix):].strip('/')
-    return None, path.strip('/')
+            return family, path[len(prefix):]
+    return None, path
 
 
 class SimApp:

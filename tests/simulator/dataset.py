@@ -277,8 +277,8 @@ class TenantBuilder:
         rng.shuffle(others)
         for i, health in enumerate(others):
             slots.append((health, i % len(sites) if i < len(sites) else rng.randrange(len(sites))))
+        slots.extend([(None, None)] * plan.unprovisioned)  # in the inventory only: not onboarded yet
         rng.shuffle(slots)
-        slots.extend([(None, None)] * plan.unprovisioned)
         per_site = {}
         keys = [f'E{random_text(rng, 13, string.ascii_uppercase + string.digits)}' for _i in range(3)]
         devices = []

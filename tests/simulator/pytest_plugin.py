@@ -9,6 +9,7 @@
 `simulator` and `simulator_tls` are shared by a test module: reset() what a test changes.
 """
 import contextlib
+import ctypes
 import json
 import os
 import shutil
@@ -25,6 +26,16 @@ import pytest
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'server.py')
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PR_SET_PDEATHSIG = 1
+
+
+def exit_with_parent():
+    """In the child, before exec: on Linux, get SIGTERM when the test process dies, so no server outlives it."""
+    if sys.platform.startswith('linux'):
+        try:
+            ctypes.CDLL('libc.so.6', use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except OSError:
+            pass
 
 
 class Simulator:
@@ -44,7 +55,8 @@ class Simulator:
         info_file = os.path.join(self._tmp, 'info.json')
         with open(os.path.join(self._tmp, 'stderr.log'), 'wb') as stderr:
             self.process = subprocess.Popen([sys.executable, SERVER, *self.args, '--info-file', info_file], cwd=ROOT,
-                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                                            preexec_fn=exit_with_parent)
         deadline = time.monotonic() + self.startup_timeout
         while not os.path.exists(info_file):
             if self.process.poll() is not None or time.monotonic() > deadline:
