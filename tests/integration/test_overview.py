@@ -277,3 +277,30 @@ def test_tenant_choice_kinds_and_fail_on_error(demo, tmp_path):
                          failed={truths['Zürich Kliniken']['id']}, kinds=('sites', 'alerts'), details=False)[1]
     assert rows[0]['devices_total'] == '' and rows[0]['sites_total'] != ''
     demo.reset()
+
+
+def test_loop_and_api_call_examples(demo, tmp_path):
+    demo.reset()
+    env = ansible_env(demo.env(), tmp=str(tmp_path))
+    truths = demo.truth()['tenants']
+    loop = run_playbook(os.path.join(ROOT, 'playbooks', 'loop_tenants.yml'), env)
+    assert loop.rc == 0, loop.output[-3000:]
+    shown = [item['msg'] for item in loop.one('Show the critical alerts per tenant')['result']['results']]
+    expected = []
+    for truth in sorted((t for t in truths if t['central']), key=lambda t: t['name'].casefold()):
+        critical = [a['summary'] for a in demo.truth(truth['id'], 'alerts')
+                    if (a['severity'], a['status']) == ('CRITICAL', 'ACTIVE')]
+        expected.append('%s: %s' % (truth['name'], '; '.join(critical) or 'no active critical alert'))
+    assert shown == expected
+    assert loop.one('Show the tenants that Central does not manage yet')['result']['msg'] == ['Harbor View Dental']
+
+    api = run_playbook(os.path.join(ROOT, 'playbooks', 'tenant_api_call.yml'), env)
+    assert api.rc == 0, api.output[-3000:]
+    northwind = next(t for t in truths if t['name'] == 'Northwind Logistics')
+    active = [a for a in demo.truth(northwind['id'], 'alerts') if a['status'] == 'ACTIVE']
+    audit = demo.truth(northwind['id'], 'audit-logs')[:5]
+    lines = api.one('Show what came back')['result']['msg']
+    assert lines[0] == '%d active alerts read in %d pages' % (len(active), -(-len(active) // 5))
+    assert lines[1] == 'Latest audit entries: %s' % [entry['description'] for entry in audit]
+    assert lines[2].startswith('Write in check mode: changed=True; Check mode: POST central')
+    assert not [path for path in demo.stats(log=False)['by_path'] if path.startswith('POST') and 'acknowledge' in path]
