@@ -111,6 +111,7 @@ groups:
 import fnmatch
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -204,11 +205,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def verify_file(self, path):
         return super().verify_file(path) and path.endswith(('central_msp.yml', 'central_msp.yaml'))
 
+    def _connection_option(self, name):
+        value, origin = self.get_option_and_origin(name)
+        # An empty environment variable counts as unset (AWX injects every credential field, empty ones as ""):
+        # Ansible would otherwise turn "" into the current directory for a path, or false for a bool.
+        if str(origin).startswith('env:') and not os.environ.get(str(origin).split(':', 1)[1].strip()):
+            return None
+        return value
+
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
         try:
-            settings = resolve_settings({name: self.get_option(name) for name in CONNECTION_OPTIONS})
+            settings = resolve_settings({name: self._connection_option(name) for name in CONNECTION_OPTIONS})
         except CentralMspError as exc:
             raise AnsibleParserError('central.msp.tenants: %s' % exc) from None
 

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+import os
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
@@ -13,9 +15,19 @@ from ansible_collections.central.msp.plugins.module_utils.msp_client import MspC
 from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, resolve_settings
 
 
+def nonempty_env_fallback(*names):
+    """The first of these environment variables that is set and not empty.
+
+    An empty variable counts as unset: AWX injects every credential field, empty ones as ""."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
 def connection_argument_spec():
     """The shared connection options, each falling back to its environment variables."""
-    return {name: dict(spec, fallback=(env_fallback, envs)) for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+    return {name: dict(spec, fallback=(nonempty_env_fallback, envs)) for name, (spec, envs) in CONNECTION_OPTIONS.items()}
 
 
 # One tenant, by name or workspace id (every tenant_* module).

@@ -272,3 +272,13 @@ def test_added_tenants_clashing_names_and_template_text_stay_data(simulator_fact
 ''', env, inventory=path)
     assert play.rc == 0, play.output
     assert play.one('Name')['result']['msp_tenant_name'] == "{{ lookup('pipe', 'id') }}"
+
+
+def test_empty_environment_variables_count_as_unset(env, tmp_path, simulator):
+    """AWX injects every credential field, empty ones as "": no clash, no bogus CA path, no disabled TLS checks."""
+    blank = dict(env, CENTRAL_CLUSTER_NAME='', CENTRAL_CA_PATH='', CENTRAL_VALIDATE_CERTS='', CENTRAL_TOKEN_FILE='',
+                 CENTRAL_TIMEOUT='', **FAIL_ON_UNPARSED)
+    run = run_inventory(inventory_file(tmp_path, ENV_ONLY), blank)
+    assert run.rc == 0, run.stderr
+    assert len(run.results['_meta']['hostvars']) == len(simulator.truth()['tenants'])
+    assert 'validate_certs' not in run.stderr

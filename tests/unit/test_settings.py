@@ -131,3 +131,20 @@ def test_env_fallback_reaches_the_module_params(monkeypatch):
     validated = ArgumentSpecValidator(connection_argument_spec()).validate({'client_id': 'explicit'}).validated_parameters
     assert validated['client_id'] == 'explicit'
     assert os.environ['GLP_CLIENT_ID'] == 'from-env'
+
+
+def test_empty_environment_variables_count_as_unset(monkeypatch):
+    """AWX injects every credential field, empty ones as "": they must not override defaults or clash."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    monkeypatch.setenv('GLP_CLIENT_ID', '')
+    monkeypatch.setenv('CENTRAL_CLIENT_ID', 'second-choice')
+    monkeypatch.setenv('CENTRAL_BASE_URL', '')
+    monkeypatch.setenv('CENTRAL_CLUSTER_NAME', 'UK')
+    monkeypatch.setenv('CENTRAL_VALIDATE_CERTS', '')
+    monkeypatch.setenv('CENTRAL_CA_PATH', '')
+    validated = ArgumentSpecValidator(connection_argument_spec()).validate({}).validated_parameters
+    assert validated['client_id'] == 'second-choice'
+    assert validated['base_url'] is None and validated['ca_path'] is None
+    assert validated['validate_certs'] is True
+    settings = resolve_settings(dict(validated, client_secret='s', workspace_id=MSP))
+    assert settings.central_base_url == CLUSTERS['UK'] and settings.verify is True
