@@ -5,7 +5,10 @@ environment variables a real account uses, runs playbooks/msp_overview.yml throu
 prints one line per tenant and where the reports are. The simulator is stopped whatever happens
 (an error, Ctrl-C or SIGTERM), and the exit status is non-zero when anything failed.
 
-    .venv/bin/python playbooks/demo/run_demo.py [--output-dir DIR] [--forks N]
+    .venv/bin/python playbooks/demo/run_demo.py [--output-dir DIR] [--forks N] [--screenshot PNG]
+
+--screenshot also photographs the HTML report in headless Chromium (the README's docs/images/msp_overview.png),
+with the drill-down of the tenant with the most critical alerts open.
 """
 import argparse
 import json
@@ -22,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, ROOT)
 
 from tests.helpers import ansible_env  # noqa: E402  (needs ROOT on sys.path)
+from tests.integration.browser import find_chromium  # noqa: E402
 from tests.simulator.pytest_plugin import start_simulator  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
@@ -97,10 +101,34 @@ def print_summary(report, output_dir):
     print('Open the HTML one in a browser: file://' + os.path.join(output_dir, 'msp_overview.html'))
 
 
+def screenshot(report, output_dir, png):
+    """The report as a 1400x1000 PNG, taken by headless Chromium with no profile, network or GPU."""
+    chromium = find_chromium()
+    if chromium is None:
+        raise RuntimeError('--screenshot needs Chromium or Chrome (apt-get install chromium)')
+    # Open the tenant with the most active critical alerts: the drill-down a NOC would look at first.
+    critical = [t for t in report['tenants'] if t['health'] == 'critical']
+    worst = max(critical, key=lambda t: t['summary']['alerts']['by_severity']['CRITICAL'] if t['summary']['alerts'] else 0,
+                default=None)
+    fragment = '#tenant=' + worst['workspace_id'] if worst else ''
+    profile = tempfile.mkdtemp(prefix='central-msp-shot-')
+    try:
+        subprocess.run([chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                        '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars',
+                        '--user-data-dir=' + profile, '--screenshot=' + os.path.abspath(png), '--window-size=1400,1000',
+                        'file://' + os.path.join(output_dir, 'msp_overview.html') + fragment],
+                       check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=60)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    print('Screenshot: ' + os.path.abspath(png))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--output-dir', default=os.path.join(ROOT, 'reports'), help='where the reports go')
     parser.add_argument('--forks', type=int, default=10, help='tenants read in parallel')
+    parser.add_argument('--screenshot', metavar='PNG', help='also save a screenshot of the HTML report here')
     args = parser.parse_args(argv)
     output_dir = os.path.abspath(args.output_dir)
     started = time.monotonic()
@@ -118,7 +146,10 @@ def main(argv=None):
             print('\nThe overview playbook failed (exit %d); see its output above.' % rc, file=sys.stderr)
             return rc or 1
         with open(report_file, encoding='utf-8') as handle:
-            print_summary(json.load(handle), output_dir)
+            report = json.load(handle)
+        print_summary(report, output_dir)
+        if args.screenshot:
+            screenshot(report, output_dir, args.screenshot)
         print('\nDemo finished in %.1f s; the simulator is stopped.' % (time.monotonic() - started))
         return 0
     except (KeyboardInterrupt, Stopped) as exc:
