@@ -76,11 +76,8 @@ def source_items(dataset, route, record):
         return dataset.items(record.tenant_id or dataset.msp, route.kind)
     if route.path == 'workspaces/v1/msp-tenants':
         # The real API answers a tenant token with no tenants rather than an error.
-        return [] if record.tenant_id else [dataset.glp_item(t) for t in dataset.tenants()]
-    tenants = [t for t in dataset.tenants() if t.central_id]
-    if route.paging == 'draft':
-        return [dataset.draft_summary(t) for t in tenants]
-    return [dataset.central_summary(t) for t in tenants]
+        return [] if record.tenant_id else dataset.listing('glp')
+    return dataset.listing('draft' if route.paging == 'draft' else 'central')
 
 
 def int_param(params, name, default, low, high=None):
@@ -97,15 +94,20 @@ def int_param(params, name, default, low, high=None):
     return value
 
 
-def select(route, params, items):
+def query_step(name, function, *args):
+    """Apply a filter or sort step; a QueryError is the API's 400 about that parameter."""
     try:
-        if params.get('filter'):
-            predicate = compile_filter(params['filter'], route.fields)
-            items = [item for item in items if predicate(item)]
-        if params.get('sort'):
-            items = sort_items(items, params['sort'], route.fields)
+        return function(*args)
     except QueryError as err:
-        raise ApiError(bad_request(str(err), subject='filter' if 'filter' in str(err) else 'sort'))
+        raise ApiError(bad_request(str(err), subject=name))
+
+
+def select(route, params, items):
+    if params.get('filter'):
+        predicate = query_step('filter', compile_filter, params['filter'], route.fields)
+        items = [item for item in items if predicate(item)]
+    if params.get('sort'):
+        items = query_step('sort', sort_items, items, params['sort'], route.fields)
     return items
 
 

@@ -484,6 +484,8 @@ class Dataset:
         self._build_lock = threading.RLock()
         self._cache = OrderedDict()
         self._cached_items = 0
+        self._listings = {}
+        self._version = 0                      # changes whenever the tenant list does
 
     @classmethod
     def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500):
@@ -536,6 +538,7 @@ class Dataset:
         with self._lock:
             self._tenants.append(ws)
             self._by_id[ws.hex] = ws
+            self._version += 1
 
     # --- lookups -------------------------------------------------------------------------------------------
 
@@ -564,12 +567,14 @@ class Dataset:
             ws.added = True
             self._tenants.append(ws)
             self._by_id[ws.hex] = ws
+            self._version += 1
         return ws
 
     def remove_added_tenants(self):
         with self._lock:
             self._tenants = [t for t in self._tenants if not t.added]
             self._by_id = {t.hex: t for t in self._tenants}
+            self._version += 1
             self._cache.clear()
             self._cached_items = 0
 
@@ -614,6 +619,20 @@ class Dataset:
                 self._cached_items -= len(dropped)
 
     # --- summaries (from the plan: cheap for any number of tenants) -------------------------------------
+
+    def listing(self, name):
+        """Every tenant's 'glp' item, or the 'central' / 'draft' summaries of those in Central. Cached until the
+        tenant list changes: name lookups ask for it once per tenant."""
+        with self._lock:
+            tenants, key = list(self._tenants), (name, self._version)
+            found = self._listings.get(key)
+        if found is None:
+            build = {'glp': self.glp_item, 'central': self.central_summary, 'draft': self.draft_summary}[name]
+            found = [build(t) for t in tenants if name == 'glp' or t.central_id]
+            with self._lock:
+                self._listings = {k: v for k, v in self._listings.items() if k[0] != name}
+                self._listings[key] = found
+        return found
 
     def glp_item(self, ws):
         created = ws.created_days_ago * 86_400

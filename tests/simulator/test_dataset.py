@@ -108,3 +108,14 @@ def test_glp_only_tenant_has_glp_data_only():
     assert all(ds.items(harbor, kind) == [] for kind in CENTRAL_KINDS)
     assert {d['assignedState'] for d in ds.items(harbor, 'glp-devices')} == {'UNASSIGNED'}
     assert ds.items(ds.msp, 'glp-devices') and ds.items(ds.msp.id, 'audit-logs')
+
+
+def test_tenant_listings_follow_added_and_removed_tenants():
+    ds = Dataset.create('demo')
+    assert [t['workspaceName'] for t in ds.listing('glp')][-1] == 'Harbor View Dental'
+    ds.add_tenant('First Added')
+    assert ds.listing('glp')[-1]['workspaceName'] == 'First Added' == ds.listing('central')[-1]['tenantName']
+    ds.remove_added_tenants()
+    ds.add_tenant('Second Added', central=False)
+    assert ds.listing('glp')[-1]['workspaceName'] == 'Second Added'
+    assert ds.listing('draft')[-1]['name'] == 'Northwind Logistics'
