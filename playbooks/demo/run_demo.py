@@ -37,7 +37,7 @@ class Stopped(Exception):
 
 
 def on_signal(signum, _frame):
-    raise Stopped(signal.Signals(signum).name)
+    raise Stopped(signum)
 
 
 def demo_env(sim, workdir):
@@ -152,9 +152,13 @@ def main(argv=None):
             screenshot(report, output_dir, args.screenshot)
         print('\nDemo finished in %.1f s; the simulator is stopped.' % (time.monotonic() - started))
         return 0
+    except RuntimeError as exc:  # the simulator did not start, or no browser for --screenshot
+        print('\nDemo failed: %s' % exc, file=sys.stderr)
+        return 1
     except (KeyboardInterrupt, Stopped) as exc:
-        print('\nDemo interrupted (%s); the simulator is stopped.' % (exc or 'Ctrl-C'), file=sys.stderr)
-        return 130
+        signum = exc.args[0] if isinstance(exc, Stopped) else signal.SIGINT
+        print('\nDemo interrupted (%s); the simulator is stopped.' % signal.Signals(signum).name, file=sys.stderr)
+        return 128 + signum
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

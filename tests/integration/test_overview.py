@@ -8,6 +8,8 @@ import copy
 import csv
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from markupsafe import escape
@@ -304,3 +306,20 @@ def test_loop_and_api_call_examples(demo, tmp_path):
     assert lines[1] == 'Latest audit entries: %s' % [entry['description'] for entry in audit]
     assert lines[2].startswith('Write in check mode: changed=True; Check mode: POST central')
     assert not [path for path in demo.stats(log=False)['by_path'] if path.startswith('POST') and 'acknowledge' in path]
+
+
+def test_make_demo_runner(tmp_path):
+    """What `make demo` runs: simulator up, overview over TLS, a summary line per tenant, simulator down."""
+    out = tmp_path / 'reports'
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('GLP_', 'CENTRAL_', 'ANSIBLE_'))}
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'playbooks', 'demo', 'run_demo.py'),
+                           '--output-dir', str(out)], capture_output=True, text=True, timeout=300, env=env, cwd=ROOT,
+                          check=False)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    report = read_reports(str(out))[0]
+    lines = proc.stdout.splitlines()
+    for tenant in report['tenants']:
+        assert any(line.strip().startswith(tenant['name'] + '  ') for line in lines), tenant['name']
+    assert str(out / 'msp_overview.html') in proc.stdout and 'the simulator is stopped' in proc.stdout
+    tenants = report['totals']['tenants']
+    assert (tenants['total'], tenants['ok'], tenants['failed'], tenants['not_provisioned']) == (5, 4, 0, 1)
