@@ -95,10 +95,10 @@ _value:
       elements: dict
       contains:
         name:
-          description: Tenant name.
+          description: The tenant's workspace name in GreenLake.
           type: str
         workspace_id:
-          description: Tenant GLP workspace ID.
+          description: The tenant's GreenLake workspace ID, as the inventory gave it.
           type: str
         status:
           description: V(ok), V(failed) (see C(error)) or V(not_provisioned) (not in Central, nothing to read).
