@@ -7,7 +7,7 @@ REQUIRED = 1500
 def test_serves_1500_small_gets_per_second(sim):
     rates = []
     for _attempt in range(3):   # best of three: a busy machine can spoil one run
-        rates.append(measure(sim.info, processes=2, threads=4, seconds=2))
+        rates.append(measure(sim.info, processes=4, threads=2, seconds=2))
         if rates[-1] >= REQUIRED:
             break
     print(f'simulator: {max(rates):.0f} requests/s')
