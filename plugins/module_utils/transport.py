@@ -99,7 +99,9 @@ class HttpClient:
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         self.session.verify = settings.verify
-        self.session.trust_env = False  # no proxy or netrc credentials picked up behind the user's back
+        # No .netrc or REQUESTS_CA_BUNDLE behind the user's back (netrc would replace the bearer token);
+        # proxies from HTTPS_PROXY / NO_PROXY are still honoured, per request, in send().
+        self.session.trust_env = False
         if not settings.validate_certs:
             if warn:
                 warn('validate_certs is false: TLS certificates are not verified, so tokens could be sent to an '
@@ -133,7 +135,8 @@ class HttpClient:
         attempt = 0
         while True:
             try:
-                response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+                response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False,
+                                                proxies=requests.utils.get_environ_proxies(url), **kwargs)
             except requests.exceptions.SSLError as exc:
                 raise ApiError(call, message='TLS verification failed (%s)' % _reason(exc),
                                hint='Set ca_path to the CA bundle that signs the server certificate '

@@ -106,3 +106,14 @@ def test_errors_never_echo_a_token_or_the_secret():
     resp = response(400, {'errorCode': 'BAD', 'message': 'token tok-abc and the-secret are bad'})
     message = str(error_from_response('GET x', resp, redact=http.redact))
     assert 'tok-abc' not in message and 'the-secret' not in message and '********' in message
+
+
+def test_proxies_come_from_the_environment_and_honour_no_proxy(monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example.com:3128')
+    monkeypatch.setenv('NO_PROXY', 'internal.example.com')
+    http, _sleeps = client(response(200), response(200))
+    http.send('GET', 'https://api.example.com/x', 'GET x')
+    http.send('GET', 'https://internal.example.com/x', 'GET y')
+    assert http.session.sent[0]['proxies'].get('https') == 'http://proxy.example.com:3128'
+    assert not http.session.sent[1]['proxies'].get('https')
+    assert HttpClient(SETTINGS).session.trust_env is False  # no .netrc replacing the bearer token
