@@ -32,6 +32,8 @@ def ansible_env(extra=None, tmp=None):
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_FORCE_COLOR': '0',
         'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+        # The simulator is on loopback: never through a proxy the machine may have configured.
+        'NO_PROXY': '127.0.0.1,localhost,::1',
         'CENTRAL_TOKEN_CACHE_DIR': os.path.join(tmp, 'token-cache'),
         'CENTRAL_MSP_TEST_RESULTS': os.path.join(tmp, 'results.jsonl'),
     })
