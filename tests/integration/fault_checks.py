@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import textwrap
+import threading
 
 from tests.helpers import BIN, ROOT, Run, ansible_env, run_playbook
 
@@ -139,3 +141,46 @@ def assert_absent(secrets, texts):
     for label, text in texts.items():
         for secret in secrets:
             assert secret not in text, 'a secret or token leaked into %s' % label
+
+
+class Listener:
+    """A loopback listener that records every connection made to it: somewhere tokens must never go.
+
+    with Listener() as trap: ... trap.url ... assert trap.seen == []"""
+
+    def __init__(self):
+        self.seen = []
+        self._socket = socket.create_server(('127.0.0.1', 0))
+        self._socket.settimeout(0.2)
+        self.port = self._socket.getsockname()[1]
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(5)
+        self._socket.close()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                connection, _address = self._socket.accept()
+            except socket.timeout:
+                continue
+            with connection:
+                connection.settimeout(2)
+                try:
+                    first = connection.recv(65536)
+                except OSError:
+                    first = b''
+                # Recorded before answering, so a client that has its answer can count on it being seen.
+                self.seen.append(first.split(b'\r\n', 1)[0].decode('latin-1'))
+                try:
+                    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}')
+                except OSError:
+                    pass
