@@ -78,7 +78,7 @@ def print_summary(report, output_dir):
     rows = [('Tenant', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients', 'Active alerts (critical)')]
     for tenant in report['tenants']:
         s = tenant['summary']
-        rows.append((tenant['name'], tenant['health'],
+        rows.append((tenant['name'], tenant['health'].replace('not_provisioned', 'not in Central'),
                      cell(s, 'sites', lambda x: '%d (%d)' % (x['total'], x['poor'])),
                      cell(s, 'devices', lambda x: '%d (%d)' % (x['total'], x['by_status']['OFFLINE'])),
                      cell(s, 'clients', lambda x: str(x['total'])),
