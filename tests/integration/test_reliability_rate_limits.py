@@ -94,7 +94,7 @@ def test_rate_limiter_storm_across_tenants(simulator, tmp_path):
         assert ids(entry['clients'], 'id') == ids(sim.truth(truth[entry['name']]['id'], 'clients'), 'id')
 
     stats = sim.stats()
-    assert stats['rate_limited'] >= 4, stats['rate_limited']
+    assert stats['rate_limited'] >= 2, stats['rate_limited']
     entries = requests_to(sim, 'v1/clients$', stats['requests_log'])
     pairs = assert_waited(entries, lambda refused, n: 1.0)  # Retry-After: 1 on every 429 of a 1 s window
     assert len(pairs) == stats['rate_limited']

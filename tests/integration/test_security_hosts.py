@@ -23,9 +23,9 @@ STATUSES = [200, 201, 202, 204, 404]
 
 
 def proxies(url):
-    """Proxy variables pointing at ``url``: the collection must ignore them (trust_env off)."""
-    return {name: url for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy',
-                                   'all_proxy')}
+    """Proxy variables pointing at ``url``, loopback included: the collection must ignore them (trust_env off)."""
+    names = ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy')
+    return dict(dict.fromkeys(names, url), NO_PROXY='', no_proxy='')
 
 
 def test_no_request_ever_reaches_another_host(simulator, tmp_path):
