@@ -93,7 +93,7 @@ def test_nothing_leaks_at_the_highest_verbosity(simulator, tmp_path):
     assert sim.stats(log=False)['by_status'].get('401', 0) > 1  # the revocation and the refusals happened
 
     secrets = secrets_of(sim, WRONG_SECRET)
-    assert len(secrets) > 20
+    assert len(secrets) > 8  # the secret, the wrong one and every token: the MSP's, exchanges, renewals
     runs = {'ansible-inventory': listed, 'the overview': overview, 'the module play': modules}
     texts = {'%s %s' % (label, part): getattr(run, part) for label, run in runs.items() for part in ('stdout', 'stderr')}
     texts.update({'%s results' % label: json.dumps(run.results) for label, run in runs.items()})
