@@ -23,7 +23,7 @@ CASES = {
 def test_paging_anomalies_end_without_duplicates_and_warn(simulator, tmp_path):
     sim = fresh(simulator)
     tenant = tenants_by_name(sim)['Zürich Kliniken']
-    for path, kind, *_ in CASES.values():
+    for path, kind, *_rest in CASES.values():
         sim.fault(action='paging_anomaly', path=path, kind=kind)
     run = play(sim, '''
         - name: next cursors, total changes

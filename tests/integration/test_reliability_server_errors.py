@@ -54,7 +54,7 @@ def test_bounded_retries_then_a_clear_error(simulator, tmp_path):
             app: glp
             path: audit-log/v1/logs
     ''', tmp_path, env={'CENTRAL_MAX_RETRIES': str(MAX_RETRIES)},
-        extra_vars={'acme': acme, 'bistro': bistro, 'northwind': northwind, 'zurich': zurich})
+               extra_vars={'acme': acme, 'bistro': bistro, 'northwind': northwind, 'zurich': zurich})
     assert run.rc == 0, run.output[-3000:]
     log = sim.stats()['requests_log']
 

@@ -114,7 +114,9 @@ def test_cache_heals_corrupt_entries_and_open_directories_and_steps_aside_when_u
     '''
     warm = play(sim, tasks, tmp_path, ignore_errors=False)
     assert warm.rc == 0, warm.output[-3000:]
-    (entry,) = cached_tokens(cache)
+    entries = list(cached_tokens(cache))
+    assert len(entries) == 1, entries  # the MSP token
+    entry = entries[0]
     write(os.path.join(cache, entry), '{"access_token": "half a fi')
     os.chmod(cache, 0o755)
     not_a_directory = write(tmp_path / 'a-file', '')
@@ -131,7 +133,7 @@ def test_cache_heals_corrupt_entries_and_open_directories_and_steps_aside_when_u
         - name: cache directory of another user
           central.msp.msp_tenant_info: {with_central: false, token_cache_dir: "{{ foreign }}"}
     ''', tmp_path, extra_vars={'uncreatable': os.path.join(not_a_directory, 'tokens'), 'foreign': str(foreign)},
-        ignore_errors=False)
+               ignore_errors=False)
     assert run.rc == 0, run.output[-3000:]
 
     # The corrupt entry was discarded and rewritten, the directory made private again, both with a warning.

@@ -7,6 +7,8 @@ bad ids and gateways from the environment, and the same mistakes made in an inve
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.helpers import ansible_env
@@ -17,23 +19,26 @@ VERBOSE = '-vvvv'
 WRONG_ID = 'wrong-client-5d1f'
 WRONG_SECRET = 'wrong-secret-8c2a'  # must never be shown, like the real one
 
-# name: (module options in YAML flow style, fragments of the message). {files} is the folder of the token files.
+# name: (module options in YAML flow style, fragments of the message[, the task's environment]).
+# {files} is the folder of the token files.
 MODULE_CASES = {
-    'wrong client id': ('client_id: %s' % WRONG_ID, ('MSP token request', 'HTTP 401', 'invalid_client',
-                                                 'Check client_id and client_secret')),
-    'token file missing': ('token_file: "{files}/absent.yaml"', ('Cannot read token_file', 'absent.yaml',
-                                                                 'No such file')),
+    'wrong client id': (
+        'client_id: %s' % WRONG_ID, ('MSP token request', 'HTTP 401', 'invalid_client', 'Check client_id and client_secret')),
+    'token file missing': (
+        'token_file: "{files}/absent.yaml"', ('Cannot read token_file', 'absent.yaml', 'No such file')),
     'token file is a folder': ('token_file: "{files}"', ('Cannot read token_file', 'Is a directory')),
-    'token file not YAML': ('token_file: "{files}/broken.yaml"', ('broken.yaml is not valid YAML at line',
-                                                                  "'unified' block")),
+    'token file not YAML': (
+        'token_file: "{files}/broken.yaml"', ('broken.yaml is not valid YAML at line', "'unified' block")),
     'token file without a unified block': ('token_file: "{files}/classic.yaml"', ("has no 'unified' block",)),
-    'token file with both gateways': ('base_url: "", token_file: "{files}/both.yaml"',
-                                      ('Both base_url and cluster_name are set',)),
-    'token file with a tenant as the MSP workspace': ('workspace_id: "", token_file: "{files}/tenant.yaml"',
-                                                      ('MSP token request', 'HTTP 4')),
+    'token file with both gateways': (
+        'base_url: "", token_file: "{files}/both.yaml"', ('Both base_url and cluster_name are set',)),
+    'token file with a tenant as the MSP workspace': (
+        'workspace_id: "", token_file: "{files}/tenant.yaml"', ('MSP token request', 'HTTP 4')),
     'workspace id that is not one': ('workspace_id: not-a-uuid', ("'not-a-uuid' is not a GLP workspace id",)),
-    'cluster name from the environment': ('base_url: "", cluster_name: Mars-1', ("Unknown cluster_name 'Mars-1'",
-                                                                               'US-WEST-5')),
+    'unknown cluster name from the environment': (
+        'base_url: ""', ("Unknown cluster_name 'Mars-1'", 'US-WEST-5'), {'CENTRAL_CLUSTER_NAME': 'Mars-1'}),
+    'both gateways from the environment': (
+        '', ('Both base_url and cluster_name are set', 'CENTRAL_CLUSTER_NAME'), {'CENTRAL_CLUSTER_NAME': 'US-WEST-5'}),
 }
 
 # Inventory source file name: (its options, fragments of the message).
@@ -52,8 +57,8 @@ INVENTORY_CASES = {
 def token_files(simulator, tmp_path):
     folder = tmp_path / 'token-files'
     folder.mkdir()
-    credential = 'unified:\n  client_id: %s\n  client_secret: %s\n' % (simulator.info['client_id'],
-                                                                     simulator.info['client_secret'])
+    credential = 'unified:\n  client_id: %s\n  client_secret: %s\n' % (
+        simulator.info['client_id'], simulator.info['client_secret'])
     tenant = tenants_by_name(simulator)['Acme Retail Group']['id']
     write(folder / 'broken.yaml', credential + '  workspace_id: [unclosed\n', 0o600)
     write(folder / 'classic.yaml', 'central_info:\n  base_url: https://example.invalid\n', 0o600)
@@ -65,12 +70,13 @@ def token_files(simulator, tmp_path):
 
 def test_module_input_errors(simulator, tmp_path, token_files):
     sim = fresh(simulator)
-    tasks = ''.join('- name: %s\n  central.msp.msp_tenant_info: {%s}\n' % (name, options.format(files=token_files))
-                    for name, (options, _fragments) in MODULE_CASES.items())
+    tasks = ''.join('- name: %s\n  central.msp.msp_tenant_info: {%s}\n  environment: %s\n' % (
+        name, case[0].format(files=token_files), json.dumps(case[2] if len(case) > 2 else {}))
+        for name, case in MODULE_CASES.items())
     run = play(sim, tasks, tmp_path, args=(VERBOSE,))
     assert run.rc == 0, run.output[-3000:]
-    for name, (_options, fragments) in MODULE_CASES.items():
-        failure(run, name, *fragments)
+    for name, case in MODULE_CASES.items():
+        failure(run, name, *case[1])
     assert 'Traceback' not in run.output
     assert_absent(secrets_of(sim, WRONG_SECRET), {'the output': run.output})
 

@@ -51,7 +51,7 @@ def test_wrong_ca_no_verification_and_plain_http(simulator_tls, tmp_path):
             - name: plain http to a look-alike of localhost
               central.msp.msp_tenant_info: {auth_url: "http://localhost.attacker.example:{{ port }}/oauth2"}
         ''', tmp_path, env={'CENTRAL_TIMEOUT': '3'},
-            extra_vars={'other_ca': other_ca, 'remote': remote, 'port': trap.port})
+                   extra_vars={'other_ca': other_ca, 'remote': remote, 'port': trap.port})
         assert trap.seen == [], trap.seen
 
         # The inventory plugin, with the wrong CA from the environment, as AWX would inject it.
