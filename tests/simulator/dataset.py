@@ -20,7 +20,8 @@ from datetime import datetime, timedelta, timezone
 KINDS = ('devices', 'device-inventory', 'sites-health', 'clients', 'alerts', 'glp-devices', 'audit-logs')
 CENTRAL_KINDS = KINDS[:5]
 BASE_TIME = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
-# Built items kept in memory (LRU by tenant and kind); a 1,000-device tenant holds about 7,000.
+# Built items kept in memory (LRU by tenant and kind) unless --cache-items says otherwise; a 1,000-device tenant
+# holds about 7,000.
 CACHE_ITEMS = 400_000
 
 HARDWARE = {  # model, part number, firmware
@@ -484,6 +485,7 @@ class Dataset:
         self._build_lock = threading.RLock()
         self._cache = OrderedDict()
         self._cached_items = 0
+        self.cache_items = CACHE_ITEMS
         self._listings = {}
         self._version = 0                      # changes whenever the tenant list does
 
@@ -614,7 +616,7 @@ class Dataset:
         with self._lock:
             self._cache[key] = items
             self._cached_items += len(items)
-            while self._cached_items > CACHE_ITEMS and len(self._cache) > 1:
+            while self._cached_items > self.cache_items and len(self._cache) > 1:
                 dropped = self._cache.popitem(last=False)[1]
                 self._cached_items -= len(dropped)
 

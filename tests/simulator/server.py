@@ -25,7 +25,7 @@ if __package__ in (None, ''):
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.simulator.app import SimApp
-from tests.simulator.dataset import Dataset
+from tests.simulator.dataset import CACHE_ITEMS, Dataset
 from tests.simulator.messages import Request, glp_error
 
 
@@ -149,6 +149,8 @@ def parse_args(argv=None):
     parser.add_argument('--big-tenants', type=int, default=0, help='scale: how many tenants are big (the first ones)')
     parser.add_argument('--big-tenant-devices', type=int, default=2500, help='scale: devices in each big tenant')
     parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument('--cache-items', type=int, default=CACHE_ITEMS,
+                        help='built items kept in memory; raise it so a big dataset is built once, not on every pass')
     parser.add_argument('--latency-ms', type=int, default=0, help='added to every API and token request')
     parser.add_argument('--token-ttl', type=int, default=900, help='expires_in of issued tokens, seconds')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a CA made at start-up')
@@ -174,6 +176,7 @@ def main(argv=None):
     args = parse_args(argv)
     dataset = Dataset.create(args.dataset, seed=args.seed, tenants=args.tenants, devices_per_tenant=args.devices_per_tenant,
                              big_tenants=args.big_tenants, big_tenant_devices=args.big_tenant_devices)
+    dataset.cache_items = args.cache_items
     app = SimApp(dataset, {'token_ttl': args.token_ttl, 'latency_ms': args.latency_ms, 'retry_after': args.retry_after,
                            'central_rate_limit': args.central_rate_limit, 'glp_rate_limit': args.glp_rate_limit})
     cert_dir = ssl_context = None

@@ -80,6 +80,18 @@ def test_same_seed_same_data_in_any_build_order():
     assert other.tenants()[0].id != first.tenants()[0].id and other.client_id != first.client_id
 
 
+def test_a_small_cache_evicts_and_rebuilds_the_same_items():
+    small = Dataset.create('scale', seed=7, tenants=5, devices_per_tenant=30)
+    small.cache_items = 100
+    first = [small.items(tenant, 'device-inventory') for tenant in small.tenants()]
+    held = sum(len(items) for items in small._cache.values())  # pylint: disable=protected-access
+    assert held <= 100 or len(small._cache) == 1  # pylint: disable=protected-access
+    again = [small.items(tenant, 'device-inventory') for tenant in small.tenants()]
+    assert again == first and again[0] is not first[0]  # rebuilt, not kept
+    roomy = Dataset.create('scale', seed=7, tenants=5, devices_per_tenant=30)
+    kept = [roomy.items(tenant, 'device-inventory') for tenant in roomy.tenants()]
+    assert kept == first and roomy.items(roomy.tenants()[0], 'device-inventory') is kept[0]
+
 def test_scale_starts_fast_and_builds_lazily():
     started = time.monotonic()
     ds = Dataset.create('scale', seed=1, tenants=1000, devices_per_tenant=1000, big_tenants=3, big_tenant_devices=2500)

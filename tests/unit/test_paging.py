@@ -112,3 +112,25 @@ def test_a_server_that_never_ends_is_cut_off():
         return {'items': [{'id': number}], 'next': str(number + 2)}
     result = paginate_next(fetch, 'GET x', 1)
     assert result.pages == MAX_PAGES and result.warnings
+
+
+def test_offset_ignored_by_the_server_stops_on_the_repeated_page_with_a_warning():
+    calls = []
+
+    def fetch(query):  # serves the first page whatever the offset
+        calls.append(query['offset'])
+        return {'items': ITEMS[:4], 'total': len(ITEMS)}
+    result = paginate_offset(fetch, 'GET x', 4)
+    assert calls == [0, 4] and result.items == ITEMS[:4]
+    assert any('only items already received' in warning for warning in result.warnings)
+
+
+def test_new_cursor_serving_the_same_items_stops_with_a_warning():
+    calls = []
+
+    def fetch(query):  # a fresh cursor every time, but always the same page
+        calls.append(query.get('next'))
+        return {'items': ITEMS[:2], 'next': str(len(calls) + 1)}
+    result = paginate_next(fetch, 'GET x', 2)
+    assert calls == [None, '2'] and result.items == ITEMS[:2]
+    assert any('only items already received' in warning for warning in result.warnings)
