@@ -193,13 +193,17 @@ class MspClient:
         """Send one call; the response if its status is expected, else an ApiError."""
         response = self.request(app, method, path, tenant, params, body, headers)
         if response.status_code not in expected:
-            raise self.error(self.describe(method, app, safe_api_path(path), tenant), response)
+            raise self.error(self.describe(method, app, safe_api_path(path), tenant), response,
+                             central_tenant=app == 'central' and bool(tenant))
         return response
 
-    def error(self, call, response):
+    def error(self, call, response, central_tenant=False):
         hint = None
         if response.status_code == 401:
             hint = 'The token was refused even after renewal; check the credential and the workspace ids'
+        elif response.status_code == 403 and central_tenant:
+            hint = ('The tenant token is not allowed here: check the path, or whether Central manages this tenant '
+                    '(msp_tenant_info shows central_provisioned: false for a GreenLake-only tenant)')
         elif response.status_code == 403:
             hint = 'The token is not allowed here: check the path and the scope (tenant vs MSP)'
         elif response.status_code == 429:
