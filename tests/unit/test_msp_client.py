@@ -87,8 +87,8 @@ def test_msp_scope_401_renews_once_then_reports(tmp_path):
 
 
 def test_exchange_into_an_unmanaged_workspace_says_so(tmp_path):
-    client, _session = make_client(tmp_path, token('msp-1'), response(403, {'error': 'access_denied',
-                                                                     'error_description': 'not a tenant'}))
+    refused = response(403, {'error': 'access_denied', 'error_description': 'not a tenant'})
+    client, _session = make_client(tmp_path, token('msp-1'), refused)
     with pytest.raises(AuthError, match='token exchange into tenant workspace %s failed: HTTP 403 access_denied.*'
                        'msp_tenant_info' % TENANT):
         client.tenant_token(TENANT)
