@@ -45,6 +45,14 @@ options:
         fails, still returning every tenant's data and error.
     type: bool
     default: false
+  fields:
+    description:
+      - Return only these keys of each item (the API's field names, for example V(serialNumber), V(deviceType),
+        V(status)). An item without a key simply lacks it; a key that no returned item has is warned about.
+      - Across many tenants this keeps the result small, and Ansible handles a module result in time
+        proportional to its size. By default every key is returned.
+    type: list
+    elements: str
 '''
 
     # One tenant, or MSP scope when neither is given (tenant_api_call).

@@ -47,10 +47,11 @@ MULTI_TENANT_OPTIONS = dict(
 # The four ways of choosing tenants in a tenant_*_info module; one at a time.
 TENANT_CHOICE = ['tenant', 'tenant_workspace_id', 'tenants', 'all_tenants']
 
-# A raw OData filter and a sort expression, passed through to the list endpoint.
+# A raw OData filter and a sort expression, passed through to the list endpoint, and the item keys to return.
 LIST_OPTIONS = dict(
     filter=dict(type='str'),
     sort=dict(type='str'),
+    fields=dict(type='list', elements='str'),
 )
 
 
@@ -146,23 +147,39 @@ def odata_filter(raw=None, **fields):
     return ' and '.join(clauses) or None
 
 
-def run_tenant_list(items_key, endpoint, options, fields, shape=None):
+def run_tenant_list(items_key, endpoint, options, filter_fields, shape=None):
     """The whole main() of a tenant_*_info module: declare, read every page of every chosen tenant, exit.
 
-    ``options``: the module's own options (including its ``limit``); ``fields``: option name -> API field the
-    option filters on; ``endpoint``: an ENDPOINTS name, or a function of the params returning one;
+    ``options``: the module's own options (including its ``limit``); ``filter_fields``: option name -> API field
+    the option filters on; ``endpoint``: an ENDPOINTS name, or a function of the params returning one;
     ``shape``: applied to each item (e.g. to add flat keys)."""
     module = MspModule(argument_spec=dict(TENANT_OPTIONS, **MULTI_TENANT_OPTIONS, **LIST_OPTIONS, **options),
                        mutually_exclusive=[TENANT_CHOICE])
     params = module.params
     query = {
-        'filter': odata_filter(params['filter'], **{field: params[option] for option, field in fields.items()}),
+        'filter': odata_filter(params['filter'], **{field: params[option] for option, field in filter_fields.items()}),
         'sort': params['sort'],
     }
     name = endpoint(params) if callable(endpoint) else endpoint
+    fields = params['fields']
+    keys_seen = set()  # every key of every item read, to tell a misspelt field from an absent one
 
     def fetch(client, workspace_id):
         items = client.get_all(name, workspace_id, query, params['limit']).items
-        return [shape(item) for item in items] if shape else items
+        if shape:
+            items = [shape(item) for item in items]
+        if fields:
+            for item in items:
+                keys_seen.update(item)
+            items = [{key: item[key] for key in fields if key in item} for item in items]
+        return items
 
-    module.run(lambda mod: collect_tenant_items(mod, items_key, fetch))
+    def work(mod):
+        result = collect_tenant_items(mod, items_key, fetch)
+        unknown = [key for key in fields or () if keys_seen and key not in keys_seen]
+        if unknown:
+            mod.warn('fields: no item has %s; the keys are the API\'s field names, here: %s.' % (
+                ', '.join(unknown), ', '.join(sorted(keys_seen))))
+        return result
+
+    module.run(work)

@@ -206,3 +206,30 @@ def test_several_tenants_and_partial_failure(simulator):
     assert sites['count'] == sum(t['counts']['sites-health'] or 0 for t in truth.values()
                                  if t['name'] not in ("Bistro d'Or", 'Harbor View Dental'))
     sim.reset()
+
+
+def test_fields_keep_only_the_chosen_keys(simulator):
+    sim = simulator
+    sim.reset()
+    truth = tenants(sim)
+    acme, zurich = truth['Acme Retail Group'], truth['Zürich Kliniken']
+    run = run_tasks(sim, '''
+        - name: three keys of every device of two tenants
+          central.msp.tenant_device_info:
+            tenants: [Acme Retail Group, Zürich Kliniken]
+            fields: [serialNumber, deviceType, status]
+        - name: a flat site key and a misspelt one
+          central.msp.tenant_site_info:
+            tenant: Acme Retail Group
+            fields: [siteName, health_poor, sitename]
+    ''')
+    assert run.rc == 0, run.output[-3000:]
+    devices = ok(run, 'three keys of every device of two tenants')
+    for entry, tenant in zip(devices['tenants'], (acme, zurich)):
+        assert entry['devices'] == [{key: device[key] for key in ('serialNumber', 'deviceType', 'status')}
+                                    for device in sim.truth(tenant['id'], 'device-inventory')]
+    assert not devices.get('warnings')
+    sites = ok(run, 'a flat site key and a misspelt one')
+    assert sites['sites'] == [{'siteName': site['siteName'], 'health_poor': flat_site(site)['health_poor']}
+                              for site in sim.truth(acme['id'], 'sites-health')]
+    assert any('no item has sitename' in warning and 'siteName' in warning for warning in sites['warnings'])

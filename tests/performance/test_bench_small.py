@@ -42,6 +42,10 @@ def test_scenario_2_all_tenants_makes_the_ideal_requests_and_none_for_tokens_whe
     assert_cold_then_warm(bench, lambda cache, warm: bench.all_tenants(8, cache, warm=warm))
 
 
+def test_scenario_2_with_few_fields_makes_the_same_requests(bench):
+    assert_cold_then_warm(bench, lambda cache, warm: bench.all_tenants(32, cache, warm=warm, fields=['status']))
+
+
 def test_fifty_forks_on_a_cold_cache_fetch_one_msp_token(bench):
     # 50 hosts over 10 tenants: one MSP token, one exchange per tenant, one read per host (5 x 12 pages).
     result = bench.cold_start(50)

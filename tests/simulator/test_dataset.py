@@ -92,6 +92,7 @@ def test_a_small_cache_evicts_and_rebuilds_the_same_items():
     kept = [roomy.items(tenant, 'device-inventory') for tenant in roomy.tenants()]
     assert kept == first and roomy.items(roomy.tenants()[0], 'device-inventory') is kept[0]
 
+
 def test_scale_starts_fast_and_builds_lazily():
     started = time.monotonic()
     ds = Dataset.create('scale', seed=1, tenants=1000, devices_per_tenant=1000, big_tenants=3, big_tenant_devices=2500)

@@ -94,7 +94,6 @@ def test_exchange_into_an_unmanaged_workspace_says_so(tmp_path):
         client.tenant_token(TENANT)
 
 
-
 def test_central_403_in_tenant_scope_points_at_a_tenant_without_central(tmp_path):
     client, _session = make_client(tmp_path, token('msp-1'), token('ten-1'), response(403, {'message': 'no'}),
                                    response(403, {'message': 'no'}))
@@ -102,6 +101,7 @@ def test_central_403_in_tenant_scope_points_at_a_tenant_without_central(tmp_path
         client.get_json('central', 'network-monitoring/v1/device-inventory', TENANT)
     with pytest.raises(CentralMspError, match='HTTP 403.*scope \\(tenant vs MSP\\)'):
         client.get_json('central', 'network-msp/v1/list-tenants')
+
 
 def test_authorization_header_cannot_be_overridden(tmp_path):
     client, session = make_client(tmp_path, token('msp-1'), ok({}))
