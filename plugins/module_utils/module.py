@@ -176,7 +176,8 @@ def run_tenant_list(items_key, endpoint, options, filter_fields, shape=None):
 
     def work(mod):
         result = collect_tenant_items(mod, items_key, fetch)
-        unknown = [key for key in fields or () if keys_seen and key not in keys_seen]
+        # With no item at all there is nothing to tell a misspelt key by.
+        unknown = [key for key in fields if key not in keys_seen] if fields and keys_seen else []
         if unknown:
             mod.warn('fields: no item has %s; the keys are the API\'s field names, here: %s.' % (
                 ', '.join(unknown), ', '.join(sorted(keys_seen))))

@@ -33,8 +33,8 @@ SIZES = (10, 100, 1000)
 REDUCED_HOSTS = {1000: 100}
 REDUCED_REASON = ('the inventory still lists all tenants (its listing and MSP token are in the figures); the play '
                   'runs on the first hosts (`--limit msp_tenants[0:99]`) because every tenant host costs half a '
-                  'CPU-second or more (see below), and three runs on all 1,000 hosts would take the bench past its 25-minute budget on '
-                  'this 2-core machine. The cost per host does not change with N (compare the N = 100 rows). One '
+                  'CPU-second or more (see below), and three runs on all 1,000 hosts would take the bench past its '
+                  '25-minute budget on this 2-core machine. The cost per host does not change with N (compare the N = 100 rows). One '
                   'cold run with forks 50 on all 1,000 hosts follows when the budget has room for it (estimated '
                   'from the 100-host run): the scenario-1 row without the note.')
 OVERHEAD_SIZE = 100

@@ -468,7 +468,7 @@ class TenantBuilder:
 class Dataset:
     """The simulator's data. Workspace lookups accept a GLP id, dashed or not, or a Workspace."""
 
-    def __init__(self, kind, seed):
+    def __init__(self, kind, seed, cache_items=CACHE_ITEMS):
         self.kind = kind
         self.seed = seed
         rng = rng_for(seed, 'msp')
@@ -485,17 +485,19 @@ class Dataset:
         self._build_lock = threading.RLock()
         self._cache = OrderedDict()
         self._cached_items = 0
-        self.cache_items = CACHE_ITEMS
+        self.cache_items = cache_items
         self._listings = {}
         self._version = 0                      # changes whenever the tenant list does
 
     @classmethod
-    def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500):
+    def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500,
+               cache_items=CACHE_ITEMS):
         """`demo`: a fixed, realistic MSP of five tenants. `scale`: `tenants` tenants of `devices_per_tenant`
-        devices, the first `big_tenants` of them with `big_tenant_devices` devices."""
+        devices, the first `big_tenants` of them with `big_tenant_devices` devices. `cache_items`: how many built
+        items stay in memory."""
         if kind not in ('demo', 'scale'):
             raise ValueError(f'unknown dataset {kind!r}: use demo or scale')
-        ds = cls(kind, seed)
+        ds = cls(kind, seed, cache_items)
         if kind == 'demo':
             ds.msp = ds._workspace(0, DEMO_MSP['name'], DEMO_MSP['domain'], Plan(8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25))
             for spec in DEMO_TENANTS:

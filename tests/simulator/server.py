@@ -175,8 +175,8 @@ def write_info(path, info):
 def main(argv=None):
     args = parse_args(argv)
     dataset = Dataset.create(args.dataset, seed=args.seed, tenants=args.tenants, devices_per_tenant=args.devices_per_tenant,
-                             big_tenants=args.big_tenants, big_tenant_devices=args.big_tenant_devices)
-    dataset.cache_items = args.cache_items
+                             big_tenants=args.big_tenants, big_tenant_devices=args.big_tenant_devices,
+                             cache_items=args.cache_items)
     app = SimApp(dataset, {'token_ttl': args.token_ttl, 'latency_ms': args.latency_ms, 'retry_after': args.retry_after,
                            'central_rate_limit': args.central_rate_limit, 'glp_rate_limit': args.glp_rate_limit})
     cert_dir = ssl_context = None

@@ -81,8 +81,7 @@ def test_same_seed_same_data_in_any_build_order():
 
 
 def test_a_small_cache_evicts_and_rebuilds_the_same_items():
-    small = Dataset.create('scale', seed=7, tenants=5, devices_per_tenant=30)
-    small.cache_items = 100
+    small = Dataset.create('scale', seed=7, tenants=5, devices_per_tenant=30, cache_items=100)
     first = [small.items(tenant, 'device-inventory') for tenant in small.tenants()]
     held = sum(len(items) for items in small._cache.values())  # pylint: disable=protected-access
     assert held <= 100 or len(small._cache) == 1  # pylint: disable=protected-access
