@@ -23,8 +23,8 @@ import yaml
 
 from tests.helpers import ROOT
 from tests.performance import report
-from tests.performance.scenarios import (BIG_TENANT_DEVICES, COLD_FORKS, DEVICES_PER_TENANT, Bench, bench_simulator,
-                                         big_tenants, overhead_steps)
+from tests.performance.scenarios import (BIG_TENANT_DEVICES, COLD_FORKS, DEVICES_PER_TENANT, FEW_FIELDS, Bench,
+                                         bench_simulator, big_tenants, overhead_steps)
 
 SIZES = (10, 100, 1000)
 # Scenario 1 costs about half a CPU-second per tenant host (see RESULTS.md): at 1,000 tenants its three runs
@@ -38,8 +38,6 @@ REDUCED_REASON = ('the inventory still lists all tenants (its listing and MSP to
                   'cold run with forks 50 on all 1,000 hosts follows when the budget has room for it (estimated '
                   'from the 100-host run): the scenario-1 row without the note.')
 OVERHEAD_SIZE = 100
-# What a play that counts devices by type and status needs (row 2f).
-FEW_FIELDS = ['serialNumber', 'deviceType', 'status']
 
 
 def plan(bench, size, results):

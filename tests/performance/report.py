@@ -192,13 +192,12 @@ def scenario_two_section(document):
         'connection layer alone, in one Python process without Ansible (row 2* in the table), took %.2f s and '
         '%.1f CPU-s. The request economy is exact in both; the rest of scenario 2\'s time is Ansible handling one '
         'module result of %d devices (about %.0f MB of JSON). `AnsibleModule.exit_json` first copies the whole '
-        'result through `remove_values` to mask `no_log` values (the client secret): measured on the N = 100 '
-        'result, 1.8 s for 24,400 devices, about 70 µs per device, each dict and string copied with its data tags. '
-        'Then the module encodes it (0.5 s there), the worker process decodes it and passes it to the controller '
-        'process, and the controller copies it for `register` and the callbacks. None of this can be skipped '
-        'from a module, and all of it grows with the size of the result.'
+        'result through `remove_values` to mask `no_log` values (the client secret), each dict and string copied '
+        'with its data tags; %s Then the worker process decodes it and passes it to the controller process, and the '
+        'controller copies it for `register` and the callbacks. None of this can be skipped from a module, and all '
+        'of it grows with the size of the result.'
         % (largest, run['wall_s'], run['cpu_s'], run['requests'], run['api_span_s'], library['wall_s'],
-           library['cpu_s'], dataset['devices'], result_mb),
+           library['cpu_s'], dataset['devices'], result_mb, result_handling_text(document)),
         '',
     ]
     if few:
@@ -216,6 +215,19 @@ def scenario_two_section(document):
         'exchange of a tenant must finish before its first page.' % (
             run['ideal_wall_s'], run['ideal_requests'], LATENCY_MS, dataset['devices']))
     return lines
+
+
+def result_handling_text(document):
+    """The measured cost of exit_json's copy and encoding (scenarios.result_handling), as a sentence."""
+    handling = (document.get('overhead') or {}).get('result_handling')
+    if not handling:
+        return 'then the module encodes it.'
+    every, few = handling['all_keys'], handling['few_fields']
+    return ('measured in the bench process on the N = %d result (%d devices): %.2f CPU-s for that copy (%.0f µs '
+            'per device) and %.2f CPU-s for the module\'s JSON encoding; with three fields, %.2f and %.2f CPU-s.'
+            % (document['overhead']['tenants'], handling['devices'], every['remove_values_cpu_s'],
+               1e6 * every['remove_values_cpu_s'] / handling['devices'], every['encode_cpu_s'],
+               few['remove_values_cpu_s'], few['encode_cpu_s']))
 
 
 def setup_lines(document):

@@ -34,6 +34,8 @@ COLD_FORKS = 50
 # The simulator keeps the whole 1,000-tenant working set (about 420,000 built items: every device as a core
 # and an inventory record) so it does not rebuild devices on every pass, on the cores it shares with the client.
 CACHE_ITEMS = 2_000_000
+# What a play that counts devices by type and status needs (row 2f).
+FEW_FIELDS = ['serialNumber', 'deviceType', 'status']
 RUN_TIMEOUT = 1800
 # The largest pages the API serves (api-contract.md section 5), so the fewest pages any client can read.
 LISTING_PAGE = ROUTES[('glp', 'workspaces/v1/msp-tenants')].max_limit
@@ -379,4 +381,28 @@ def overhead_steps(bench, forks=COLD_FORKS, repeat=5):
     sample = next(tenant for tenant in bench.tenants if tenant.devices == DEVICES_PER_TENANT)
     result_bytes = len(json.dumps(bench.sim.truth(sample.id, 'device-inventory')))
     return {'steps': [item.as_dict() for item in steps], 'import_cpu_s': {k: round(v, 3) for k, v in imports.items()},
-            'result_bytes_per_tenant': result_bytes, 'forks': forks, 'tenants': size}
+            'result_bytes_per_tenant': result_bytes, 'forks': forks, 'tenants': size,
+            'result_handling': result_handling(bench)}
+
+
+def result_handling(bench):
+    """What AnsibleModule.exit_json does to scenario 2's result before Ansible sees it, timed in this process
+    on every tenant's devices: the no_log copy (remove_values) and the JSON encoding, with every key and with
+    FEW_FIELDS (row 2f)."""
+    from ansible.module_utils.common import json as ansible_json
+    from ansible.module_utils.common.parameters import remove_values
+
+    encoder = ansible_json.get_module_encoder('legacy', ansible_json.Direction.MODULE_TO_CONTROLLER)
+    lists = [bench.sim.truth(tenant.id, 'device-inventory') for tenant in bench.tenants if tenant.devices is not None]
+    found = {'devices': sum(len(devices) for devices in lists)}
+    for label, fields in (('all_keys', None), ('few_fields', FEW_FIELDS)):
+        chosen = [[{key: device[key] for key in fields if key in device} for device in devices]
+                  for devices in lists] if fields else lists
+        result = {'tenants': [{'devices': devices} for devices in chosen]}
+        start = time.process_time()
+        copied = remove_values(result, {bench.sim.info['client_secret']})
+        masked = time.process_time() - start
+        start = time.process_time()
+        json.dumps(copied, cls=encoder)
+        found[label] = {'remove_values_cpu_s': round(masked, 2), 'encode_cpu_s': round(time.process_time() - start, 2)}
+    return found
