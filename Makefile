@@ -27,10 +27,10 @@ dev-tree:
 	@ln -sfn $(CURDIR) $(DEV_COLLECTIONS)/ansible_collections/central/msp
 
 unit: venv dev-tree
-	$(BIN)/python -m pytest tests/unit -q
+	$(BIN)/python -m pytest tests/unit -q --ignore=tests/unit/simulator
 
 integration: venv dev-tree
-	$(BIN)/python -m pytest tests/integration tests/simulator -q
+	$(BIN)/python -m pytest tests/integration tests/unit/simulator -q
 
 sanity: venv
 	bash tests/sanity/run.sh
@@ -46,11 +46,11 @@ build: venv
 	$(BIN)/ansible-galaxy collection build --output-path build/dist --force .
 
 test: venv dev-tree
-	$(BIN)/python -m pytest tests/unit tests/simulator tests/integration tests/performance -q -m "not slow"
+	$(BIN)/python -m pytest tests/unit tests/integration tests/performance -q -m "not slow"
 	$(MAKE) --no-print-directory sanity lint docs-check build
 
 demo: venv dev-tree
-	$(BIN)/python playbooks/demo/run_demo.py
+	$(BIN)/python tests/demo/run_demo.py
 
 bench: venv dev-tree
 	$(BIN)/python -m tests.performance.bench

@@ -6,7 +6,7 @@
 ``central.msp.connection.modules`` for modules (env fallbacks live in their argument_spec) and
 ``central.msp.connection.plugins`` for plugins (the same options with ``env:`` entries).
 Both are literal strings (ansible-test requires it); plugins/module_utils/settings.py defines the same options and
-variables, and tests/unit/test_settings.py keeps all three in step.
+variables, and tests/unit/plugins/module_utils/test_settings.py keeps all three in step.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ against the simulator's ground truth, computed here independently of the collect
 
 Runs: `make demo`'s runner (demo dataset over TLS); a scale dataset of 12 tenants (one with an apostrophe in
 its name) where one tenant's token exchange always fails; the demo again with the tenant choice, kinds and
-fail-on-error variables; and the two example playbooks loop_tenants.yml and tenant_api_call.yml."""
+fail-on-error variables; and the two example playbooks loop_tenants.yml and tenant_api_call_in_a_tenant.yml."""
 
 import copy
 import csv
@@ -274,7 +274,7 @@ def test_loop_and_api_call_examples(demo, tmp_path):
     demo.reset()
     env = ansible_env(demo.env(), tmp=str(tmp_path))
     truths = demo.truth()['tenants']
-    loop = run_playbook(os.path.join(ROOT, 'playbooks', 'loop_tenants.yml'), env)
+    loop = run_playbook(os.path.join(ROOT, 'playbooks', 'examples', 'loop_tenants.yml'), env)
     assert loop.rc == 0, loop.output[-3000:]
     shown = [item['msg'] for item in loop.one('Show the critical alerts per tenant')['result']['results']]
     expected = []
@@ -285,7 +285,7 @@ def test_loop_and_api_call_examples(demo, tmp_path):
     assert shown == expected
     assert loop.one('Show the tenants that Central does not manage yet')['result']['msg'] == ['Harbor View Dental']
 
-    api = run_playbook(os.path.join(ROOT, 'playbooks', 'tenant_api_call.yml'), env)
+    api = run_playbook(os.path.join(ROOT, 'playbooks', 'examples', 'tenant_api_call_in_a_tenant.yml'), env)
     assert api.rc == 0, api.output[-3000:]
     northwind = next(t for t in truths if t['name'] == 'Northwind Logistics')
     active = [a for a in demo.truth(northwind['id'], 'alerts') if a['status'] == 'ACTIVE']
@@ -302,7 +302,7 @@ def test_make_demo_runner(tmp_path):
     The demo dataset is deterministic, so a second simulator gives the ground truth to check every number."""
     out = tmp_path / 'reports'
     env = {k: v for k, v in os.environ.items() if not k.startswith(('GLP_', 'CENTRAL_', 'ANSIBLE_'))}
-    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'playbooks', 'demo', 'run_demo.py'),
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'tests', 'demo', 'run_demo.py'),
                            '--output-dir', str(out)], capture_output=True, text=True, timeout=300, env=env, cwd=ROOT,
                           check=False)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]

@@ -10,7 +10,7 @@ Two changes to the guide's loop, both needed to finish the same job as the colle
 the tenant list is paged (limit 300, offset): the guide reads one page, 100 tenants by default; and a tenant
 whose read fails (Central not provisioned: 403) is counted and skipped instead of ending the script.
 
-pycentral needs two test-only adjustments to talk to the simulator, as in tests/simulator/test_pycentral_interop.py
+pycentral needs two test-only adjustments to talk to the simulator, as in tests/unit/simulator/test_simulator_pycentral_interop.py
 (a pytest fixture there, so not importable here): its token issuer constant, and its URL builder, which keeps only
 scheme and host of a base URL while the simulator's base URLs carry a path (/glp, /central).
 

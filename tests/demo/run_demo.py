@@ -5,7 +5,7 @@ environment variables a real account uses, runs playbooks/msp_overview.yml throu
 prints one line per tenant and where the reports are. The simulator is stopped whatever happens
 (an error, Ctrl-C or SIGTERM), and the exit status is non-zero when anything failed.
 
-    .venv/bin/python playbooks/demo/run_demo.py [--output-dir DIR] [--forks N] [--screenshot PNG]
+    .venv/bin/python tests/demo/run_demo.py [--output-dir DIR] [--forks N] [--screenshot PNG]
 
 --screenshot also photographs the HTML report in headless Chromium (the README's docs/images/msp_overview.png),
 with the drill-down of the tenant with the most critical alerts open.
