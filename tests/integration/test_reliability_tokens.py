@@ -14,9 +14,16 @@ from tests.helpers import ansible_env
 from tests.integration.fault_checks import TENANTS_SOURCE, fresh, ids, play, result, warnings, write
 from tests.integration.test_overview import check_reports, run_overview
 
-# Tokens live 2 s: every task of the overview finds the tokens of the one before expired or about to.
+# Tokens live 2 s and every request takes 1.2 s (the simulator's latency, a sleep before it answers): the play
+# outlives its tokens by construction, on any machine. A tenant host reads sites, devices, clients and alerts in
+# four tasks, one after the other, each at least one request, so its tenant token (issued at the end of the first
+# task's exchange) is at least 4 x 1.2 s = 4.8 s old before the last read: it must be renewed, proactively or after
+# a 401; the MSP token, fetched before the listings, likewise. The play takes at least 1.2 s for the MSP token,
+# 1.2 s for the listings and 5 x 1.2 s per host: 8.4 s > 3 x 2 s. A token is always used within 1.2 s of being
+# issued (latency < TTL), so a renewed one is never refused: the test cannot loop on renewals either.
 # (A token refused on its way, 401, is renewed too: test_revoked_tokens_cost_one_renewal_chain.)
 SHORT_TTL = 2
+LATENCY_MS = 1200
 FORKS = 50
 
 
@@ -38,11 +45,11 @@ def cached_tokens(directory):
 
 def test_tokens_expiring_mid_play_leave_the_overview_exact(simulator, tmp_path):
     sim = fresh(simulator)
-    sim.fault(action='config', token_ttl=SHORT_TTL)
-    started = time.time()
-    run, out = run_overview(sim, tmp_path, args=('-f', '5'))
+    sim.fault(action='config', token_ttl=SHORT_TTL, latency_ms=LATENCY_MS)
+    started = time.monotonic()
+    run, out = run_overview(sim, tmp_path, args=('-f', '10'))
     assert run.rc == 0, run.output[-4000:]
-    assert time.time() - started > 3 * SHORT_TTL
+    assert time.monotonic() - started > 3 * SHORT_TTL
     check_reports(sim, out, sim.truth()['tenants'])
     stats = sim.stats(log=False)
     # The play outlived its tokens: the MSP token and tenant tokens were renewed on the way.

@@ -1,11 +1,14 @@
 #!/usr/bin/env python
-"""How many small GET requests per second the simulator serves on loopback, with keep-alive connections.
+"""How many small GET requests per second the simulator serves on loopback, with keep-alive connections, and how
+that compares with a bare standard-library HTTP server measured the same way on the same machine.
 
     python tests/simulator/bench_rps.py [--processes 4] [--threads 2] [--seconds 3] [--info-file INFO.json] [--tls]
 
 Without --info-file it starts its own demo simulator. Each client thread has its own requests.Session (one
 keep-alive connection) and asks for a one-item page of a tenant's device inventory. The threads are spread
 over a few processes because one Python process of requests clients is itself the bottleneck (its GIL).
+The reference answers every GET with a fixed small JSON body and does nothing else: the ratio of the two rates
+is what the simulator's own work costs, whatever the speed of the machine.
 """
 import argparse
 import json
@@ -14,6 +17,8 @@ import os
 import sys
 import threading
 import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 if __package__ in (None, ''):
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -53,13 +58,58 @@ def client_process(url, token, verify, threads, seconds, ready, results):
     results.put((sum(counts), errors))
 
 
+class ReferenceHandler(BaseHTTPRequestHandler):
+    """The least an HTTP/1.1 keep-alive server can do: the standard library's parser and one fixed answer."""
+
+    protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True
+    BODY = json.dumps({'items': [{'serialNumber': 'REF0000001'}], 'count': 1, 'total': 1, 'next': None}).encode()
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(self.BODY)))
+        self.end_headers()
+        self.wfile.write(self.BODY)
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        pass
+
+
+def _serve_reference(port_queue):
+    server = ThreadingHTTPServer(('127.0.0.1', 0), ReferenceHandler)
+    server.daemon_threads = True
+    port_queue.put(server.server_address[1])
+    server.serve_forever(poll_interval=0.2)
+
+
+@contextmanager
+def reference_server():
+    """A bare server in a process of its own (as the simulator is), yielding its URL for ``measure_url``."""
+    context = multiprocessing.get_context('spawn')
+    ports = context.Queue()
+    process = context.Process(target=_serve_reference, args=(ports,), daemon=True)
+    process.start()
+    try:
+        yield 'http://127.0.0.1:%d%s' % (ports.get(timeout=60), PATH)
+    finally:
+        process.kill()
+        process.join(10)
+
+
 def measure(info, processes=4, threads=2, seconds=3.0):
-    """Requests per second over all client processes and threads."""
+    """Requests per second the simulator answers, over all client processes and threads."""
     client = SimClient(info)
     tenant_id = client.get('glp', 'workspaces/v1/msp-tenants', client.msp_token(), limit=1).json()['items'][0]['id']
+    return measure_url(info['central_base_url'] + PATH, client.exchange(tenant_id), client.verify, processes, threads,
+                       seconds)
+
+
+def measure_url(url, token, verify, processes=4, threads=2, seconds=3.0):
+    """Requests per second answered 200 at ``url``, over all client processes and threads."""
     context = multiprocessing.get_context('spawn')
     ready, results = context.Barrier(processes + 1), context.Queue()
-    args = (info['central_base_url'] + PATH, client.exchange(tenant_id), client.verify, threads, seconds, ready, results)
+    args = (url, token, verify, threads, seconds, ready, results)
     children = [context.Process(target=client_process, args=args, daemon=True) for _i in range(processes)]
     for child in children:
         child.start()
@@ -91,7 +141,10 @@ def main():
     else:
         with start_simulator('--dataset', 'demo', *(['--tls'] if args.tls else [])) as sim:
             rate = measure(sim.info, args.processes, args.threads, args.seconds)
-    print(f'{rate:.0f} requests/s ({args.processes} x {args.threads} keep-alive clients, {args.seconds:g} s)')
+    with reference_server() as url:
+        reference = measure_url(url, 'reference', True, args.processes, args.threads, args.seconds)
+    print(f'{rate:.0f} requests/s ({args.processes} x {args.threads} keep-alive clients, {args.seconds:g} s); '
+          f'a bare standard-library server: {reference:.0f} requests/s (ratio {rate / reference:.2f})')
 
 
 if __name__ == '__main__':

@@ -111,20 +111,35 @@ def test_env_for_the_collection(sim):
 
 
 def test_latency_and_ttl_flags(simulator_factory):
-    sim = simulator_factory('--latency-ms', 200, '--token-ttl', 42)
+    sim = simulator_factory('--latency-ms', 3000, '--token-ttl', 42)
     client = SimClient(sim.info)
     started = time.monotonic()
     sim.stats()
-    assert time.monotonic() - started < 0.2   # the admin API is never delayed
+    # The admin API is never delayed: far below the 3 s every API request waits, on any machine.
+    assert time.monotonic() - started < 1.5
     started = time.monotonic()
     response = client.client_credentials()
-    assert time.monotonic() - started >= 0.2 and response.json()['expires_in'] == 42
+    assert time.monotonic() - started >= 3.0
+    assert response.json()['expires_in'] == 42
 
 
-def test_scale_dataset_starts_in_under_five_seconds(simulator_factory):
-    started = time.monotonic()
-    sim = simulator_factory('--dataset', 'scale', '--tenants', 1000, '--devices-per-tenant', 1000, '--big-tenants', 2)
-    assert time.monotonic() - started < 5
+def _start_time(simulator_factory, *args):
+    """The fastest of two starts, in seconds: a start reads the dataset's options, builds nothing else."""
+    times = []
+    for _attempt in range(2):
+        started = time.monotonic()
+        sim = simulator_factory(*args)
+        times.append(time.monotonic() - started)
+    return min(times), sim
+
+
+def test_scale_dataset_starts_about_as_fast_as_the_demo(simulator_factory):
+    # Compared in the same run, not against a clock: a 1,000-tenant dataset is built lazily, so its start costs
+    # no more than a few times the six-tenant demo's, whatever the speed of the machine.
+    demo, _demo = _start_time(simulator_factory, '--dataset', 'demo')
+    scale, sim = _start_time(simulator_factory, '--dataset', 'scale', '--tenants', 1000, '--devices-per-tenant', 1000,
+                             '--big-tenants', 2)
+    assert scale < 3 * demo, (scale, demo)
     client = SimClient(sim.info)
     msp = client.msp_token()
     assert client.get('glp', 'workspaces/v1/msp-tenants', msp, limit=1).json()['total'] == 1000
@@ -136,7 +151,10 @@ def test_scale_dataset_starts_in_under_five_seconds(simulator_factory):
 def test_verbose_logs_requests(simulator_factory):
     sim = simulator_factory('--verbose')
     SimClient(sim.info).session.get(sim.info['glp_base_url'] + '/nowhere')
-    time.sleep(0.1)
+    # The line is written after the answer: wait for it rather than for a fixed time.
+    deadline = time.monotonic() + 30
+    while '"GET /glp/nowhere HTTP/1.1" 404' not in sim.stderr() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert '"GET /glp/nowhere HTTP/1.1" 404' in sim.stderr()
 
 
