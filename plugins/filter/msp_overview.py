@@ -15,8 +15,11 @@ description:
     O(_input[].error) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the fleet totals
     and the other tenants are unaffected.
   - Counting rules. A site is V(poor) when any of its devices is in Poor health (what Central calls a degraded site),
-    else V(fair) when any is Fair, else V(good). Alert summaries count the V(ACTIVE) alerts by severity;
-    V(CLEARED) ones are only in the totals by status. A missing or empty value is counted under V(UNKNOWN).
+    else V(fair) when any is Fair, else V(good). Alert summaries count the V(Active) alerts by severity;
+    V(Cleared) and V(Deferred) ones are only in the totals by status. Counts are keyed by the values Central sends
+    (V(ACCESS_POINT), V(ONLINE), V(Wireless), V(Connected), V(Critical)...); a missing or empty value is counted
+    under V(UNKNOWN).
+  - Failed clients are those Central listed in the clients' time window (O(clients_window)); the report says which.
   - The layout is documented field by field in the collection's C(docs/reports.md).
 author:
   - central.msp contributors (@central-msp)
@@ -49,6 +52,11 @@ options:
     description:
       - Time stamp written into the report. Defaults to now (UTC), ISO 8601.
     type: str
+  clients_window:
+    description:
+      - The window the clients were read with (C(start_at), C(end_at), as given to M(central.msp.tenant_client_info));
+        empty values mean Central's default, the three hours before each read. Written into RV(_value.clients_window).
+    type: dict
 '''
 
 EXAMPLES = r'''
@@ -62,7 +70,7 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: >-
       {{ ([{'name': 'Acme', 'workspace_id': '5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11',
-            'alerts': [{'severity': 'CRITICAL', 'status': 'ACTIVE', 'name': 'Device Disconnected'}]}]
+            'alerts': [{'severity': 'Critical', 'status': 'Active', 'name': 'Device Disconnected'}]}]
           | central.msp.msp_overview(['alerts'])).totals.alerts }}
 '''
 
@@ -79,6 +87,11 @@ _value:
       description: When the report was made.
       type: str
       sample: "2025-11-20T12:00:00Z"
+    clients_window:
+      description:
+        - The window failed clients were read from - C(start_at), C(end_at) (null - Central's default) and
+          C(description), a sentence saying it.
+      type: dict
     kinds:
       description: The kinds fetched.
       type: list
@@ -108,8 +121,8 @@ _value:
           type: str
         health:
           description:
-            - V(critical) (active critical alerts or a poor site), V(warning) (active major alerts, a fair site or an
-              offline device), V(healthy), or the status when it is not V(ok).
+            - V(critical) (active Critical alerts or a poor site), V(warning) (active Major alerts, a fair site or an
+              OFFLINE device), V(healthy), or the status when it is not V(ok).
           type: str
         summary:
           description: Counts per kind (C(sites), C(devices), C(clients), C(alerts)); a kind not fetched is null.
@@ -127,19 +140,24 @@ from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
 
-SCHEMA_VERSION = 1
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
+
+SCHEMA_VERSION = 2
 KINDS = ('sites', 'devices', 'clients', 'alerts')
-SEVERITIES = ('CRITICAL', 'MAJOR', 'MINOR')
-HEALTH_LEVELS = ('good', 'fair', 'poor')
+SEVERITIES = vocabulary.ALERT_SEVERITIES
+CRITICAL = SEVERITIES[0]
+MAJOR = SEVERITIES[1]
+HEALTH_LEVELS = tuple(level.lower() for level in vocabulary.HEALTH_LEVELS)
 UNKNOWN = 'UNKNOWN'
 
 # Values that always appear in the count dictionaries, so that consumers (the CSV columns, the HTML bars)
 # can rely on the keys whatever the data holds. Other values found are added beside them.
-DEVICE_TYPES = ('AP', 'SWITCH', 'GATEWAY')
-CONNECTION_TYPES = ('WIRELESS', 'WIRED')
-DEVICE_STATUSES = ('ONLINE', 'OFFLINE')
-CLIENT_STATUSES = ('CONNECTED', 'FAILED')
-ALERT_STATUSES = ('ACTIVE', 'CLEARED')
+DEVICE_TYPES = vocabulary.DEVICE_TYPES
+CONNECTION_TYPES = tuple(reversed(vocabulary.CONNECTION_TYPES))     # Wireless first
+DEVICE_STATUSES = vocabulary.DEVICE_STATUSES
+CLIENT_STATUSES = vocabulary.CLIENT_FILTER_STATUSES
+ALERT_STATUSES = vocabulary.ALERT_STATUSES
+OFFLINE = 'OFFLINE'
 
 # The fields kept for the detail lists: enough for the drill-down, small enough for thousands of items.
 DETAIL_FIELDS = {
@@ -149,9 +167,9 @@ DETAIL_FIELDS = {
     'devices': ('serialNumber', 'deviceName', 'deviceType', 'model', 'status', 'siteName', 'firmwareVersion',
                 'macAddress', 'ipv4', 'isProvisioned'),
     'clients': ('clientName', 'macAddress', 'ipv4', 'status', 'clientConnectionType', 'siteName', 'connectedTo',
-                'wlanName', 'vlanId', 'wirelessBand', 'userName'),
-    'alerts': ('id', 'name', 'severity', 'status', 'summary', 'category', 'deviceName', 'deviceType', 'siteName',
-               'createdAt'),
+                'wlanName', 'vlanId', 'wirelessBand', 'userName', 'lastSeenAt'),
+    # Live alerts name no site, device or serial number: the summary says which device.
+    'alerts': ('id', 'name', 'severity', 'priority', 'status', 'summary', 'category', 'deviceType', 'createdAt'),
 }
 
 
@@ -199,7 +217,7 @@ def summarize_clients(clients):
 
 
 def is_active(alert):
-    return str(alert.get('status') or '').upper() == 'ACTIVE'
+    return vocabulary.is_value(alert.get('status'), 'Active')
 
 
 def summarize_alerts(alerts):
@@ -229,8 +247,10 @@ def detail(kind, items):
 
 
 def severity_rank(alert):
-    severity = str(alert.get('severity') or '').upper()
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+    for rank, severity in enumerate(SEVERITIES):
+        if vocabulary.is_value(alert.get('severity'), severity):
+            return rank
+    return len(SEVERITIES)
 
 
 def active_alerts(alerts):
@@ -246,9 +266,9 @@ def tenant_health(summary):
     sites = summary.get('sites') or {}
     devices = summary.get('devices') or {}
     severity = (summary.get('alerts') or {}).get('by_severity') or {}
-    if severity.get('CRITICAL') or sites.get('poor'):
+    if severity.get(CRITICAL) or sites.get('poor'):
         return 'critical'
-    if severity.get('MAJOR') or sites.get('fair') or (devices.get('by_status') or {}).get('OFFLINE'):
+    if severity.get(MAJOR) or sites.get('fair') or (devices.get('by_status') or {}).get(OFFLINE):
         return 'warning'
     return 'healthy'
 
@@ -327,8 +347,17 @@ def sort_key(record):
     return (str(record.get('name') or '').casefold(), str(record.get('workspace_id') or ''))
 
 
-def msp_overview(tenants, kinds=None, details=True, generated_at=None):
-    """The report: schema_version, generated_at, kinds, totals, tenants."""
+def window_description(window):
+    start, end = window.get('start_at'), window.get('end_at')
+    if not start and not end:
+        return ('Failed clients: those Central listed in its default window, the %d hours before each tenant was '
+                'read.' % vocabulary.CLIENT_DEFAULT_WINDOW_HOURS)
+    return 'Failed clients: those Central listed between %s and %s.' % (
+        start or '%d hours before the end' % vocabulary.CLIENT_DEFAULT_WINDOW_HOURS, end or 'the time of each read')
+
+
+def msp_overview(tenants, kinds=None, details=True, generated_at=None, clients_window=None):
+    """The report: schema_version, generated_at, clients_window, kinds, totals, tenants."""
     if not isinstance(tenants, (list, tuple)):
         raise AnsibleFilterError('msp_overview expects a list of tenant records, got %s' % type(tenants).__name__)
     kinds = list(KINDS if kinds is None else kinds)
@@ -339,9 +368,13 @@ def msp_overview(tenants, kinds=None, details=True, generated_at=None):
     if bad:
         raise AnsibleFilterError('msp_overview: every tenant record must be a dict, got %r' % (bad[0],))
     entries = [tenant_entry(record, kinds, details) for record in sorted(tenants, key=sort_key)]
+    given = clients_window if isinstance(clients_window, dict) else {}
+    window = {'start_at': given.get('start_at') or None, 'end_at': given.get('end_at') or None}
+    window['description'] = window_description(window)
     return {
         'schema_version': SCHEMA_VERSION,
         'generated_at': generated_at or datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'clients_window': window,
         'kinds': [kind for kind in KINDS if kind in kinds],
         'totals': fleet_totals(entries, kinds),
         'tenants': entries,

@@ -38,8 +38,11 @@ options:
     description:
       - What names the hosts.
       - V(name) uses the tenant name made a valid inventory name (characters other than letters, digits, C(.),
-        C(-) and C(_) become C(_)). Tenants whose names end up the same all get their short workspace ID appended,
-        for example C(Acme_Retail_5b1f2c4e), so a host name never silently changes from one tenant to another.
+        C(-) and C(_) become C(_)). When names end up the same, the tenant created first (GLP C(createdAt)) keeps
+        the plain name and the others get their short workspace ID appended, for example C(Acme_Retail_5b1f2c4e);
+        an existing host keeps its name when a namesake appears later, and never passes it to another tenant.
+      - Tenants sharing a name get no Central summary, since joined by name one could be shown another's figures;
+        their C(msp_central_*), sites, device health and alerts variables are null, with a warning.
       - V(workspace_id) uses the dashed GLP workspace ID.
     type: str
     choices: [name, workspace_id]
@@ -122,6 +125,7 @@ from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, compact_id, resolve_settings
 from ansible_collections.central.msp.plugins.module_utils.token_cache import secret_digest
 
@@ -167,15 +171,20 @@ def tenant_hostnames(records, mode='name'):
     if mode == 'workspace_id':
         return [record['workspace_id'] for record in records]
     names = [safe_hostname(record['name']) or record['workspace_id'] for record in records]
-    # Every tenant of a clash gets a suffix (not just the later ones), so adding a tenant never hands
-    # an existing host name to a different customer; 8 hex digits, or all 32 if even those clash.
+    # In a clash the tenant created first keeps the plain name and the others get a suffix (8 hex digits of
+    # their workspace id, or all 32 if even those clash): a tenant that joins later with the same name never
+    # renames an existing host nor takes its name.
+    first = {}
+    for index in sorted(range(len(records)), key=lambda i: (str(records[i].get('created_at') or '~'),
+                                                           compact_id(records[i]['workspace_id']))):
+        first.setdefault(names[index], index)
     for digits in (8, 32):
         clashes = {name for name, count in Counter(names).items() if count > 1}
         if not clashes:
             break
-        names = [name if name not in clashes else '%s_%s' % (safe_hostname(record['name']) or 'tenant',
-                                                             compact_id(record['workspace_id'])[:digits])
-                 for name, record in zip(names, records)]
+        names = [name if name not in clashes or first.get(name) == index else
+                 '%s_%s' % (safe_hostname(record['name']) or 'tenant', compact_id(record['workspace_id'])[:digits])
+                 for index, (name, record) in enumerate(zip(names, records))]
     return names
 
 
@@ -270,7 +279,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """Set each record's device_counts ({type: n}); False if some tenant could not be counted."""
         def count(tenant):
             devices = client.get_all('device_inventory', tenant['workspace_id']).items
-            return dict(sorted(Counter(device.get('deviceType') or 'UNKNOWN' for device in devices).items()))
+            # Every device type Central has, 0 when absent, so groups and conditions can rely on the keys.
+            counts = Counter(dict.fromkeys(vocabulary.DEVICE_TYPES, 0))
+            counts.update(device.get('deviceType') or 'UNKNOWN' for device in devices)
+            return dict(sorted(counts.items()))
 
         for record in records:
             # A tenant Central does not know has no Central devices; unknown (Central failed) stays null.

@@ -11,7 +11,8 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, m
 
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
-from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient, odata_string
+from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
+from ansible_collections.central.msp.plugins.module_utils.queries import Match, plan_list
 from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, resolve_settings
 
 
@@ -129,43 +130,31 @@ def collect_tenant_items(module, items_key, fetch):
     return result
 
 
-def odata_filter(raw=None, **fields):
-    """One OData filter from a raw expression and field values (a list means ``in``), joined with ``and``."""
-    clauses = []
-    for field, value in fields.items():
-        if value in (None, '', []):
-            continue
-        if isinstance(value, (list, tuple)):
-            if len(value) == 1:
-                clauses.append('%s eq %s' % (field, odata_string(value[0])))
-            else:
-                clauses.append('%s in (%s)' % (field, ', '.join(odata_string(item) for item in value)))
-        else:
-            clauses.append('%s eq %s' % (field, odata_string(value)))
-    if raw:
-        clauses.append('(%s)' % raw if clauses else raw)
-    return ' and '.join(clauses) or None
-
-
-def run_tenant_list(items_key, endpoint, options, filter_fields, shape=None):
+def run_tenant_list(items_key, endpoint, options, filter_fields, shape=None, query_params=None):
     """The whole main() of a tenant_*_info module: declare, read every page of every chosen tenant, exit.
 
-    ``options``: the module's own options (including its ``limit``); ``filter_fields``: option name -> API field
-    the option filters on; ``endpoint``: an ENDPOINTS name, or a function of the params returning one;
-    ``shape``: applied to each item (e.g. to add flat keys)."""
+    ``options``: the module's own options (including its ``limit``); ``filter_fields``: option name ->
+    :class:`queries.Match` (or an API field name) or :class:`queries.QueryParam`; ``endpoint``: an ENDPOINTS name,
+    or a function of the params returning one; ``shape``: applied to each item (e.g. to add flat keys);
+    ``query_params``: query parameter -> the option whose value it sends."""
     module = MspModule(argument_spec=dict(TENANT_OPTIONS, **MULTI_TENANT_OPTIONS, **LIST_OPTIONS, **options),
                        mutually_exclusive=[TENANT_CHOICE])
     params = module.params
-    query = {
-        'filter': odata_filter(params['filter'], **{field: params[option] for option, field in filter_fields.items()}),
-        'sort': params['sort'],
-    }
     name = endpoint(params) if callable(endpoint) else endpoint
+    matches = {option: Match(spec) if isinstance(spec, str) else spec for option, spec in filter_fields.items()}
+    try:
+        plan = plan_list(name, params, matches, params['filter'], params['sort'],
+                         {param: params[option] for param, option in (query_params or {}).items()})
+    except CentralMspError as exc:
+        module.fail_json(msg=str(exc))
     fields = params['fields']
     keys_seen = set()  # every key of every item read, to tell a misspelt field from an absent one
 
     def fetch(client, workspace_id):
-        items = client.get_all(name, workspace_id, query, params['limit']).items
+        items = []
+        for query in plan.queries:
+            items.extend(client.get_all(name, workspace_id, query, params['limit']).items)
+        items = plan.apply(items)
         if shape:
             items = [shape(item) for item in items]
         if fields:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from datetime import datetime, timezone
 from urllib.parse import quote, unquote, urlsplit
 
+from ansible_collections.central.msp.plugins.module_utils import contract
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, TenantError
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
@@ -28,30 +30,8 @@ APPS = ('central', 'glp')
 WORKSPACE_ID = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """A list endpoint: where it lives, how it pages, its largest page and the field that identifies an item."""
-
-    app: str
-    path: str
-    paging: str  # 'next' (string cursor) or 'offset'
-    max_limit: int
-    key: str
-    first_cursor: str | None = None
-
-
-ENDPOINTS = {
-    'msp_tenants': Endpoint('glp', 'workspaces/v1/msp-tenants', 'offset', 300, 'id'),
-    # Without next=1 the live list-tenants answers 400.
-    'central_tenants': Endpoint('central', 'network-msp/v1/list-tenants', 'next', 100, 'tenantId', first_cursor='1'),
-    'device_inventory': Endpoint('central', 'network-monitoring/v1/device-inventory', 'next', 1000, 'serialNumber'),
-    'devices': Endpoint('central', 'network-monitoring/v1/devices', 'next', 1000, 'serialNumber'),
-    'sites': Endpoint('central', 'network-monitoring/v1/sites-health', 'offset', 100, 'id'),
-    'clients': Endpoint('central', 'network-monitoring/v1/clients', 'next', 1000, 'id'),
-    'alerts': Endpoint('central', 'network-notifications/v1/alerts', 'next', 100, 'id'),
-    'glp_devices': Endpoint('glp', 'devices/v1/devices', 'offset', 2000, 'id'),
-    'audit_logs': Endpoint('glp', 'audit-log/v1/logs', 'offset', 2000, 'id'),
-}
+# The list endpoints, as our contract describes them (paging, largest page, item key, first cursor).
+ENDPOINTS = contract.ENDPOINTS
 
 
 def is_workspace_id(value):
@@ -311,6 +291,8 @@ class MspClient:
         Returns ``(tenants, central_error)``: when Central fails the GLP data still comes back and
         central_error says why. ``name`` may be a glob; ``workspace_id`` dashed or not."""
         glp = self.glp_tenants(name if name and not _is_glob(name) else None)
+        # Names GLP gives to more than one workspace (it allows that): counted before any narrowing.
+        glp_names = Counter(item.get('workspaceName') for item in glp)
         if name and _is_glob(name):
             glp = [item for item in glp if fnmatch.fnmatchcase(item.get('workspaceName', ''), name)]
         if workspace_id:
@@ -319,11 +301,23 @@ class MspClient:
         if with_central and glp:
             try:
                 for item in self.central_tenants():
-                    central.setdefault(item.get('tenantName'), item)
+                    central.setdefault(item.get('tenantName'), []).append(item)
             except CentralMspError as exc:
                 central_error = exc
-        tenants = [tenant_record(item, central.get(item.get('workspaceName')) if with_central else None,
-                                 with_central and central_error is None) for item in glp]
+        ambiguous = sorted({item.get('workspaceName') for item in glp
+                            if glp_names[item.get('workspaceName')] > 1 or len(central.get(item.get('workspaceName'), ())) > 1})
+        if with_central and central_error is None and ambiguous:
+            # Joining by a shared name could show one customer another's figures: leave them out instead.
+            self.warn('Tenant name%s %s belong%s to more than one tenant, so Central\'s summary (sites, device health, '
+                      'alerts) cannot be matched to the right one by name and is left empty for them '
+                      '(central_provisioned: null); tenant-level reads still enter each tenant by its own workspace id.'
+                      % ('s' if len(ambiguous) > 1 else '', ', '.join(repr(n) for n in ambiguous),
+                         '' if len(ambiguous) > 1 else 's'))
+        tenants = []
+        for item in glp:
+            known = with_central and central_error is None and item.get('workspaceName') not in ambiguous
+            matches = central.get(item.get('workspaceName')) if known else None
+            tenants.append(tenant_record(item, matches[0] if matches else None, known))
         tenants.sort(key=lambda tenant: (tenant['name'].casefold(), tenant['workspace_id']))
         return tenants, central_error
 
@@ -373,6 +367,13 @@ def tenant_record(glp, central, central_known):
             'sites_degraded': central.get('degradedSites'),
             'device_health': {key: health.get(key, 0) for key in ('total', 'good', 'fair', 'poor')},
             'alerts': {key: alerts.get(key, 0) for key in ('total', 'critical', 'major', 'minor')},
-            'last_updated': central.get('lastUpdatedTime'),
+            'last_updated': epoch_to_iso(central.get('lastUpdatedTime')),
         })
     return record
+
+
+def epoch_to_iso(value):
+    """list-tenants' lastUpdatedTime (epoch seconds) as an ISO 8601 UTC time; anything else as it came."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    return value

@@ -9,6 +9,7 @@ import email.utils
 import random
 import re
 import time
+from datetime import datetime, timezone
 
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, ConfigError
 
@@ -47,7 +48,8 @@ def _header_seconds(value):
     try:
         seconds = float(value)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if ',' in value else None
+        # Central's X-RateLimit-Reset is an RFC 3339 date-time; Retry-After may be an HTTP date.
+        parsed = _moment(value)
         if parsed is None:
             return None
         seconds = parsed.timestamp() - time.time()
@@ -55,6 +57,17 @@ def _header_seconds(value):
         if seconds > 1e9:  # an epoch timestamp rather than a delay
             seconds -= time.time()
     return max(0.0, seconds)
+
+
+def _moment(value):
+    """An RFC 3339 date-time or an HTTP date as an aware datetime, or None."""
+    try:
+        if ',' in value:
+            return email.utils.parsedate_to_datetime(value)
+        parsed = datetime.fromisoformat(value.replace('Z', '+00:00').replace('z', '+00:00'))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 def error_from_response(call, response, hint=None, redact=None):

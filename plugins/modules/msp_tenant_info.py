@@ -94,7 +94,9 @@ tenants:
     central_provisioned:
       description:
         - V(true) when Central's tenant list has a tenant of this name, V(false) when it has none.
-        - Null when Central was not asked (O(with_central=false)) or could not be read.
+        - Null when Central was not asked (O(with_central=false)) or could not be read, and when more than one tenant
+          has this name (in GLP or in Central), since joined by name one could be shown another's figures; their Central
+          fields stay null and the task warns.
       type: bool
       sample: true
     central_tenant_id:
@@ -118,9 +120,9 @@ tenants:
       type: dict
       sample: {total: 6, critical: 1, major: 2, minor: 3}
     last_updated:
-      description: When Central last refreshed this summary.
+      description: When Central last refreshed this summary (its C(lastUpdatedTime), epoch seconds, as ISO 8601 UTC).
       type: str
-      sample: "2025-06-01T12:00:00Z"
+      sample: "2025-11-20T11:58:59Z"
 count:
   description: Number of tenants returned.
   returned: always

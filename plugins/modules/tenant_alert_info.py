@@ -28,16 +28,21 @@ attributes:
 options:
   severity:
     description:
-      - Only alerts of these severities, for example V(CRITICAL), V(MAJOR), V(MINOR).
+      - Only alerts of these severities - V(critical), V(major), V(minor), in any case (Central's C(Critical),
+        C(Major), C(Minor)).
+      - Central's alerts filter has no severity, so every alert is read and the module keeps those of these
+        severities.
     type: list
     elements: str
   status:
     description:
-      - Only alerts with this status, for example V(ACTIVE) or V(CLEARED).
+      - Only alerts with this status - V(active), V(cleared) or V(deferred), in any case (Central's C(Active),
+        C(Cleared), C(Deferred)). Central filters on it.
     type: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with the filters above, for example V(category eq 'SYSTEM').
+      - A raw filter, joined with V(and) to the filters above. Central takes only C(and) and C(eq) / C(in) on
+        C(siteId), C(typeId), C(status), C(category) and C(deviceType), for example V(category eq 'System').
     type: str
   sort:
     description:
@@ -54,14 +59,14 @@ EXAMPLES = r'''
 - name: Active critical alerts of one tenant
   central.msp.tenant_alert_info:
     tenant: Acme Retail
-    severity: [CRITICAL]
-    status: ACTIVE
+    severity: [critical]
+    status: active
   register: acme_alerts
 
 - name: Critical and major alerts of every tenant, newest first
   central.msp.tenant_alert_info:
     all_tenants: true
-    severity: [CRITICAL, MAJOR]
+    severity: [critical, major]
     sort: createdAt desc
   register: fleet_alerts
 '''
@@ -86,14 +91,15 @@ alerts:
   type: list
   elements: dict
   sample:
-    - id: "a-0001"
-      name: Device disconnected
-      summary: Access point acme-hq-ap-01 is down
-      severity: CRITICAL
-      status: ACTIVE
-      category: DEVICE
-      deviceType: AP
-      createdAt: "2025-06-01T11:58:00Z"
+    - id: "22071893000:47765082406"
+      name: Device Disconnected
+      summary: Device Disconnected on Access Point CHI-AP01 (CN0010002X)
+      severity: Critical
+      priority: Very High
+      status: Active
+      category: System
+      deviceType: Access Point
+      createdAt: "2025-06-01T11:58:00.000Z"
 count:
   description: Number of alerts returned (over all tenants when several were read).
   returned: always
@@ -131,7 +137,9 @@ failed_tenants:
   sample: 0
 '''
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.queries import Match
 
 
 def main():
@@ -142,7 +150,7 @@ def main():
             status=dict(type='str'),
             limit=dict(type='int', default=100),
         ),
-        dict(severity='severity', status='status'),
+        dict(severity=Match('severity', vocabulary.ALERT_SEVERITIES), status=Match('status', vocabulary.ALERT_STATUSES)),
     )
 
 

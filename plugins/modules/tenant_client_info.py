@@ -28,20 +28,36 @@ attributes:
 options:
   site:
     description:
-      - Only clients of the sites with these names (exact).
+      - Only clients of the sites with these names (exact). Central chooses the site by its C(site-name) query
+        parameter, so each site is one read.
     type: list
     elements: str
   status:
     description:
-      - Only clients with this status, for example V(CONNECTED) or V(FAILED).
-    type: str
+      - Only clients with these statuses - V(connected), V(failed), in any case (Central's C(Connected), C(Failed)).
+      - Without it Central returns connected clients only. Failed clients are listed only inside the time window
+        (O(start_at), O(end_at)).
+    type: list
+    elements: str
   connection_type:
     description:
-      - Only clients connected this way, for example V(WIRELESS) or V(WIRED) (Central's C(clientConnectionType)).
+      - Only clients connected this way - V(wireless) or V(wired), in any case (Central's C(clientConnectionType)
+        C(Wireless), C(Wired)).
+    type: str
+  start_at:
+    description:
+      - Start of the window failed clients are read from, an RFC 3339 date-time such as V(2025-11-20T09:00:00Z).
+      - Central's default is three hours before O(end_at). The window holds at most 7 days (one month with O(site)).
+      - Connected clients are listed whatever the window.
+    type: str
+  end_at:
+    description:
+      - End of the window failed clients are read from (RFC 3339). Central's default is now.
     type: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with the filters above, for example V(vlanId eq '10').
+      - A raw filter, joined with V(and) to the filters above, for example V(vlanId eq '10'). Central takes only
+        C(and) and C(eq) / C(in) on clientConnectionType, status, wlanName, vlanId, tunnelType and role.
     type: str
   sort:
     description:
@@ -58,7 +74,7 @@ EXAMPLES = r'''
 - name: Wireless clients of one tenant
   central.msp.tenant_client_info:
     tenant: Acme Retail
-    connection_type: WIRELESS
+    connection_type: wireless
   register: acme_clients
 
 - name: Clients of two sites of a tenant given by workspace ID
@@ -66,10 +82,11 @@ EXAMPLES = r'''
     tenant_workspace_id: 5b1f2c4e8f5e4c1a9a553c2f9d0b7a11
     site: [Acme HQ, Acme Warehouse]
 
-- name: Connected clients of every tenant
+- name: Connected and failed clients of every tenant; failed ones of the last 24 hours
   central.msp.tenant_client_info:
     all_tenants: true
-    status: CONNECTED
+    status: [connected, failed]
+    start_at: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true) }}"
   register: fleet_clients
 '''
 
@@ -97,8 +114,8 @@ clients:
       clientName: pos-terminal-07
       macAddress: "a4:83:e7:11:22:33"
       ipv4: 10.1.20.57
-      status: CONNECTED
-      clientConnectionType: WIRELESS
+      status: Connected
+      clientConnectionType: Wireless
       connectedDeviceSerial: CNK7JSS2XY
       siteName: Acme HQ
       vlanId: "20"
@@ -140,7 +157,9 @@ failed_tenants:
   sample: 0
 '''
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.queries import Match, QueryParam
 
 
 def main():
@@ -148,11 +167,15 @@ def main():
         'clients', 'clients',
         dict(
             site=dict(type='list', elements='str'),
-            status=dict(type='str'),
+            status=dict(type='list', elements='str'),
             connection_type=dict(type='str'),
+            start_at=dict(type='str'),
+            end_at=dict(type='str'),
             limit=dict(type='int', default=1000),
         ),
-        dict(site='siteName', status='status', connection_type='clientConnectionType'),
+        dict(site=QueryParam('site-name'), status=Match('status', vocabulary.CLIENT_FILTER_STATUSES),
+             connection_type=Match('clientConnectionType', vocabulary.CONNECTION_TYPES)),
+        query_params={'start-at': 'start_at', 'end-at': 'end_at'},
     )
 
 

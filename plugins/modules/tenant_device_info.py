@@ -35,16 +35,20 @@ options:
     default: inventory
   device_type:
     description:
-      - Only devices of these types, for example V(AP), V(SWITCH), V(GATEWAY).
+      - Only devices of these types, Central's C(deviceType) - V(access_point) (or V(ap)), V(switch) or V(gateway),
+        in any case; they are sent as Central spells them (C(ACCESS_POINT), C(SWITCH), C(GATEWAY)).
+      - A value that is none of these fails the task with the list of valid ones.
     type: list
     elements: str
   status:
     description:
-      - Only devices with this status, for example V(ONLINE) or V(OFFLINE).
+      - Only devices with this status - V(online) or V(offline), in any case (Central's C(ONLINE), C(OFFLINE)).
+      - The monitoring view filters on it in Central. The device inventory cannot (its filter has no C(status)), so
+        with O(source=inventory) every device is read and the module keeps those with this status.
     type: str
   site:
     description:
-      - Only devices of the site with this name.
+      - Only devices of the site with this name (exact).
     type: str
   serial:
     description:
@@ -53,7 +57,11 @@ options:
     elements: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with the filters above, for example V(model eq 'AP-635').
+      - A raw filter, joined with V(and) to the filters above, for example V(model eq 'AP-635'). Central takes only
+        C(and) and C(eq) / C(in), on the fields each view lists (inventory - siteId, siteName, serialNumber, deviceName,
+        deviceType, model, firmwareVersion, deviceFunction, isProvisioned, deviceGroupName; monitoring - siteId,
+        siteName, serialNumber, deviceName, deviceType, status, model, firmwareVersion, deployment, clusterName).
+        A quote inside a value is written V(\\').
     type: str
   sort:
     description:
@@ -75,8 +83,8 @@ EXAMPLES = r'''
 - name: Offline access points of a tenant host from the central.msp.tenants inventory
   central.msp.tenant_device_info:
     tenant_workspace_id: "{{ msp_workspace_id }}"
-    device_type: [AP]
-    status: OFFLINE
+    device_type: [ap]
+    status: offline
 
 - name: Monitored devices of every tenant, eight tenants at a time, keeping partial results
   central.msp.tenant_device_info:
@@ -93,7 +101,7 @@ EXAMPLES = r'''
     - name: Switches of two tenants
       central.msp.tenant_device_info:
         tenants: [Acme Retail, "Bistro d'Or"]
-        device_type: [SWITCH]
+        device_type: [switch]
 '''
 
 RETURN = r'''
@@ -118,10 +126,11 @@ devices:
   sample:
     - serialNumber: CNK7JSS2XY
       deviceName: acme-hq-ap-01
-      deviceType: AP
+      deviceType: ACCESS_POINT
       model: AP-635
       macAddress: "20:4c:03:1a:2b:3c"
       status: ONLINE
+      isProvisioned: "Yes"
       siteName: Acme HQ
       firmwareVersion: 10.7.1.0
 count:
@@ -161,7 +170,9 @@ failed_tenants:
   sample: 0
 '''
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.queries import Match
 
 
 def main():
@@ -176,7 +187,8 @@ def main():
             serial=dict(type='list', elements='str'),
             limit=dict(type='int', default=1000),
         ),
-        dict(device_type='deviceType', status='status', site='siteName', serial='serialNumber'),
+        dict(device_type=Match('deviceType', vocabulary.DEVICE_TYPES), status=Match('status', vocabulary.DEVICE_STATUSES),
+             site=Match('siteName'), serial=Match('serialNumber')),
     )
 
 

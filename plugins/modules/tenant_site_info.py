@@ -35,7 +35,8 @@ options:
     elements: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with O(site), for example V(address.country eq 'France').
+      - A raw filter, joined with V(and) to O(site). Central takes only C(and) and C(eq) / C(in) on C(siteId) and
+        C(siteName), for example V(siteId in ('10001001', '10001002')).
     type: str
   sort:
     description:
@@ -43,7 +44,7 @@ options:
     type: str
   limit:
     description:
-      - Sites per page (at most 100). All pages are fetched whatever the size.
+      - Sites per page (at most 1000). All pages are fetched whatever the size.
     type: int
     default: 100
 '''
@@ -206,10 +207,12 @@ failed_tenants:
   sample: 0
 '''
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
 
-HEALTH_LEVELS = ('good', 'fair', 'poor')
-SEVERITIES = ('critical', 'major', 'minor')
+# The flat keys' suffixes: Central's health levels and severities, lower case.
+HEALTH_LEVELS = tuple(level.lower() for level in vocabulary.HEALTH_LEVELS)
+SEVERITIES = tuple(severity.lower() for severity in vocabulary.ALERT_SEVERITIES)
 
 
 def group_values(container, levels, value_key):

@@ -75,14 +75,14 @@ def cell(summary, kind, text):
 
 def print_summary(report, output_dir):
     totals = report['totals']
-    rows = [('Tenant', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients', 'Active alerts (critical)')]
+    rows = [('Tenant', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients (failed)', 'Active alerts (critical)')]
     for tenant in report['tenants']:
         s = tenant['summary']
         rows.append((tenant['name'], tenant['health'].replace('not_provisioned', 'not in Central'),
                      cell(s, 'sites', lambda x: '%d (%d)' % (x['total'], x['poor'])),
                      cell(s, 'devices', lambda x: '%d (%d)' % (x['total'], x['by_status']['OFFLINE'])),
-                     cell(s, 'clients', lambda x: str(x['total'])),
-                     cell(s, 'alerts', lambda x: '%d (%d)' % (x['active'], x['by_severity']['CRITICAL']))))
+                     cell(s, 'clients', lambda x: '%d (%d)' % (x['total'], x['by_status']['Failed'])),
+                     cell(s, 'alerts', lambda x: '%d (%d)' % (x['active'], x['by_severity']['Critical']))))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     print()
     for number, row in enumerate(rows):
@@ -95,6 +95,8 @@ def print_summary(report, output_dir):
     print('\n  %d tenants: %d read, %d failed, %d not provisioned in Central' % (
         totals['tenants']['total'], totals['tenants']['ok'], totals['tenants']['failed'],
         totals['tenants']['not_provisioned']))
+    if report.get('clients_window'):
+        print('  %s' % report['clients_window']['description'])
     print('\nReports:')
     for name in ('msp_overview.html', 'msp_overview.json', 'msp_overview.csv'):
         print('  ' + os.path.join(output_dir, name))
@@ -108,7 +110,7 @@ def screenshot(report, output_dir, png):
         raise RuntimeError('--screenshot needs Chromium or Chrome (apt-get install chromium)')
     # Open the tenant with the most active critical alerts: the drill-down a NOC would look at first.
     critical = [t for t in report['tenants'] if t['health'] == 'critical']
-    worst = max(critical, key=lambda t: t['summary']['alerts']['by_severity']['CRITICAL'] if t['summary']['alerts'] else 0,
+    worst = max(critical, key=lambda t: t['summary']['alerts']['by_severity']['Critical'] if t['summary']['alerts'] else 0,
                 default=None)
     fragment = '#tenant=' + worst['workspace_id'] if worst else ''
     profile = tempfile.mkdtemp(prefix='central-msp-shot-')

@@ -257,8 +257,10 @@ def test_added_tenants_clashing_names_and_template_text_stay_data(simulator_fact
     assert run.rc == 0, run.output
     hostvars = run.results['_meta']['hostvars']
     original = next(t for t in sim.truth()['tenants'] if t['name'] == 'Acme Retail Group' and not t['added'])
-    clashing = sorted('Acme_Retail_Group_' + t['hex'][:8] for t in (original, duplicate))
-    assert sorted(h for h in hostvars if h.startswith('Acme')) == clashing
+    # The tenant that was there first keeps its host name; the newcomer gets its short workspace id.
+    assert sorted(h for h in hostvars if h.startswith('Acme')) == ['Acme_Retail_Group',
+                                                                  'Acme_Retail_Group_' + duplicate['hex'][:8]]
+    assert unsafe_text(hostvars['Acme_Retail_Group']['msp_workspace_id']) == original['id']
     assert unsafe_text(hostvars['lookup_pipe_id']['msp_workspace_id']) == evil['id']
 
     play = run_playbook('''

@@ -17,7 +17,7 @@ def test_reads_and_paging(simulator):
           central.msp.tenant_api_call:
             tenant: Acme Retail Group
             path: /network-monitoring/v1/devices
-            params: {limit: 5, filter: "deviceType eq 'AP'"}
+            params: {limit: 5, filter: "deviceType eq 'ACCESS_POINT'"}
             headers: {Authorization: Bearer not-mine, X-Trace: abc}
         - name: every page, next cursors
           central.msp.tenant_api_call:
@@ -58,7 +58,7 @@ def test_reads_and_paging(simulator):
     ''', extra_vars={'acme_hex': acme['hex'], 'bistro_id': bistro['id']}, ignore_errors=True)
     assert run.rc == 0, run.output[-3000:]
 
-    aps = [device for device in sim.truth(acme['id'], 'devices') if device['deviceType'] == 'AP']
+    aps = [device for device in sim.truth(acme['id'], 'devices') if device['deviceType'] == 'ACCESS_POINT']
     page = ok(run, 'one page in a tenant')
     assert page['json'] == {'items': aps[:5], 'count': 5, 'total': len(aps), 'next': '2'}
     assert (page['status'], page['pages'], page['changed']) == (200, 1, False)
@@ -87,11 +87,11 @@ def test_reads_and_paging(simulator):
     assert central['pages'] == 2
 
     accepted = ok(run, 'accepted error status')
-    assert accepted['status'] == 400 and accepted['json']['errorCode'] == 'HPE_GL_ERROR_BAD_REQUEST'
+    assert accepted['status'] == 400 and accepted['json']['errorCode'] == 'HPE_GL_NETWORK_SERVICES_INVALID_INPUT'
     rejected = failed(run, 'unexpected error status', 'GET central network-msp/v1/list-tenants (MSP scope) failed',
-                      'HTTP 400', 'next is required')
+                      'HTTP 400', 'limit and next are required')
     assert rejected['status'] == 400
-    wrong_base = failed(run, 'GLP path under Central', 'HTTP 404', 'served under the glp base URL')
+    wrong_base = failed(run, 'GLP path under Central', 'HTTP 404', 'served by the glp base URL')
     assert wrong_base['json']['httpStatusCode'] == 404 and wrong_base['status'] == 404
 
     stats = sim.stats(log=False)
@@ -196,7 +196,7 @@ def test_writes_and_refused_input(simulator):
     log = sim.stats()['requests_log']
     writes = [(entry['method'], entry['path']) for entry in log
               if entry['method'] != 'GET' and '/token' not in entry['path']]
-    assert writes == [('POST', '/central/network-notifications/v1/alerts/acknowledge'),
-                      ('PUT', '/glp/workspaces/v1/msp-tenants'), ('DELETE', '/glp/workspaces/v1/msp-tenants')]
+    assert writes == [('POST', '/network-notifications/v1/alerts/acknowledge'),
+                      ('PUT', '/workspaces/v1/msp-tenants'), ('DELETE', '/workspaces/v1/msp-tenants')]
     assert not [entry for entry in log if '_sim' in entry['path'] or 'attacker' in entry['path']]
     sim.reset()

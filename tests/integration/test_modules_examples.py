@@ -27,7 +27,7 @@ def test_examples_run(simulator):
     assert ok(run, "Read the tenant's device inventory")['devices'] == sim.truth(acme['id'], 'device-inventory')
     assert ok(run, "Read the tenant's sites")['count'] == truth['Northwind Logistics']['counts']['sites-health']
     active = [alert for alert in sim.truth(truth['Northwind Logistics']['id'], 'alerts')
-              if alert['status'] == 'ACTIVE' and alert['severity'] in ('CRITICAL', 'MAJOR')]
+              if alert['status'] == 'Active' and alert['severity'] in ('Critical', 'Major')]
     northwind = next(entry for entry in ok(run, 'Read the active critical and major alerts of every tenant')['tenants']
                      if entry['name'] == 'Northwind Logistics')
     assert northwind['alerts'] == active

@@ -28,9 +28,11 @@ class FaultRule:
     reset_header: float | None = None
     delay_ms: int = 0
     reset_connection: bool = False
+    origin: str | None = None       # 'glp' or 'central': only requests to that origin
 
-    def matches(self, method, path):
-        return (self.method is None or self.method == method) and self.path.search(path) is not None
+    def matches(self, method, path, origin=None):
+        return ((self.method is None or self.method == method) and (self.origin is None or self.origin == origin)
+                and self.path.search(path) is not None)
 
 
 def compile_path(pattern):
@@ -70,18 +72,21 @@ class Faults:
         rule = FaultRule(compile_path(spec['path']), spec.get('method', '').upper() or None, _count(spec),
                          int(status) if status is not None else None, spec.get('body', 'json'),
                          dict(spec.get('headers') or {}), spec.get('retry_after'), spec.get('reset_header'),
-                         int(spec.get('delay_ms', 0)), bool(spec.get('reset_connection', False)))
+                         int(spec.get('delay_ms', 0)), bool(spec.get('reset_connection', False)),
+                         spec.get('origin') or None)
+        if rule.origin not in (None, 'glp', 'central'):
+            raise FaultError('origin must be glp or central')
         with self._lock:
             self.rules.append(rule)
         return rule
 
-    def take_rule(self, method, path):
+    def take_rule(self, method, path, origin=None):
         """The first rule matching this request, consuming one of its uses."""
         if not self.rules:
             return None
         with self._lock:
             for rule in self.rules:
-                if rule.matches(method, path):
+                if rule.matches(method, path, origin):
                     if rule.remaining > 0:
                         rule.remaining -= 1
                         if rule.remaining == 0:

@@ -21,6 +21,7 @@ class Request:
     headers: dict               # header names lower-cased
     body: bytes = b''
     client_ip: str = '127.0.0.1'
+    origin: str = 'glp'         # which origin (listener) it came to: 'glp' or 'central'
 
     def params(self):
         """Query parameters; a repeated one keeps its last value."""
@@ -42,19 +43,20 @@ def json_response(status, data, headers=None):
                     headers=dict(headers or {}))
 
 
-def glp_error(status, message, headers=None, **details):
+def glp_error(status, message, headers=None, error_code=None, **details):
     """The error body GLP and New Central share: httpStatusCode, errorCode, message, debugId (+ details)."""
-    body = {'httpStatusCode': status, 'errorCode': GLP_ERROR_CODES.get(status, f'HPE_GL_ERROR_{status}'),
+    body = {'httpStatusCode': status, 'errorCode': error_code or GLP_ERROR_CODES.get(status, f'HPE_GL_ERROR_{status}'),
             'message': message, 'debugId': uuid.uuid4().hex}
     body.update(details)
     return json_response(status, body, headers)
 
 
 def bad_request(message, source='query', subject=None):
+    """GLP's 400: the shared body plus errorDetails naming the part of the request at fault."""
     issue = {'source': source, 'description': message}
     if subject:
         issue['subject'] = subject
-    return glp_error(400, message, badRequestErrorDetails=[{'type': 'hpe.greenlake.bad_request', 'issues': [issue]}])
+    return glp_error(400, message, errorDetails=[{'type': 'hpe.greenlake.bad_request', 'issues': [issue]}])
 
 
 def oauth_error(status, error, description, headers=None):

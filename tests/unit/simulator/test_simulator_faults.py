@@ -40,7 +40,7 @@ def test_next_n_matching_requests_fail(sim, client, tokens, body, content_type):
 
 def test_fault_method_headers_and_rate_limit_hints(sim, client, tokens):
     msp, tenant = tokens
-    sim.fault(path='/glp/', method='POST', count=1, status=429, retry_after=2, reset_header=3, headers={'X-Test': 'yes'})
+    sim.fault(path='^/authorization/', method='POST', count=1, status=429, retry_after=2, reset_header=3, headers={'X-Test': 'yes'})
     assert client.get('glp', TENANTS, msp).status_code == 200
     limited = client.client_credentials()
     assert limited.status_code == 429 and limited.json()['errorCode'] == 'HPE_GL_ERROR_TOO_MANY_REQUESTS'
@@ -49,6 +49,9 @@ def test_fault_method_headers_and_rate_limit_hints(sim, client, tokens):
     central = client.get('central', INVENTORY, tenant)
     assert central.headers['X-RateLimit-Reset'] == '4' and 'Retry-After' not in central.headers
     assert sim.stats()['token_requests'] == 1
+    # A rule for one origin leaves the other alone.
+    sim.fault(path='.', origin='central', status=502, count=-1)
+    assert client.get('glp', TENANTS, msp).status_code == 200 and client.get('central', INVENTORY, tenant).status_code == 502
 
 
 def test_always_failing_rule_until_reset(sim, client, tokens):

@@ -33,9 +33,11 @@ def test_start_up_line_info_file_and_clean_stop(tmp_path, module, signum):
         line = json.loads(process.stdout.readline())
         assert json.loads(info_file.read_text()) == line and set(line) == INFO_KEYS
         assert line['pid'] == process.pid and line['ca_file'] is None
+        # Two origins, no path prefix: the token endpoint and the admin API are on the GLP one.
         root = line['admin_url'][:-len('/_sim')]
-        assert root.startswith('http://127.0.0.1:') and line['auth_url'] == f'{root}/glp/authorization/v2/oauth2'
-        assert (line['glp_base_url'], line['central_base_url']) == (f'{root}/glp', f'{root}/central')
+        assert root.startswith('http://127.0.0.1:') and line['auth_url'] == f'{root}/authorization/v2/oauth2'
+        assert line['glp_base_url'] == root and line['central_base_url'].startswith('http://127.0.0.1:')
+        assert line['central_base_url'] != root
         assert len(line['workspace_id']) == 36 and line['workspace_id'].count('-') == 4
         assert SimClient(line).msp_token()
     finally:
@@ -79,15 +81,15 @@ def test_keep_alive_and_content_length(sim):
     connection = http.client.HTTPConnection('127.0.0.1', sim.port)
     connection.connect()
     sock = connection.sock
-    for method, path in (('GET', '/_sim/config'), ('GET', '/central/nowhere'), ('HEAD', '/glp/workspaces/v1/msp-tenants'),
-                         ('POST', '/glp/workspaces/v1/msp-tenants'), ('GET', '/_sim/config')):
+    for method, path in (('GET', '/_sim/config'), ('GET', '/nowhere'), ('HEAD', '/workspaces/v1/msp-tenants'),
+                         ('POST', '/workspaces/v1/msp-tenants'), ('GET', '/_sim/config')):
         connection.request(method, path, body=b'{}' if method == 'POST' else None)
         response = connection.getresponse()
         body = response.read()
         assert int(response.getheader('Content-Length')) == len(body) or method == 'HEAD'
         assert response.version == 11 and response.status in (200, 401, 404, 405)
         assert connection.sock is sock   # the same connection served every request
-    connection.request('GET', '/glp/nowhere', headers={'Connection': 'close'})
+    connection.request('GET', '/nowhere', headers={'Connection': 'close'})
     response = connection.getresponse()
     response.read()
     assert response.getheader('Connection') == 'close'
@@ -153,9 +155,9 @@ def test_verbose_logs_requests(simulator_factory):
     SimClient(sim.info).session.get(sim.info['glp_base_url'] + '/nowhere')
     # The line is written after the answer: wait for it rather than for a fixed time.
     deadline = time.monotonic() + 30
-    while '"GET /glp/nowhere HTTP/1.1" 404' not in sim.stderr() and time.monotonic() < deadline:
+    while '"GET /nowhere HTTP/1.1" 404' not in sim.stderr() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert '"GET /glp/nowhere HTTP/1.1" 404' in sim.stderr()
+    assert '"GET /nowhere HTTP/1.1" 404' in sim.stderr()
 
 
 def test_bad_start_is_reported(simulator_factory):

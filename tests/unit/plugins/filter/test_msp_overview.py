@@ -19,20 +19,20 @@ def device(dtype, status):
     return {'serialNumber': 'SN-%s-%s' % (dtype, status), 'deviceType': dtype, 'status': status, 'model': 'm'}
 
 
-def alert(severity, status='ACTIVE', created='2025-11-20T10:00:00.000Z'):
+def alert(severity, status='Active', created='2025-11-20T10:00:00.000Z'):
     return {'id': severity + created, 'name': 'n', 'severity': severity, 'status': status, 'createdAt': created}
 
 
 ACME = {
     'name': 'Acme', 'workspace_id': 'ws-acme', 'central_tenant_id': 'c1', 'central_provisioned': True,
     'sites': [site('HQ', good=3), site('Store', good=2, fair=1), site('Depot', good=1, poor=1)],
-    'devices': [device('AP', 'ONLINE'), device('AP', 'OFFLINE'), device('SWITCH', 'ONLINE'),
+    'devices': [device('ACCESS_POINT', 'ONLINE'), device('ACCESS_POINT', 'OFFLINE'), device('SWITCH', 'ONLINE'),
                 device('GATEWAY', None), device('SENSOR', 'ONLINE')],
-    'clients': [{'clientConnectionType': 'WIRELESS', 'status': 'CONNECTED'},
-                {'clientConnectionType': 'WIRED', 'status': 'FAILED'},
-                {'clientConnectionType': 'WIRELESS', 'status': 'CONNECTED'}],
-    'alerts': [alert('MINOR', created='2025-11-20T11:00:00.000Z'), alert('CRITICAL'), alert('MAJOR', 'CLEARED'),
-               alert('CRITICAL', created='2025-11-19T10:00:00.000Z')],
+    'clients': [{'clientConnectionType': 'Wireless', 'status': 'Connected'},
+                {'clientConnectionType': 'Wired', 'status': 'Failed'},
+                {'clientConnectionType': 'Wireless', 'status': 'Connected'}],
+    'alerts': [alert('Minor', created='2025-11-20T11:00:00.000Z'), alert('Critical'), alert('Major', 'Cleared'),
+               alert('Critical', created='2025-11-19T10:00:00.000Z'), alert('Major', 'Deferred')],
 }
 BROKEN = {'name': 'broken', 'workspace_id': 'ws-b', 'central_provisioned': True, 'sites': [site('X', good=1)],
           'error': 'POST token exchange failed: HTTP 400 invalid_grant'}
@@ -47,18 +47,36 @@ def test_tenant_summaries_follow_the_counting_rules():
     assert summary['sites'] == {'total': 3, 'good': 1, 'fair': 1, 'poor': 1,
                                 'device_health': {'good': 6, 'fair': 1, 'poor': 1}}
     assert summary['devices'] == {
-        'total': 5, 'by_type': {'AP': 2, 'SWITCH': 1, 'GATEWAY': 1, 'SENSOR': 1},
+        'total': 5, 'by_type': {'ACCESS_POINT': 2, 'SWITCH': 1, 'GATEWAY': 1, 'SENSOR': 1},
         'by_status': {'ONLINE': 3, 'OFFLINE': 1, 'UNKNOWN': 1}}
-    assert summary['clients'] == {'total': 3, 'by_connection_type': {'WIRELESS': 2, 'WIRED': 1},
-                                  'by_status': {'CONNECTED': 2, 'FAILED': 1}}
-    # Severities count the active alerts only; the cleared one is in by_status.
-    assert summary['alerts'] == {'total': 4, 'active': 3, 'by_status': {'ACTIVE': 3, 'CLEARED': 1},
-                                 'by_severity': {'CRITICAL': 2, 'MAJOR': 0, 'MINOR': 1}}
+    assert summary['clients'] == {'total': 3, 'by_connection_type': {'Wireless': 2, 'Wired': 1},
+                                  'by_status': {'Connected': 2, 'Failed': 1}}
+    # Severities count the active alerts only; the cleared and deferred ones are in by_status.
+    assert summary['alerts'] == {'total': 5, 'active': 3, 'by_status': {'Active': 3, 'Cleared': 1, 'Deferred': 1},
+                                 'by_severity': {'Critical': 2, 'Major': 0, 'Minor': 1}}
     assert [(a['severity'], a['createdAt'][:10]) for a in entry['active_alerts']] == [
-        ('CRITICAL', '2025-11-20'), ('CRITICAL', '2025-11-19'), ('MINOR', '2025-11-20')]
+        ('Critical', '2025-11-20'), ('Critical', '2025-11-19'), ('Minor', '2025-11-20')]
     assert entry['health'] == 'critical'
     assert [row['health'] for row in entry['details']['sites']] == ['good', 'fair', 'poor']
-    assert report['generated_at'] == 't0' and report['schema_version'] == 1
+    assert report['generated_at'] == 't0' and report['schema_version'] == 2
+    assert report['clients_window'] == {'start_at': None, 'end_at': None, 'description': (
+        'Failed clients: those Central listed in its default window, the 3 hours before each tenant was read.')}
+
+
+def test_live_values_judge_health():
+    """Central's own spellings decide health: a Major alert warns, an OFFLINE device warns, Critical is critical."""
+    def health(**record):
+        return msp_overview([dict({'name': 'x', 'workspace_id': 'w'}, **record)])['tenants'][0]['health']
+    assert health(alerts=[alert('Critical')]) == 'critical'
+    assert health(alerts=[alert('Major')]) == 'warning'
+    assert health(alerts=[alert('Critical', 'Cleared')], devices=[device('ACCESS_POINT', 'ONLINE')]) == 'healthy'
+    assert health(devices=[device('ACCESS_POINT', 'OFFLINE')]) == 'warning'
+
+
+def test_clients_window_is_stated():
+    window = msp_overview([], clients_window={'start_at': '2025-11-19T12:00:00Z', 'end_at': ''})['clients_window']
+    assert window['start_at'] == '2025-11-19T12:00:00Z' and window['end_at'] is None
+    assert window['description'] == 'Failed clients: those Central listed between 2025-11-19T12:00:00Z and the time of each read.'
 
 
 def test_site_level_falls_back_to_health_shares():
@@ -83,16 +101,16 @@ def test_failed_and_unprovisioned_tenants_are_kept_but_not_counted():
 def test_totals_add_up_tenants():
     other = dict(ACME, name='Beta', workspace_id='ws-beta')
     totals = msp_overview([ACME, other])['totals']
-    assert totals['devices']['by_type'] == {'AP': 4, 'SWITCH': 2, 'GATEWAY': 2, 'SENSOR': 2}
-    assert totals['alerts']['by_severity'] == {'CRITICAL': 4, 'MAJOR': 0, 'MINOR': 2}
+    assert totals['devices']['by_type'] == {'ACCESS_POINT': 4, 'SWITCH': 2, 'GATEWAY': 2, 'SENSOR': 2}
+    assert totals['alerts']['by_severity'] == {'Critical': 4, 'Major': 0, 'Minor': 2}
     assert totals['sites']['device_health'] == {'good': 12, 'fair': 2, 'poor': 2}
 
 
 def test_empty_fleet_still_has_every_key():
     totals = msp_overview([])['totals']
-    assert totals['devices'] == {'total': 0, 'by_type': {'AP': 0, 'SWITCH': 0, 'GATEWAY': 0},
+    assert totals['devices'] == {'total': 0, 'by_type': {'ACCESS_POINT': 0, 'SWITCH': 0, 'GATEWAY': 0},
                                  'by_status': {'ONLINE': 0, 'OFFLINE': 0}}
-    assert totals['alerts']['by_severity'] == {'CRITICAL': 0, 'MAJOR': 0, 'MINOR': 0}
+    assert totals['alerts']['by_severity'] == {'Critical': 0, 'Major': 0, 'Minor': 0}
 
 
 def test_kinds_and_details_options():

@@ -189,3 +189,42 @@ def test_tenant_record_joins_central_summary():
     assert record['device_health']['poor'] == 1 and record['sites_degraded'] == 1
     assert tenant_record(glp('Acme', TENANT), None, True)['central_provisioned'] is False
     assert tenant_record(glp('Acme', TENANT), None, False)['central_provisioned'] is None
+
+
+def central_page(*items):
+    return ok({'items': list(items), 'count': len(items), 'total': len(items), 'next': None})
+
+
+def summary(name, tenant_id, critical):
+    return {'tenantId': tenant_id, 'tenantName': name, 'totalSites': 1, 'degradedSites': 0,
+            'deviceHealthStatus': {'total': 1, 'good': 1, 'fair': 0, 'poor': 0},
+            'alerts': {'total': critical, 'critical': critical, 'major': 0, 'minor': 0},
+            'lastUpdatedTime': 1763639939, 'deviceOwnership': 'MSP'}
+
+
+def test_a_shared_name_joins_no_central_data(tmp_path):
+    """Two GLP tenants named Acme, two Central tenants named Acme: no pairing by name can be trusted, so neither
+    gets the other's (or any) Central figures; a tenant with a unique name is joined as usual."""
+    twin = '3' * 32
+    warnings = []
+    client, session = make_client(tmp_path, token('msp-1'),
+                                  tenants_page(glp('Acme', TENANT), glp('Acme', twin), glp('Beta', MSP)),
+                                  central_page(summary('Acme', 'c-1', 5), summary('Acme', 'c-2', 0),
+                                               summary('Beta', 'c-3', 1)))
+    client.warn = warnings.append
+    tenants, error = client.tenant_overview()
+    assert error is None
+    by_id = {tenant['workspace_id']: tenant for tenant in tenants}
+    for ident in (TENANT, '33333333-3333-3333-3333-333333333333'):
+        assert by_id[ident]['central_provisioned'] is None and by_id[ident]['alerts'] is None
+        assert by_id[ident]['central_tenant_id'] is None
+    assert by_id[MSP]['central_tenant_id'] == 'c-3' and by_id[MSP]['last_updated'] == '2025-11-20T11:58:59Z'
+    assert len(warnings) == 1 and "'Acme'" in warnings[0] and 'Beta' not in warnings[0]
+    assert session.sent[2]['params'] == {'limit': 100, 'next': '1'}
+
+
+def test_a_name_shared_only_in_central_is_not_joined_either(tmp_path):
+    client, _session = make_client(tmp_path, token('msp-1'), tenants_page(glp('Acme', TENANT)),
+                                   central_page(summary('Acme', 'c-1', 5), summary('Acme', 'c-2', 0)))
+    tenants, _error = client.tenant_overview()
+    assert tenants[0]['central_provisioned'] is None and tenants[0]['alerts'] is None

@@ -38,6 +38,16 @@ def test_retry_wait_accepts_epoch_and_http_dates():
     assert 3.9 <= retry_wait(response(429, headers={'Retry-After': date}), 0) <= 5.7
 
 
+def test_retry_wait_accepts_centrals_rfc3339_reset():
+    """Central's X-RateLimit-Reset is an RFC 3339 date-time (UTC); fractions and offsets parse too."""
+    soon = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() + 6))
+    assert 4.9 <= retry_wait(response(429, headers={'X-RateLimit-Reset': soon}), 0) <= 7.8
+    offset = time.strftime('%Y-%m-%dT%H:%M:%S.500+00:00', time.gmtime(time.time() + 3))
+    assert 2.4 <= retry_wait(response(429, headers={'X-RateLimit-Reset': offset}), 0) <= 4.5
+    past = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() - 60))
+    assert retry_wait(response(429, headers={'X-RateLimit-Reset': past}), 0) <= 0.11
+
+
 def test_backoff_without_headers_grows_with_jitter_and_is_capped():
     assert 0.5 <= retry_wait(response(503), 0) <= 0.75
     assert 4.0 <= retry_wait(response(503), 3) <= 6.0
