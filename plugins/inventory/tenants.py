@@ -174,9 +174,12 @@ def tenant_hostnames(records, mode='name'):
     # In a clash the tenant created first keeps the plain name and the others get a suffix (8 hex digits of
     # their workspace id, or all 32 if even those clash): a tenant that joins later with the same name never
     # renames an existing host nor takes its name.
+
+    def age(index):
+        return str(records[index].get('created_at') or '~'), compact_id(records[index]['workspace_id'])
+
     first = {}
-    for index in sorted(range(len(records)), key=lambda i: (str(records[i].get('created_at') or '~'),
-                                                           compact_id(records[i]['workspace_id']))):
+    for index in sorted(range(len(records)), key=age):
         first.setdefault(names[index], index)
     for digits in (8, 32):
         clashes = {name for name, count in Counter(names).items() if count > 1}

@@ -3,7 +3,8 @@
 Starts the simulator (demo dataset, HTTPS with its own CA), points the collection at it through the same
 environment variables a real account uses, runs playbooks/msp_overview.yml through the tenants inventory,
 prints one line per tenant and where the reports are. The simulator is stopped whatever happens
-(an error, Ctrl-C or SIGTERM), and the exit status is non-zero when anything failed.
+(an error, Ctrl-C or SIGTERM), and the exit status is non-zero when anything failed, including any API request
+the simulator refused (a 4xx: the live API would have refused it too).
 
     .venv/bin/python tests/demo/run_demo.py [--output-dir DIR] [--forks N] [--screenshot PNG]
 
@@ -67,6 +68,12 @@ def run_playbook(env, output_dir, forks):
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def refused_requests(sim):
+    """The API requests the simulator answered with a 4xx (none is expected: nothing here is injected)."""
+    return [entry for entry in sim.stats()['requests_log']
+            if 400 <= entry['status'] < 500 and not entry['path'].startswith('/authorization/')]
 
 
 def cell(summary, kind, text):
@@ -143,6 +150,13 @@ def main(argv=None):
             print('Simulator up: GLP %s, Central %s' % (sim.info['glp_base_url'], sim.info['central_base_url']),
                   flush=True)
             rc = run_playbook(demo_env(sim, workdir), output_dir, args.forks)
+            refused = refused_requests(sim)
+        if refused:
+            # The simulator refuses what the live API refuses: the demo must not send any of it.
+            print('\nThe overview sent %d request(s) the live API would refuse:' % len(refused), file=sys.stderr)
+            for entry in refused[:10]:
+                print('  %(status)s GET %(path)s?%(query)s' % entry, file=sys.stderr)
+            return 1
         report_file = os.path.join(output_dir, 'msp_overview.json')
         if rc != 0 or not os.path.exists(report_file):
             print('\nThe overview playbook failed (exit %d); see its output above.' % rc, file=sys.stderr)

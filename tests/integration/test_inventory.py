@@ -258,8 +258,8 @@ def test_added_tenants_clashing_names_and_template_text_stay_data(simulator_fact
     hostvars = run.results['_meta']['hostvars']
     original = next(t for t in sim.truth()['tenants'] if t['name'] == 'Acme Retail Group' and not t['added'])
     # The tenant that was there first keeps its host name; the newcomer gets its short workspace id.
-    assert sorted(h for h in hostvars if h.startswith('Acme')) == ['Acme_Retail_Group',
-                                                                  'Acme_Retail_Group_' + duplicate['hex'][:8]]
+    expected_hosts = ['Acme_Retail_Group', 'Acme_Retail_Group_' + duplicate['hex'][:8]]
+    assert sorted(h for h in hostvars if h.startswith('Acme')) == expected_hosts
     assert unsafe_text(hostvars['Acme_Retail_Group']['msp_workspace_id']) == original['id']
     assert unsafe_text(hostvars['lookup_pipe_id']['msp_workspace_id']) == evil['id']
 

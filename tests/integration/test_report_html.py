@@ -52,7 +52,8 @@ EVIL = {
 def hostile_records():
     site = {'id': '1', 'siteName': EVIL['site'], 'address': {'city': '<i>Zürich</i>', 'country': 'CH'},
             'devices_total': 2, 'devices_good': 1, 'devices_poor': 1, 'health_poor': 50, 'health_good': 50,
-            'clients_total': 1, 'alerts_total': 1, 'alerts_critical': 1, 'reasons': [{'health': 'Poor', 'reason': '<u>1 device offline</u>', 'data': {'count': 1}}]}
+            'clients_total': 1, 'alerts_total': 1, 'alerts_critical': 1,
+            'reasons': [{'health': 'Poor', 'reason': '<u>1 device offline</u>', 'data': {'count': 1}}]}
     return [
         {'name': EVIL['name'], 'workspace_id': '"><script>%s</script>' % PWN, 'central_provisioned': True,
          'sites': [site],

@@ -48,7 +48,8 @@ def test_two_tenants_with_one_name(simulator_factory, tmp_path):
         assert hostvars['msp_device_counts'] is None
     assert "'Northwind Logistics'" in ' '.join(stderr.split()) and 'more than one tenant' in ' '.join(stderr.split())
     # The other tenants are joined as before.
-    assert after['Acme_Retail_Group']['msp_alerts'] == before['Acme_Retail_Group']['msp_alerts'] is not None
+    assert before['Acme_Retail_Group']['msp_alerts'] is not None
+    assert after['Acme_Retail_Group']['msp_alerts'] == before['Acme_Retail_Group']['msp_alerts']
 
     run = run_tasks(sim, '''
         - name: every tenant

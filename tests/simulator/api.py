@@ -10,7 +10,7 @@ Paging is not uniform: `next` endpoints take limit + a page-number cursor and an
 next} with next a string, null on the last page; `offset` endpoints take limit + offset and answer {items,
 count, offset, total}.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from ansible_collections.central.msp.plugins.module_utils import contract, vocabulary
 
