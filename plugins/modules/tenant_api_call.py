@@ -71,8 +71,10 @@ options:
       - For a V(GET) of a list endpoint, fetch every page and return all items in C(items) of RV(json).
       - The paging style is read from the first response, C(next) cursors (Central monitoring) or
         C(offset)/C(total) (GLP, Central sites-health). A C(limit) in O(params) sets the page size and a C(next)
-        the first cursor (C(network-msp/v1/list-tenants) needs V(1)); an C(offset) is ignored, reading starts at the
-        first item.
+        the first cursor (C(network-msp/v1/list-tenants) needs both, a C(limit) of at most 100 and C(next) V(1)); an
+        C(offset) is ignored, reading starts at the first item.
+      - O(params) are sent as given. Central answers a query parameter an endpoint does not take, and a filter with
+        C(or), C(not) or an operator other than C(eq) / C(in), with HTTP 400.
     type: bool
     default: false
 '''
