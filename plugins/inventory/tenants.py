@@ -263,14 +263,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _write_cache_privately(self, key):
         """Write the cache entry now and make it 0600: it lists the MSP's customers (jsonfile writes 0644)."""
         self.update_cache_if_changed()
-        backend = getattr(self._cache, '_plugin', None)
-        name_of = getattr(backend, '_get_cache_file_name', None)
-        if name_of is None:
-            return
+        directory = getattr(getattr(self._cache, '_plugin', None), '_cache_dir', None)
+        if not isinstance(directory, str):
+            return  # not a file-backed cache
         try:
-            os.chmod(name_of(key), 0o600)
-        except (OSError, TypeError, ValueError):
-            pass  # not a file-backed cache, or nothing was written
+            # The file name is the key behind a prefix the cache plugin chooses.
+            for name in os.listdir(directory):
+                if name.endswith(key):
+                    os.chmod(os.path.join(directory, name), 0o600)
+        except OSError:
+            pass
 
     # ---- fetching -----------------------------------------------------------------------------------------
 
