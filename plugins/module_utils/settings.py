@@ -142,8 +142,8 @@ def _read_small_file(path, what):
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ConfigError('%s %s is not a regular file (a FIFO, a device or a directory). Point token_file at a '
-                              'pycentral token.yaml.' % (what, path))
+            raise ConfigError('Cannot read %s %s: %s. Point token_file at a pycentral token.yaml.' % (
+                what, path, 'Is a directory' if stat.S_ISDIR(info.st_mode) else 'not a regular file (a FIFO or a device)'))
         if info.st_size > MAX_TOKEN_FILE_BYTES:
             raise ConfigError('%s %s is %d bytes, far too big for a pycentral token.yaml.' % (what, path, info.st_size))
         with os.fdopen(os.dup(fd), 'rb') as handle:

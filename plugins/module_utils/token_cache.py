@@ -175,8 +175,10 @@ class TokenCache:
                 raise _Refused('has values of the wrong type')
             return CachedToken(token, float(issued_at), float(expires_at))
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            reason = str(exc) if isinstance(exc, _Refused) else 'is corrupt'
-            self._warn('Discarded a token cache entry in %s that %s; it will be rewritten.' % (self.directory, reason))
+            if isinstance(exc, _Refused):
+                self._warn('Discarded a token cache entry in %s that %s; it will be rewritten.' % (self.directory, exc))
+            else:
+                self._warn('Discarded a corrupt token cache entry in %s; it will be rewritten.' % self.directory)
             self._remove(key)
             return None
 
