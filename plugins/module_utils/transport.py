@@ -224,11 +224,16 @@ def _read_body(response, deadline, call):
     if response._content is not False:  # already read
         return
     raw = response.raw
-    # read1 returns what one socket read brings, so the deadline is checked between the drips.
-    read = getattr(raw, 'read1', None)
-    if read is None:  # pragma: no cover - urllib3 < 2: the deadline is checked per chunk instead
+    if hasattr(raw, 'read1') and hasattr(raw, 'release_conn'):
+        # urllib3 2: read1 returns what one socket read brings (decoded, as requests would), so the deadline is
+        # checked between the drips.
+        def read(amount):
+            return raw.read1(amount, decode_content=True)
+    else:  # urllib3 < 2, or a plain file: the deadline is checked per chunk instead
         pieces = response.iter_content(8192)
-        read = lambda amt: next(pieces, b'')  # noqa: E731
+
+        def read(_amount):
+            return next(pieces, b'')
     chunks, size = [], 0
     try:
         while True:

@@ -291,3 +291,25 @@ def test_decoded_json_is_masked_after_decoding_keys_and_values():
     decoded = json.loads(json.dumps({'a': [TOKEN, {TOKEN: 'x ' + TOKEN}], 'n': 1}, ensure_ascii=True)
                          .replace('tok', '\\u0074ok'))
     assert http.redact_data(decoded) == {'a': ['********', {'********': 'x ********'}], 'n': 1}
+
+
+def test_a_compressed_body_is_decoded_as_requests_would():
+    import gzip
+    body = json.dumps({'items': [{'id': str(n)} for n in range(500)]}).encode()
+    packed = gzip.compress(body)
+    listener = socket.create_server(('127.0.0.1', 0))
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n'
+                               b'Content-Length: %d\r\n\r\n' % len(packed) + packed)
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        http = HttpClient(SETTINGS)
+        answer = http.send('GET', 'http://127.0.0.1:%d/x' % listener.getsockname()[1], 'GET x')
+        assert answer.json() == json.loads(body)
+    finally:
+        listener.close()
