@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
-from ansible_collections.central.msp.plugins.module_utils.errors import (ApiError, AuthError, CentralMspError, DataError,
-                                                                        TenantError)
+from ansible_collections.central.msp.plugins.module_utils.errors import (
+    ApiError, AuthError, CentralMspError, DataError, TenantError)
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
 from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ansible_collections.central.msp.plugins.module_utils.errors import (ApiError, AuthError, CentralMspError, DataError,
-                                                                        TenantError)
+from ansible_collections.central.msp.plugins.module_utils.errors import (
+    ApiError, AuthError, CentralMspError, DataError, TenantError)
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient
 from ansible_collections.central.msp.plugins.module_utils.msp_client import (
     ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, MspClient, odata_string, safe_api_path, tenant_record)
