@@ -13,6 +13,7 @@ import math
 import random
 import re
 import socket
+import threading
 import time
 from urllib.parse import unquote, unquote_plus, urlsplit
 
@@ -24,6 +25,13 @@ try:
     HAS_REQUESTS = True
 except ImportError:
     HAS_REQUESTS = False
+
+try:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    HAS_URLLIB3_POOLS = True
+except ImportError:  # pragma: no cover - requests always brings urllib3
+    HAS_URLLIB3_POOLS = False
 
 # Statuses worth another try: rate limited, or a transient server/CDN failure.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -131,6 +139,7 @@ class HttpClient:
         self.session = requests.Session()
         # Enough pooled connections for concurrent tenants without reconnecting.
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64, max_retries=0)
+        _watch_status_and_headers(adapter)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         self.session.verify = settings.verify
@@ -171,6 +180,7 @@ class HttpClient:
         attempt = 0
         while True:
             deadline = time.monotonic() + self.timeout
+            _DEADLINE.watch = watch = {'at': deadline, 'fired': False}
             try:
                 response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False,
                                                 proxies=_proxies(url), stream=True, **kwargs)
@@ -181,6 +191,8 @@ class HttpClient:
                                     '(env CENTRAL_CA_PATH); validate_certs: false only for testing') from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError, _WholeResponseTimeout) as exc:
+                if watch['fired']:  # the watchdog cut a status line or headers that kept dripping
+                    exc = _WholeResponseTimeout('the status line and headers took longer than timeout')
                 unreachable = _unreachable(exc)
                 if unreachable:
                     # Another try cannot resolve a name or open a closed port: say so at once.
@@ -199,6 +211,8 @@ class HttpClient:
                 # A header value requests or http.client cannot send; never shown (it may be a token).
                 raise ApiError(call, message='the request could not be sent: a header value is not valid '
                                              '(%s)' % type(exc).__name__) from None
+            finally:
+                _DEADLINE.watch = None
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries and (
                     idempotent or response.status_code == 429):
                 wait = retry_wait(response, attempt)
@@ -217,6 +231,54 @@ class HttpClient:
 
 class _WholeResponseTimeout(Exception):
     """The response did not arrive in full within ``timeout``."""
+
+
+# The deadline of the attempt this thread is sending, for the watchdog of its connection.
+_DEADLINE = threading.local()
+
+
+def _watched(connection_class):
+    """A urllib3 connection class whose wait for the status line and headers ends at the attempt's deadline: a
+    timer shuts the socket down, so a server dripping its headers cannot hold the task (reads are bounded one
+    at a time only)."""
+
+    class Watched(connection_class):
+        def getresponse(self, *args, **kwargs):  # pylint: disable=arguments-differ
+            watch = getattr(_DEADLINE, 'watch', None)
+            sock = getattr(self, 'sock', None)
+            if not watch or sock is None:
+                return super().getresponse(*args, **kwargs)
+
+            def cut():
+                watch['fired'] = True
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            timer = threading.Timer(max(0.0, watch['at'] - time.monotonic()), cut)
+            timer.daemon = True
+            timer.start()
+            try:
+                return super().getresponse(*args, **kwargs)
+            finally:
+                timer.cancel()
+
+    Watched.__name__ = 'Watched' + connection_class.__name__
+    return Watched
+
+
+if HAS_URLLIB3_POOLS:
+    class _WatchedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = _watched(HTTPConnection)
+
+    class _WatchedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = _watched(HTTPSConnection)
+
+
+def _watch_status_and_headers(adapter):
+    manager = getattr(adapter, 'poolmanager', None)
+    if HAS_URLLIB3_POOLS and isinstance(getattr(manager, 'pool_classes_by_scheme', None), dict):
+        manager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
 
 
 def _read_body(response, deadline, call):

@@ -313,3 +313,33 @@ def test_a_compressed_body_is_decoded_as_requests_would():
         assert answer.json() == json.loads(body)
     finally:
         listener.close()
+
+
+def test_timeout_bounds_a_status_line_and_headers_that_drip():
+    listener = socket.create_server(('127.0.0.1', 0))
+    sent = []
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            head = b'HTTP/1.1 200 OK\r\n' + b''.join(b'X-Pad-%d: %s\r\n' % (n, b'x' * 20) for n in range(20))
+            try:
+                for index in range(len(head)):  # one byte every 0.1 s: the head alone would take a minute
+                    connection.sendall(head[index:index + 1])
+                    sent.append(1)
+                    time.sleep(0.1)
+            except OSError:
+                pass
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        settings = resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32,
+                                         max_retries=0, timeout=1))
+        with pytest.raises(ApiError, match='GET x failed: timed out after 1 attempt: the status line and headers '
+                                           'took longer than timeout'):
+            HttpClient(settings).send('GET', 'http://127.0.0.1:%d/x' % listener.getsockname()[1], 'GET x')
+        thread.join(5)
+        assert len(sent) < 500
+    finally:
+        listener.close()
