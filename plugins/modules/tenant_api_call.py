@@ -124,7 +124,8 @@ status:
   sample: 200
 json:
   description:
-    - The response body, when it is JSON.
+    - The response body, when it is JSON. A token or the client secret in it is masked as C(********), also when the
+      server escaped it (C(\u0061...)).
     - With O(paginate), C({items, count, total}) over every page (C(total) as the API reported it, or null).
   returned: when the request was sent and the body is JSON
   type: raw
@@ -138,7 +139,8 @@ headers:
   description:
     - Response headers of the (last) response, names in lower case.
     - Headers that could carry authentication or session material (C(set-cookie), C(www-authenticate), any
-      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out.
+      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out, and a token or the
+      client secret inside any other value (C(location), C(link), a debug header) is masked as C(********).
   returned: when the request was sent
   type: dict
   sample: {content-type: application/json, x-ratelimit-remaining: "9"}
