@@ -392,15 +392,17 @@ class Redactor:
         if len(value) >= self.MIN_LENGTH:
             self._values.add(value)
             self._literals.update(_base64_cores(value.encode('utf-8')))
-        self._ordered = sorted(self._literals, key=len, reverse=True)  # a longer form before its parts
+        self._ordered = None  # sorted when next needed: adding happens per token, masking rarely
 
     def add_literal(self, text):
         if text and len(text) >= self.MIN_LENGTH:
             self._literals.add(text)
-            self._ordered = sorted(self._literals, key=len, reverse=True)
+            self._ordered = None
 
     def redact(self, text):
         text = str(text)
+        if self._ordered is None:
+            self._ordered = sorted(self._literals, key=len, reverse=True)  # a longer form before its parts
         for literal in self._ordered:
             if literal in text:
                 text = text.replace(literal, self.MASK)
