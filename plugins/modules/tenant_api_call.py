@@ -126,7 +126,8 @@ status:
   sample: 200
 json:
   description:
-    - The response body, when it is JSON.
+    - The response body, when it is JSON. A token or the client secret in it is masked as C(********), also when the
+      server escaped it (C(\u0061...)).
     - With O(paginate), C({items, count, total}) over every page (C(total) as the API reported it, or null).
   returned: when the request was sent and the body is JSON
   type: raw
@@ -140,7 +141,8 @@ headers:
   description:
     - Response headers of the (last) response, names in lower case.
     - Headers that could carry authentication or session material (C(set-cookie), C(www-authenticate), any
-      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out.
+      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out, and a token or the
+      client secret inside any other value (C(location), C(link), a debug header) is masked as C(********).
   returned: when the request was sent
   type: dict
   sample: {content-type: application/json, x-ratelimit-remaining: "9"}
@@ -207,18 +209,22 @@ def safe_headers(headers):
 
 
 def read_body(client, response):
-    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked."""
+    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked.
+
+    JSON is masked after decoding: a token escaped in the text (\\u0061...) comes out decoded."""
     if not response.content:
         return {}
-    text = client.http.redact(response.text)
+    text = response.text
     try:
-        return {'json': json.loads(text)}
+        return {'json': client.http.redact_data(json.loads(text))}
     except ValueError:
-        return {'content': text}
+        return {'content': client.http.redact(text)}
 
 
-def response_result(response, body, pages):
-    return dict(body, status=response.status_code, headers=safe_headers(response.headers), pages=pages)
+def response_result(client, response, body, pages):
+    # Header values are masked too: a token can come back in Location, Link or a debug header.
+    return dict(body, status=response.status_code, headers=client.http.redact_data(safe_headers(response.headers)),
+                pages=pages)
 
 
 class ApiCall:
@@ -252,7 +258,7 @@ class ApiCall:
             return dict(result, **self.every_page())
         response = self.client.request(self.app, self.method, self.path, self.workspace, self.params or None,
                                        self.body, self.headers)
-        result.update(response_result(response, read_body(self.client, response), 1))
+        result.update(response_result(self.client, response, read_body(self.client, response), 1))
         if response.status_code not in self.expected:
             error = self.client.error(self.call, response)
             # The response is part of the answer: a playbook may want the API's error body.
@@ -290,11 +296,11 @@ class ApiCall:
         else:
             self.module.warn('paginate: %s did not return a list page (items with next, or with total); returned '
                              'the response as is.' % self.call)
-            return response_result(last['response'], {'json': first}, 1)
+            return response_result(self.client, last['response'], {'json': first}, 1)
         for message in paged.warnings:
             self.module.warn(message)
         every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
-        return response_result(last['response'], {'json': every}, paged.pages)
+        return response_result(self.client, last['response'], {'json': every}, paged.pages)
 
 
 def main():

@@ -16,6 +16,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -106,7 +107,21 @@ class Handler(BaseHTTPRequestHandler):
         elif self.request_version == 'HTTP/1.0':
             lines.append('Connection: keep-alive')
         head = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
+        if response.drip_ms and self.command != 'HEAD':
+            self.drip(head, response.body, response.drip_ms / 1000)
+            return
         self.wfile.write(head if self.command == 'HEAD' else head + response.body)
+
+    def drip(self, head, body, gap):
+        """A broken server: the head at once, then the body a byte at a time (until the client gives up)."""
+        try:
+            self.wfile.write(head)
+            for index in range(len(body)):
+                time.sleep(gap)
+                self.wfile.write(body[index:index + 1])
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True
 
     def reset_connection(self):
         """Drop the connection with a TCP RST, as a failing load balancer does."""
