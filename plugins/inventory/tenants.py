@@ -18,10 +18,14 @@ description:
     O(compose), C(host_vars/) or C(group_vars/msp_tenants) override them.
   - Uses a YAML configuration file whose name ends with C(central_msp.yml) or C(central_msp.yaml).
   - If Central fails but GLP answers, hosts are still made from GLP with a warning and null Central variables;
-    with O(strict) that is an error. A refused credential fails the source with a clear message; Ansible
+    with O(require_central) that is an error. A refused credential fails the source with a clear message; Ansible
     itself only warns about a failed source unless C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX sets it for
     inventory updates) or C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true).
-  - No credential or token is ever put in a variable. Every string from the API is marked unsafe (never templated).
+  - No credential or token is ever put in a variable. A string from the API that could be a template (it holds
+    C({) or C(}), or starts with C(#jinja2:)) is marked unsafe, so it is never templated; every other string is
+    plain text, so C(ansible-inventory --list --export) (what AWX runs for an inventory source) writes it as a
+    plain string rather than as an C(__ansible_unsafe) mapping, and the enabled and instance ID variables of an
+    AWX inventory source read it as it is.
 author:
   - central.msp contributors (@central-msp)
 extends_documentation_fragment:
@@ -76,6 +80,14 @@ options:
       - How many tenants are read at once for O(with_device_counts).
     type: int
     default: 8
+  require_central:
+    description:
+      - Make a failure of Central (its tenant list, or a tenant's device count with O(with_device_counts)) an
+        error that fails the inventory source, instead of a warning and hosts with null Central variables.
+      - O(strict) keeps its Ansible meaning (an error in O(compose), O(groups) or O(keyed_groups) is fatal).
+    type: bool
+    default: false
+    version_added: 0.1.0
 notes:
   - The inventory cache key is made of the plugin file, the issuer URL, the client ID, a hash of the client secret,
     the MSP workspace, the API base URLs and the options that change what is fetched, so two MSP accounts (or
@@ -177,6 +189,25 @@ def tenant_hostnames(records, mode='name'):
                                                              compact_id(record['workspace_id'])[:digits])
                  for name, record in zip(names, records)]
     return names
+
+
+def could_be_template(text):
+    """Whether Ansible could ever render this string as a template (any Jinja delimiter or an override header)."""
+    return '{' in text or '}' in text or text.startswith('#jinja2:')
+
+
+def host_value(value):
+    """An API value as a host variable: strings that could be templates unsafe, the others plain text.
+
+    Plain strings export as strings (AWX stores host variables and reads instance_id_var / enabled_var from
+    what ansible-inventory --export writes); one with a delimiter stays unsafe, whatever the nesting."""
+    if isinstance(value, str):
+        return wrap_var(value) if could_be_template(value) else trust_as_template(str(value))
+    if isinstance(value, dict):
+        return {str(key): host_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [host_value(item) for item in value]
+    return value
 
 
 def name_selected(name, include, exclude):
@@ -292,24 +323,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.display.warning('central.msp.tenants: %s' % message)
 
     def _warn_or_fail(self, message):
-        if self.get_option('strict'):
-            raise AnsibleParserError('central.msp.tenants: %s (strict is on, so this is an error).' % message)
-        self._warn(message + '. Set strict: true to make this an error.')
+        if self.get_option('require_central'):
+            raise AnsibleParserError('central.msp.tenants: %s (require_central is on, so this is an error).' % message)
+        self._warn(message + '. Set require_central: true to make this an error.')
 
     # ---- building the inventory ---------------------------------------------------------------------------
+
+    def _mark_composed(self, host):
+        """Composed variables by the same rule as the API's: a result Ansible left untrusted is plain text
+        when it holds no delimiter (a tenant label made of a tenant name), unsafe otherwise."""
+        variables = self.inventory.get_host(host).vars
+        for name in self.get_option('compose') or {}:
+            if name in variables:
+                self.inventory.set_variable(host, name, host_value(variables[name]))
 
     def _populate(self, records):
         strict = self.get_option('strict')
         self.inventory.add_group(ALL_TENANTS)
         # On the group, not the hosts, so host_vars, group_vars/msp_tenants and compose can override them.
-        self.inventory.set_variable(ALL_TENANTS, 'ansible_connection', 'local')
+        self.inventory.set_variable(ALL_TENANTS, 'ansible_connection', trust_as_template('local'))
         self.inventory.set_variable(ALL_TENANTS, 'ansible_python_interpreter',
                                     trust_as_template('{{ ansible_playbook_python }}'))
 
         for host, record in zip(tenant_hostnames(records, self.get_option('hostname')), records):
-            hostvars = {var: wrap_var(record.get(field)) for var, field in HOST_VARS}
+            hostvars = {var: host_value(record.get(field)) for var, field in HOST_VARS}
             if 'device_counts' in record:
-                hostvars['msp_device_counts'] = wrap_var(record['device_counts'])
+                hostvars['msp_device_counts'] = host_value(record['device_counts'])
             self.inventory.add_host(host, group=ALL_TENANTS)
             for var, value in hostvars.items():
                 self.inventory.set_variable(host, var, value)
@@ -317,5 +356,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.inventory.add_group(group)
                 self.inventory.add_child(group, host)
             self._set_composite_vars(self.get_option('compose'), hostvars, host, strict=strict)
+            self._mark_composed(host)
             self._add_host_to_composed_groups(self.get_option('groups'), hostvars, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, host, strict=strict)
