@@ -236,19 +236,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def verify_file(self, path):
         return super().verify_file(path) and path.endswith(('central_msp.yml', 'central_msp.yaml'))
 
-    def _connection_option(self, name):
-        value, origin = self.get_option_and_origin(name)
-        # An empty environment variable counts as unset (AWX injects every credential field, empty ones as ""):
-        # Ansible would otherwise turn "" into the current directory for a path, or false for a bool.
-        if str(origin).startswith('env:') and not os.environ.get(str(origin).split(':', 1)[1].strip()):
-            return None
-        return value
+    def _connection_options(self):
+        """(explicit, from the environment): each connection option by where its value came from."""
+        explicit, from_env = {}, {}
+        for name in CONNECTION_OPTIONS:
+            value, origin = self.get_option_and_origin(name)
+            if str(origin).startswith('env:'):
+                # An empty environment variable counts as unset (AWX injects every credential field, empty ones
+                # as ""): Ansible would otherwise turn "" into the current directory for a path, or false for a bool.
+                if os.environ.get(str(origin).split(':', 1)[1].strip()):
+                    from_env[name] = value
+            else:  # the file, or a documented default
+                explicit[name] = value
+        return explicit, from_env
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
         try:
-            settings = resolve_settings({name: self._connection_option(name) for name in CONNECTION_OPTIONS})
+            explicit, from_env = self._connection_options()
+            settings = resolve_settings(explicit, env=from_env)
         except CentralMspError as exc:
             raise AnsibleParserError('central.msp.tenants: %s' % exc) from None
 

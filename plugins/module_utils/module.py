@@ -12,7 +12,8 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, m
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient, odata_string
-from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, resolve_settings
+from ansible_collections.central.msp.plugins.module_utils.settings import (
+    CONNECTION_OPTIONS, GATEWAY_OPTIONS, environment_values, resolve_settings)
 
 
 def nonempty_env_fallback(*names):
@@ -26,8 +27,12 @@ def nonempty_env_fallback(*names):
 
 
 def connection_argument_spec():
-    """The shared connection options, each falling back to its environment variables."""
-    return {name: dict(spec, fallback=(nonempty_env_fallback, envs)) for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+    """The shared connection options, each falling back to its environment variables.
+
+    Except base_url and cluster_name: resolve_settings reads their variables itself, because an explicit one of
+    the two overrides the other's variable too (GATEWAY_OPTIONS)."""
+    return {name: dict(spec) if name in GATEWAY_OPTIONS else dict(spec, fallback=(nonempty_env_fallback, envs))
+            for name, (spec, envs) in CONNECTION_OPTIONS.items()}
 
 
 # One tenant, by name or workspace id (every tenant_* module).
@@ -61,8 +66,7 @@ class MspModule(AnsibleModule):
     def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
-        # base_url vs cluster_name is left to resolve_settings: env fallbacks are applied before Ansible's own
-        # check, whose message would not say that one of the two came from an environment variable.
+        # base_url vs cluster_name is left to resolve_settings, which knows which of them came from the environment.
         super().__init__(argument_spec=spec, mutually_exclusive=mutually_exclusive, supports_check_mode=True, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'))
@@ -71,7 +75,8 @@ class MspModule(AnsibleModule):
     @property
     def client(self):
         if self._client is None:
-            self._client = MspClient(resolve_settings(self.params), warn=self.warn)
+            self._client = MspClient(resolve_settings(self.params, env=environment_values(GATEWAY_OPTIONS)),
+                                     warn=self.warn)
         return self._client
 
     def run(self, work):
