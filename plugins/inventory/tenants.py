@@ -322,8 +322,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 by_id[entry['workspace_id']]['device_counts'] = entry['result']
         if failed:
-            self._warn_or_fail('msp_device_counts is null for %d tenant(s) that could not be read: %s'
-                               % (len(failed), '; '.join(failed)))
+            self._warn_or_fail('msp_device_counts is null for %d %s that could not be read: %s'
+                               % (len(failed), 'tenant' if len(failed) == 1 else 'tenants', '; '.join(failed)))
         return not failed
 
     def _warn(self, message):

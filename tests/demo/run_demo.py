@@ -92,8 +92,9 @@ def print_summary(report, output_dir):
     for tenant in report['tenants']:
         if tenant['status'] == 'failed':
             print('  %s failed: %s' % (tenant['name'], tenant['error']))
-    print('\n  %d tenants: %d read, %d failed, %d not provisioned in Central' % (
-        totals['tenants']['total'], totals['tenants']['ok'], totals['tenants']['failed'],
+    total = totals['tenants']['total']
+    print('\n  %d %s: %d read, %d failed, %d not provisioned in Central' % (
+        total, 'tenant' if total == 1 else 'tenants', totals['tenants']['ok'], totals['tenants']['failed'],
         totals['tenants']['not_provisioned']))
     print('\nReports:')
     for name in ('msp_overview.html', 'msp_overview.json', 'msp_overview.csv'):
