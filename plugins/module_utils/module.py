@@ -9,7 +9,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient, odata_string
 from ansible_collections.central.msp.plugins.module_utils.settings import (
@@ -121,7 +121,9 @@ def collect_tenant_items(module, items_key, fetch):
         items = entry.pop('result') or []
         entry[items_key] = items
         entry['count'] = len(items)
+        entry['central_provisioned'] = None if entry['failed'] else True
         entries.append(entry)
+    mark_not_provisioned(client, entries)
     failed = [entry for entry in entries if entry['failed']]
     result = {'tenants': entries, 'count': sum(entry['count'] for entry in entries), 'failed_tenants': len(failed)}
     if failed:
@@ -132,6 +134,24 @@ def collect_tenant_items(module, items_key, fetch):
                              'to accept partial results.', changed=False, **result)
         module.warn(summary)
     return result
+
+
+def mark_not_provisioned(client, entries):
+    """Turn the 403s of GreenLake-only tenants into "not provisioned in Central" entries, not failures.
+
+    A 403 in a tenant's Central scope is what Central answers for a tenant it does not manage; Central's tenant
+    list (read only when such a 403 happened) tells that apart from a refused permission."""
+    refused = [entry for entry in entries
+               if isinstance(entry.get('error'), ApiError) and entry['error'].status == 403]
+    for entry in entries:
+        entry.pop('error', None)
+    if not refused:
+        return
+    glp_only = client.not_in_central(entry['workspace_id'] for entry in refused)
+    for entry in refused:
+        if entry['workspace_id'] in glp_only:
+            entry.update(failed=False, central_provisioned=False,
+                         msg='not provisioned in Central (a GreenLake-only tenant): nothing to read')
 
 
 def odata_filter(raw=None, **fields):

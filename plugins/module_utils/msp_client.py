@@ -327,16 +327,27 @@ class MspClient:
         tenants.sort(key=lambda tenant: (tenant['name'].casefold(), tenant['workspace_id']))
         return tenants, central_error
 
+    def not_in_central(self, workspace_ids):
+        """Those of these tenant workspace ids that Central's tenant list does not have (GreenLake-only
+        tenants); empty when that list cannot be read, since then nothing is known."""
+        records, central_error = self.tenant_overview()
+        if central_error is not None:
+            return set()
+        wanted = {dashed_id(workspace_id) for workspace_id in workspace_ids}
+        return {record['workspace_id'] for record in records
+                if record['workspace_id'] in wanted and record['central_provisioned'] is False}
+
     def for_each_tenant(self, tenants, work, concurrency=8):
         """Run ``work(tenant)`` for each tenant, ``concurrency`` at a time; one tenant's failure hides no other's.
 
-        Returns one dict per tenant, in order: name, workspace_id, failed, msg, result."""
+        Returns one dict per tenant, in order: name, workspace_id, failed, msg, result (and the exception as
+        ``error`` for a failed one: not for results, it is for the caller to inspect)."""
         def run(tenant):
             entry = {'name': tenant['name'], 'workspace_id': tenant['workspace_id'], 'failed': False, 'msg': ''}
             try:
                 entry['result'] = work(tenant)
             except CentralMspError as exc:
-                entry.update(failed=True, msg=str(exc), result=None)
+                entry.update(failed=True, msg=str(exc), result=None, error=exc)
             return entry
 
         with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), 64))) as pool:

@@ -152,8 +152,14 @@ tenants:
       description: Whether reading this tenant failed.
       type: bool
     msg:
-      description: Why it failed; empty otherwise.
+      description: Why it failed, or that Central does not manage the tenant; empty otherwise.
       type: str
+    central_provisioned:
+      description:
+        - Whether Central manages the tenant. V(false) for a GreenLake-only tenant, which is not a failure (its
+          list is empty); null when it failed for another reason.
+      type: bool
+      version_added: 0.1.0
 failed_tenants:
   description: How many tenants failed.
   returned: when several tenants were chosen
