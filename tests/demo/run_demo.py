@@ -24,9 +24,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
+# Only the runtime (requirements-demo.txt) is installed for `make demo`: nothing here may import the test
+# toolchain (pytest, ansible-lint, ...); tests/integration/test_overview.py checks it.
 from tests.helpers import ansible_env  # noqa: E402  (needs ROOT on sys.path)
-from tests.integration.browser import find_chromium  # noqa: E402
-from tests.simulator.pytest_plugin import start_simulator  # noqa: E402
+from tests.simulator.process import start_simulator  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
 INVENTORY = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml')
@@ -104,6 +105,8 @@ def print_summary(report, output_dir):
 
 def screenshot(report, output_dir, png):
     """The report as a 1400x1000 PNG, taken by headless Chromium with no profile, network or GPU."""
+    from tests.integration.browser import find_chromium  # needs websocket-client, a test requirement
+
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError('--screenshot needs Chromium or Chrome (apt-get install chromium)')

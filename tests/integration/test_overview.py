@@ -361,3 +361,35 @@ def test_check_mode_writes_no_report_and_says_so(demo, tmp_path):
     assert summary[-1].startswith('Check mode: no report was written'), summary
     assert not any(line.startswith('Reports:') for line in summary)
     assert not os.path.exists(os.path.join(out, 'msp_overview.json'))
+
+
+# Installed for `make test` (requirements-test.txt) but not for `make demo` (requirements-demo.txt).
+TEST_TOOLCHAIN = ('pytest', '_pytest', 'ansible_lint', 'ansible_runner', 'ansible_builder', 'antsibull_changelog',
+                  'pycentral', 'websocket')
+BLOCK_TOOLCHAIN = '''
+import runpy, sys
+class TestToolchain:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in %r:
+            raise ImportError('the demo imported %%s, which make demo does not install' %% name)
+sys.meta_path.insert(0, TestToolchain())
+sys.argv = ['run_demo.py', '--help']
+runpy.run_path(%r, run_name='__main__')
+'''
+
+
+def test_make_demo_installs_only_the_runtime_and_the_runner_needs_no_more(tmp_path):
+    venv = str(tmp_path / 'venv')
+    plan = subprocess.run(['make', '--no-print-directory', '-n', 'demo', 'VENV=' + venv], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    installs = [line for line in plan.splitlines() if 'pip install' in line]
+    assert installs == ['%s/bin/pip install --quiet -r requirements-demo.txt' % venv], plan
+    with open(os.path.join(ROOT, 'requirements-demo.txt'), encoding='utf-8') as handle:
+        demo_requirements = handle.read()
+    assert '-r requirements.txt' in demo_requirements and 'ansible-core==' in demo_requirements
+    assert not any(name.replace('_', '-') in demo_requirements for name in TEST_TOOLCHAIN if name != '_pytest')
+
+    runner = os.path.join(ROOT, 'tests', 'demo', 'run_demo.py')
+    proc = subprocess.run([sys.executable, '-c', BLOCK_TOOLCHAIN % (TEST_TOOLCHAIN, runner)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and 'usage: run_demo.py' in proc.stdout, proc.stderr[-3000:]
