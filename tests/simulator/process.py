@@ -21,6 +21,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PR_SET_PDEATHSIG = 1
 
 
+def collection_env(info):
+    """The collection's environment variables (GLP_*, CENTRAL_*) for a simulator, from its start-up info."""
+    env = {'GLP_CLIENT_ID': info['client_id'], 'GLP_CLIENT_SECRET': info['client_secret'],
+           'GLP_WORKSPACE_ID': info['workspace_id'], 'GLP_AUTH_URL': info['auth_url'],
+           'GLP_BASE_URL': info['glp_base_url'], 'CENTRAL_BASE_URL': info['central_base_url']}
+    if info['ca_file']:
+        env['CENTRAL_CA_PATH'] = info['ca_file']
+    return env
+
+
 def exit_with_parent():
     """In the child, before exec: on Linux, get SIGTERM when the test process dies, so no server outlives it."""
     if sys.platform.startswith('linux'):
@@ -122,12 +132,7 @@ class Simulator:
 
     def env(self):
         """Environment variables that point the collection at this simulator."""
-        env = {'GLP_CLIENT_ID': self.info['client_id'], 'GLP_CLIENT_SECRET': self.info['client_secret'],
-               'GLP_WORKSPACE_ID': self.info['workspace_id'], 'GLP_AUTH_URL': self.info['auth_url'],
-               'GLP_BASE_URL': self.info['glp_base_url'], 'CENTRAL_BASE_URL': self.info['central_base_url']}
-        if self.info['ca_file']:
-            env['CENTRAL_CA_PATH'] = self.info['ca_file']
-        return env
+        return collection_env(self.info)
 
 
 @contextlib.contextmanager
