@@ -302,6 +302,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         records = [record for record in records if name_selected(record['name'], include, exclude)]
         if self.get_option('with_device_counts'):
             complete = self._add_device_counts(client, records) and complete
+        retries = client.http.retry_summary()
+        if retries:
+            self.display.v('central.msp.tenants: %s' % retries['msg'])
         return records, complete
 
     def _add_device_counts(self, client, records):

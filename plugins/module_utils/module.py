@@ -84,9 +84,16 @@ class MspModule(AnsibleModule):
         try:
             result = work(self)
         except CentralMspError as exc:
-            self.fail_json(msg=str(exc), **exc.to_result())
+            self.fail_json(msg=str(exc), **dict(exc.to_result(), **self.retry_result()))
         result.setdefault('changed', False)
+        result.update(self.retry_result())
         self.exit_json(**result)
+
+    def retry_result(self):
+        """``{'retries': {count, rate_limited, waited_seconds, msg}}`` when requests were retried, else {}
+        (shown with -v, as the whole result is)."""
+        summary = self._client.http.retry_summary() if self._client is not None else None
+        return {'retries': summary} if summary else {}
 
 
 def tenant_selection(params):
@@ -131,7 +138,7 @@ def collect_tenant_items(module, items_key, fetch):
             '%s (%s): %s' % (entry['name'], entry['workspace_id'], entry['msg']) for entry in failed))
         if not params.get('allow_partial'):
             module.fail_json(msg=summary + '. The other tenants\' data is in the result; set allow_partial: true '
-                             'to accept partial results.', changed=False, **result)
+                             'to accept partial results.', changed=False, **dict(result, **module.retry_result()))
         module.warn(summary)
     return result
 

@@ -296,3 +296,14 @@ def test_empty_environment_variables_count_as_unset(env, tmp_path, simulator):
     assert run.rc == 0, run.stderr
     assert len(run.results['_meta']['hostvars']) == len(simulator.truth()['tenants'])
     assert 'validate_certs' not in run.stderr
+
+
+def test_retries_show_with_v(env, tmp_path, simulator):
+    simulator.fault(path='msp-tenants$', status=429, retry_after=0, count=2)
+    path = inventory_file(tmp_path, ENV_ONLY)
+    # As in AWX: -v output on stderr, so stdout stays the JSON.
+    run = run_inventory(path, dict(env, CENTRAL_MAX_RETRIES='5', ANSIBLE_VERBOSE_TO_STDERR='true'), args=('--list', '-v'))
+    assert run.rc == 0, run.stderr
+    assert 'central.msp.tenants: retried 2 requests (2 after a rate limit), waited' in run.output
+    quiet = run_inventory(path, env)
+    assert 'retried' not in quiet.output
