@@ -276,11 +276,15 @@ class MspClient:
         if not everyone:
             raise TenantError('No tenant named %r: the MSP workspace %s returned no tenants at all. Is workspace_id '
                               "the MSP workspace and not a tenant's?" % (name, dashed_id(self.settings.workspace_id)))
+        # No exact match: the same name in another case is taken when only one tenant has it.
+        folded = [item for item in everyone if str(item.get('workspaceName', '')).casefold() == str(name).casefold()]
+        if folded:
+            return self._one_tenant(name, folded, everyone)
         names = sorted({item.get('workspaceName', '') for item in everyone})
         close = difflib.get_close_matches(name, names, n=5, cutoff=0.4)
         close += [other for other in names if name.lower() in other.lower() and other not in close][:5 - len(close)]
-        raise TenantError('No tenant named %r in MSP workspace %s.%s Names are exact and case-sensitive; '
-                          'msp_tenant_info lists them all.' % (
+        raise TenantError('No tenant named %r in MSP workspace %s.%s Names match exactly, or in any case when '
+                          'only one tenant has the name; msp_tenant_info lists them all.' % (
                               name, dashed_id(self.settings.workspace_id),
                               ' Closest names: %s.' % ', '.join(repr(n) for n in close) if close else ''), close)
 

@@ -199,7 +199,8 @@ def resolve_settings(options, env=None):
     ``options``: values given explicitly (or already merged with their environment variables);
     ``env``: values that came from environment variables, by option name."""
     values = _given(options)
-    from_env = _given(env)
+    # An option given explicitly, even as "" (to unset it), hides its own environment variable.
+    from_env = {key: value for key, value in _given(env).items() if (options or {}).get(key) is None}
     if any(name in values for name in GATEWAY_OPTIONS):
         # An explicit gateway overrides both gateway variables, not only its own.
         for name in GATEWAY_OPTIONS:

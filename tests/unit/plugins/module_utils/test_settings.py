@@ -180,3 +180,9 @@ def test_empty_environment_variables_count_as_unset(monkeypatch):
     settings = resolve_settings(dict(validated, client_secret='s', workspace_id=MSP),
                                 env=environment_values(GATEWAY_OPTIONS))
     assert settings.central_base_url == CLUSTERS['UK'] and settings.verify is True
+
+
+def test_an_explicitly_empty_gateway_option_hides_its_environment_variable():
+    """base_url: "" in a task means no gateway, as client_secret: "" means no secret, whatever is exported."""
+    assert resolve_settings(dict(BASE, base_url=''), env={'base_url': GATEWAY}).central_base_url is None
+    assert resolve_settings(dict(BASE, base_url=None), env={'base_url': GATEWAY}).central_base_url == GATEWAY
