@@ -74,11 +74,11 @@ tenants:
     name:
       description: Tenant workspace name in GLP.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed). Use it as O(central.msp.tenant_device_info#module:tenant_workspace_id).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
     inventory_ownership:
       description: Who owns the tenant's device inventory in GLP.
       type: str

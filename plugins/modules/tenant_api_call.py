@@ -80,7 +80,7 @@ options:
 EXAMPLES = r'''
 - name: Devices of a tenant, every page
   central.msp.tenant_api_call:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
     path: network-monitoring/v1/devices
     params:
       filter: "deviceType eq 'SWITCH'"
@@ -95,7 +95,7 @@ EXAMPLES = r'''
 
 - name: Acknowledge an alert in a tenant given by workspace ID (skipped in check mode)
   central.msp.tenant_api_call:
-    tenant_workspace_id: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+    tenant_workspace_id: 4e94f932-a912-4e70-94f9-6eba8a6805da
     method: POST
     path: network-notifications/v1/alerts/acknowledge
     body:
@@ -112,11 +112,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 status:
   description: HTTP status of the (last) response.
   returned: when the request was sent

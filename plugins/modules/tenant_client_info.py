@@ -57,13 +57,13 @@ options:
 EXAMPLES = r'''
 - name: Wireless clients of one tenant
   central.msp.tenant_client_info:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
     connection_type: WIRELESS
   register: acme_clients
 
 - name: Clients of two sites of a tenant given by workspace ID
   central.msp.tenant_client_info:
-    tenant_workspace_id: 5b1f2c4e8f5e4c1a9a553c2f9d0b7a11
+    tenant_workspace_id: 4e94f932a9124e7094f96eba8a6805da
     site: [Acme HQ, Acme Warehouse]
 
 - name: Connected clients of every tenant
@@ -82,11 +82,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 clients:
   description: The clients, with Central's field names.
   returned: when one tenant was chosen

@@ -69,7 +69,7 @@ options:
 EXAMPLES = r'''
 - name: Devices of one tenant, by name
   central.msp.tenant_device_info:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
   register: acme
 
 - name: Offline access points of a tenant host from the central.msp.tenants inventory
@@ -92,7 +92,7 @@ EXAMPLES = r'''
   block:
     - name: Switches of two tenants
       central.msp.tenant_device_info:
-        tenants: [Acme Retail, "Bistro d'Or"]
+        tenants: [Acme Retail Group, "Bistro d'Or"]
         device_type: [SWITCH]
 '''
 
@@ -105,11 +105,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 devices:
   description: The devices, with Central's field names.
   returned: when one tenant was chosen

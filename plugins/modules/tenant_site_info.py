@@ -51,7 +51,7 @@ options:
 EXAMPLES = r'''
 - name: Sites of one tenant
   central.msp.tenant_site_info:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
   register: acme_sites
 
 - name: Sites with poor health
@@ -74,11 +74,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 sites:
   description: The sites, with Central's field names plus the flat counts below.
   returned: when one tenant was chosen
