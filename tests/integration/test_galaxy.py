@@ -149,3 +149,43 @@ def test_installed_collection_runs_the_overview_by_fqcn_with_the_shipped_example
                          env=dict(env, GLP_CLIENT_SECRET='wrong'), cwd=str(work), capture_output=True, text=True,
                          timeout=600, check=False)
     assert bad.returncode != 0 and 'HTTP 401 invalid_client' in bad.stdout + bad.stderr
+
+
+# ---- the docs, as antsibull-docs sees them ---------------------------------------------------------------
+
+DOCS_VENV = os.path.join(ROOT, 'build', 'venv-docs')
+
+
+@pytest.fixture(scope='module')
+def docs_bin():
+    """build/venv-docs with requirements-docs.txt, as `make docs` makes it."""
+    bin_dir = os.path.join(DOCS_VENV, 'bin')
+    if not os.path.exists(os.path.join(bin_dir, 'antsibull-docs')):
+        subprocess.run([sys.executable, '-m', 'venv', DOCS_VENV], check=True)
+        proc = subprocess.run([os.path.join(bin_dir, 'pip'), 'install', '--quiet', '-r',
+                               os.path.join(ROOT, 'requirements-docs.txt')], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            pytest.skip('cannot install requirements-docs.txt into %s: %s' % (DOCS_VENV, proc.stderr[-500:]))
+    return bin_dir
+
+
+def test_make_test_runs_the_docs_lint_and_it_is_clean(docs_bin):
+    plan = subprocess.run(['make', '--no-print-directory', '-n', 'test'], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+    assert 'tests/sanity/docs_site.py lint' in plan, plan
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'tests', 'sanity', 'docs_site.py'), 'lint', '--bin',
+                           docs_bin], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_make_docs_builds_the_site_offline_without_warnings(docs_bin, tmp_path):
+    dest = tmp_path / 'docs'
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'tests', 'sanity', 'docs_site.py'), 'build', '--bin',
+                           docs_bin, '--dest', str(dest)], capture_output=True, text=True, check=False, timeout=600)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    site = dest / 'html' / 'collections' / 'central' / 'msp'
+    for page in ('tenants_inventory.html', 'tenant_api_call_module.html', 'msp_overview_filter.html'):
+        assert (site / page).is_file(), page
+    # Links into Ansible's docs resolve offline, through the fallback inventory.
+    html = (site / 'tenant_api_call_module.html').read_text(encoding='utf-8')
+    assert 'reference_appendices/common_return_values.html#common-return-values' in html
