@@ -304,8 +304,9 @@ class ApiCall:
         if response.status_code not in self.expected:
             error = self.client.error(self.call, response)
             # The response is part of the answer: a playbook may want the API's error body.
-            self.module.fail_json(msg=str(error), **dict(result, changed=False, **dict(error.to_result(),
-                                                                                      **self.module.retry_result())))
+            details = dict(result, changed=False, **error.to_result())
+            details.update(self.module.retry_result())
+            self.module.fail_json(msg=str(error), **details)
         return result
 
     def every_page(self):

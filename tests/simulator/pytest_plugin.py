@@ -10,8 +10,8 @@
 """
 import pytest
 
-# Re-exported: tests and tools import these from here.
-from tests.simulator.process import ROOT, SERVER, Simulator, start_simulator  # noqa: F401
+# Also imported from here by tests and tools (start_simulator, Simulator).
+from tests.simulator.process import Simulator, start_simulator
 
 
 @pytest.fixture(scope='module')

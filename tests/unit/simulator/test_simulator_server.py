@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.simulator.client import SimClient
-from tests.simulator.pytest_plugin import ROOT, SERVER
+from tests.simulator.process import ROOT, SERVER
 
 INFO_KEYS = {'auth_url', 'glp_base_url', 'central_base_url', 'admin_url', 'ca_file', 'client_id', 'client_secret',
              'workspace_id', 'pid'}
@@ -168,7 +168,7 @@ def test_exports_point_a_shell_at_the_simulator(tmp_path):
     info_file = tmp_path / 'info.json'
     process = run_server('--dataset', 'demo', '--tls', '--exports', '--info-file', info_file)
     try:
-        lines = [process.stdout.readline().rstrip('\n') for _ in range(9)]
+        lines = [process.stdout.readline().rstrip('\n') for _line in range(9)]
         info = json.loads(info_file.read_text())
         assert lines[0].startswith('#') and str(info['pid']) in lines[0]
         exports = lines[1:]
