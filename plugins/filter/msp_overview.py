@@ -12,8 +12,8 @@ description:
   - Builds the cross-tenant report that C(playbooks/msp_overview.yml) writes as JSON, CSV and HTML, made of
     fleet totals plus one entry per tenant with its summaries, its active alerts and (optionally) its detail lists.
   - Each input record is what one tenant host collected with the C(tenant_*_info) modules. A record with an
-    O(_input[].error) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the fleet totals
-    and the other tenants are unaffected.
+    C(error) key (see O(_input)) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the
+    fleet totals and the other tenants are unaffected.
   - Counting rules. A site is V(poor) when any of its devices is in Poor health (what Central calls a degraded site),
     else V(fair) when any is Fair, else V(good). Alert summaries count the V(Active) alerts by severity;
     V(Cleared) and V(Deferred) ones are only in the totals by status. Counts are keyed by the values Central sends

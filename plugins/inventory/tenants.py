@@ -18,10 +18,14 @@ description:
     O(compose), C(host_vars/) or C(group_vars/msp_tenants) override them.
   - Uses a YAML configuration file whose name ends with C(central_msp.yml) or C(central_msp.yaml).
   - If Central fails but GLP answers, hosts are still made from GLP with a warning and null Central variables;
-    with O(strict) that is an error. A refused credential fails the source with a clear message; Ansible
+    with O(require_central) that is an error. A refused credential fails the source with a clear message; Ansible
     itself only warns about a failed source unless C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX sets it for
     inventory updates) or C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true).
-  - No credential or token is ever put in a variable. Every string from the API is marked unsafe (never templated).
+  - No credential or token is ever put in a variable. A string from the API that could be a template (it holds
+    C({) or C(}), or starts with C(#jinja2:)) is marked unsafe, so it is never templated; every other string is
+    plain text, so C(ansible-inventory --list --export) (what AWX runs for an inventory source) writes it as a
+    plain string rather than as an C(__ansible_unsafe) mapping, and the enabled and instance ID variables of an
+    AWX inventory source read it as it is.
 author:
   - central.msp contributors (@central-msp)
 extends_documentation_fragment:
@@ -79,6 +83,14 @@ options:
       - How many tenants are read at once for O(with_device_counts).
     type: int
     default: 8
+  require_central:
+    description:
+      - Make a failure of Central (its tenant list, or a tenant's device count with O(with_device_counts)) an
+        error that fails the inventory source, instead of a warning and hosts with null Central variables.
+      - O(strict) keeps its Ansible meaning (an error in O(compose), O(groups) or O(keyed_groups) is fatal).
+    type: bool
+    default: false
+    version_added: 0.1.0
 notes:
   - The inventory cache key is made of the plugin file, the issuer URL, the client ID, a hash of the client secret,
     the MSP workspace, the API base URLs and the options that change what is fetched, so two MSP accounts (or
@@ -200,6 +212,25 @@ def tenant_hostnames(records, mode='name', reserved=frozenset()):
     return names
 
 
+def could_be_template(text):
+    """Whether Ansible could ever render this string as a template (any Jinja delimiter or an override header)."""
+    return '{' in text or '}' in text or text.startswith('#jinja2:')
+
+
+def host_value(value):
+    """An API value as a host variable: strings that could be templates unsafe, the others plain text.
+
+    Plain strings export as strings (AWX stores host variables and reads instance_id_var / enabled_var from
+    what ansible-inventory --export writes); one with a delimiter stays unsafe, whatever the nesting."""
+    if isinstance(value, str):
+        return wrap_var(value) if could_be_template(value) else trust_as_template(str(value))
+    if isinstance(value, dict):
+        return {str(key): host_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [host_value(item) for item in value]
+    return value
+
+
 def name_selected(name, include, exclude):
     name = name or ''
     if include and not any(fnmatch.fnmatchcase(name, pattern) for pattern in include):
@@ -226,13 +257,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def verify_file(self, path):
         return super().verify_file(path) and path.endswith(('central_msp.yml', 'central_msp.yaml'))
 
-    def _connection_option(self, name):
-        value, origin = self.get_option_and_origin(name)
-        # An empty environment variable counts as unset (AWX injects every credential field, empty ones as ""):
-        # Ansible would otherwise turn "" into the current directory for a path, or false for a bool.
-        if str(origin).startswith('env:') and not os.environ.get(str(origin).split(':', 1)[1].strip()):
-            return None
-        return self._raw_connection_option(name, value, origin)
+    def _connection_options(self):
+        """(explicit, from the environment): each connection option by where its value came from."""
+        explicit, from_env = {}, {}
+        for name in CONNECTION_OPTIONS:
+            value, origin = self.get_option_and_origin(name)
+            if str(origin).startswith('env:'):
+                # An empty environment variable counts as unset (AWX injects every credential field, empty ones
+                # as ""): Ansible would otherwise turn "" into the current directory for a path, or false for a bool.
+                if os.environ.get(str(origin).split(':', 1)[1].strip()):
+                    from_env[name] = self._raw_connection_option(name, value, origin)
+            else:  # the file, or a documented default
+                explicit[name] = self._raw_connection_option(name, value, origin)
+        return explicit, from_env
 
     def _raw_connection_option(self, name, value, origin):
         """For a boolean or a number, the value as written (file or environment), so settings.py parses it the
@@ -250,7 +287,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super().parse(inventory, loader, path, cache)
         self._config_data = self._read_config_data(path)
         try:
-            settings = resolve_settings({name: self._connection_option(name) for name in CONNECTION_OPTIONS})
+            explicit, from_env = self._connection_options()
+            settings = resolve_settings(explicit, env=from_env)
         except CentralMspError as exc:
             raise AnsibleParserError('central.msp.tenants: %s' % exc) from None
 
@@ -315,6 +353,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         records = [record for record in records if name_selected(record['name'], include, exclude)]
         if self.get_option('with_device_counts'):
             complete = self._add_device_counts(client, records) and complete
+        retries = client.http.retry_summary()
+        if retries:
+            self.display.v('central.msp.tenants: %s' % retries['msg'])
         return records, complete
 
     def _add_device_counts(self, client, records):
@@ -338,19 +379,27 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 by_id[entry['workspace_id']]['device_counts'] = entry['result']
         if failed:
-            self._warn_or_fail('msp_device_counts is null for %d tenant(s) that could not be read: %s'
-                               % (len(failed), '; '.join(failed)))
+            self._warn_or_fail('msp_device_counts is null for %d %s that could not be read: %s'
+                               % (len(failed), 'tenant' if len(failed) == 1 else 'tenants', '; '.join(failed)))
         return not failed
 
     def _warn(self, message):
         self.display.warning('central.msp.tenants: %s' % message)
 
     def _warn_or_fail(self, message):
-        if self.get_option('strict'):
-            raise AnsibleParserError('central.msp.tenants: %s (strict is on, so this is an error).' % message)
-        self._warn(message + '. Set strict: true to make this an error.')
+        if self.get_option('require_central'):
+            raise AnsibleParserError('central.msp.tenants: %s (require_central is on, so this is an error).' % message)
+        self._warn(message + '. Set require_central: true to make this an error.')
 
     # ---- building the inventory ---------------------------------------------------------------------------
+
+    def _mark_composed(self, host):
+        """Composed variables by the same rule as the API's: a result Ansible left untrusted is plain text
+        when it holds no delimiter (a tenant label made of a tenant name), unsafe otherwise."""
+        variables = self.inventory.get_host(host).vars
+        for name in self.get_option('compose') or {}:
+            if name in variables:
+                self.inventory.set_variable(host, name, host_value(variables[name]))
 
     def _populate(self, records):
         """Build the hosts and groups in a scratch inventory, then copy them in: a failure half-way leaves
@@ -376,13 +425,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             target.add_group(ALL_TENANTS)
             # On the group, not the hosts, so host_vars, group_vars/msp_tenants and compose can override them.
-            target.set_variable(ALL_TENANTS, 'ansible_connection', 'local')
+            target.set_variable(ALL_TENANTS, 'ansible_connection', trust_as_template('local'))
             target.set_variable(ALL_TENANTS, 'ansible_python_interpreter',
                                 trust_as_template('{{ ansible_playbook_python }}'))
             for host, record in zip(names, records):
-                hostvars = {var: wrap_var(record.get(field)) for var, field in HOST_VARS}
+                hostvars = {var: host_value(record.get(field)) for var, field in HOST_VARS}
                 if 'device_counts' in record:
-                    hostvars['msp_device_counts'] = wrap_var(record['device_counts'])
+                    hostvars['msp_device_counts'] = host_value(record['device_counts'])
                 target.add_host(host, group=ALL_TENANTS)
                 for var, value in hostvars.items():
                     target.set_variable(host, var, value)
@@ -390,6 +439,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     target.add_group(group)
                     target.add_child(group, host)
                 self._set_composite_vars(self.get_option('compose'), hostvars, host, strict=strict)
+                self._mark_composed(host)
                 self._add_host_to_composed_groups(self.get_option('groups'), hostvars, host, strict=strict)
                 self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, host, strict=strict)
         finally:

@@ -322,11 +322,15 @@ class MspClient:
         if not everyone:
             raise TenantError('No tenant named %r: the MSP workspace %s returned no tenants at all. Is workspace_id '
                               "the MSP workspace and not a tenant's?" % (name, dashed_id(self.settings.workspace_id)))
+        # No exact match: the same name in another case is taken when only one tenant has it.
+        folded = [item for item in everyone if str(item.get('workspaceName') or '').casefold() == str(name).casefold()]
+        if folded:
+            return self._one_tenant(name, folded, everyone)
         names = sorted({item.get('workspaceName') or '' for item in everyone})
         close = difflib.get_close_matches(name, names, n=5, cutoff=0.4)
         close += [other for other in names if name.lower() in other.lower() and other not in close][:5 - len(close)]
-        raise TenantError('No tenant named %r in MSP workspace %s.%s Names are exact and case-sensitive; '
-                          'msp_tenant_info lists them all.' % (
+        raise TenantError('No tenant named %r in MSP workspace %s.%s Names match exactly, or in any case when '
+                          'only one tenant has the name; msp_tenant_info lists them all.' % (
                               name, dashed_id(self.settings.workspace_id),
                               ' Closest names: %s.' % ', '.join(repr(n) for n in close) if close else ''), close)
 
@@ -392,16 +396,27 @@ class MspClient:
         tenants.sort(key=lambda tenant: ((tenant['name'] or '').casefold(), tenant['workspace_id']))
         return tenants, central_error
 
+    def not_in_central(self, workspace_ids):
+        """Those of these tenant workspace ids that Central's tenant list does not have (GreenLake-only
+        tenants); empty when that list cannot be read, since then nothing is known."""
+        records, central_error = self.tenant_overview()
+        if central_error is not None:
+            return set()
+        wanted = {dashed_id(workspace_id) for workspace_id in workspace_ids}
+        return {record['workspace_id'] for record in records
+                if record['workspace_id'] in wanted and record['central_provisioned'] is False}
+
     def for_each_tenant(self, tenants, work, concurrency=8):
         """Run ``work(tenant)`` for each tenant, ``concurrency`` at a time; one tenant's failure hides no other's.
 
-        Returns one dict per tenant, in order: name, workspace_id, failed, msg, result."""
+        Returns one dict per tenant, in order: name, workspace_id, failed, msg, result (and the exception as
+        ``error`` for a failed one: not for results, it is for the caller to inspect)."""
         def run(tenant):
             entry = {'name': tenant['name'], 'workspace_id': tenant['workspace_id'], 'failed': False, 'msg': ''}
             try:
                 entry['result'] = work(tenant)
             except CentralMspError as exc:
-                entry.update(failed=True, msg=str(exc), result=None)
+                entry.update(failed=True, msg=str(exc), result=None, error=exc)
             except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
                 # Data of a shape nobody expected: that tenant's failure, not everyone's.
                 entry.update(failed=True, result=None, msg='the API returned data of an unexpected shape (%s: %s)'

@@ -4,8 +4,12 @@
 """Connection options: their definition (once, for modules and plugins), precedence and validation.
 
 Precedence: an explicit option beats its environment variable beats the pycentral ``token_file``.
-Modules get env fallbacks from their argument_spec; the inventory plugin from its ``env:`` docs;
-both then call :func:`resolve_settings` with the merged values.
+base_url and cluster_name name one thing (the Central gateway), so an explicit one of them also beats the
+other's environment variable: a task's cluster_name wins over the CENTRAL_BASE_URL an AWX credential injects.
+Only two values given the same way (two options, or two environment variables) conflict.
+Modules get env fallbacks from their argument_spec, except for those two (:data:`GATEWAY_OPTIONS`, read with
+:func:`environment_values`); the inventory plugin knows each value's origin from its ``env:`` docs. Both call
+:func:`resolve_settings` with the explicit values and, apart, those from the environment.
 """
 
 from __future__ import annotations
@@ -66,6 +70,9 @@ CONNECTION_OPTIONS = {
     'token_cache': (dict(type='bool', default=True), ['CENTRAL_TOKEN_CACHE']),
     'token_cache_dir': (dict(type='path'), ['CENTRAL_TOKEN_CACHE_DIR']),
 }
+
+# Two ways of naming the Central gateway; see resolve_settings for their precedence.
+GATEWAY_OPTIONS = ('base_url', 'cluster_name')
 
 _HEX32 = re.compile(r'^[0-9a-fA-F]{32}$')
 
@@ -217,9 +224,38 @@ def cluster_url(name):
                       % (name, ', '.join(CLUSTERS)))
 
 
-def resolve_settings(options):
-    """Validate merged options (explicit or env) and fill gaps from the token file."""
-    values = {key: value for key, value in options.items() if key in CONNECTION_OPTIONS and value not in (None, '')}
+def environment_values(names=None):
+    """Option name -> the value of its first environment variable that is set and not empty.
+
+    An empty variable counts as unset: AWX injects every credential field, empty ones as ""."""
+    values = {}
+    for name in names or CONNECTION_OPTIONS:
+        for variable in CONNECTION_OPTIONS[name][1]:
+            if os.environ.get(variable):
+                values[name] = os.environ[variable]
+                break
+    return values
+
+
+def _given(options):
+    return {key: value for key, value in (options or {}).items()
+            if key in CONNECTION_OPTIONS and value not in (None, '')}
+
+
+def resolve_settings(options, env=None):
+    """Validate the options and fill gaps from the environment, then from the token file.
+
+    ``options``: values given explicitly (or already merged with their environment variables);
+    ``env``: values that came from environment variables, by option name."""
+    values = _given(options)
+    # An option given explicitly, even as "" (to unset it), hides its own environment variable.
+    from_env = {key: value for key, value in _given(env).items() if (options or {}).get(key) is None}
+    if any(name in values for name in GATEWAY_OPTIONS):
+        # An explicit gateway overrides both gateway variables, not only its own.
+        for name in GATEWAY_OPTIONS:
+            from_env.pop(name, None)
+    for key, value in from_env.items():
+        values.setdefault(key, value)
     if values.get('token_file'):
         from_file = read_token_file(values['token_file'])
         if 'base_url' in values or 'cluster_name' in values:
@@ -236,8 +272,11 @@ def resolve_settings(options):
                                                      's' if len(missing) > 1 else '',
                                                      ', '.join(CONNECTION_OPTIONS[key][1][0] for key in missing)))
     if values.get('base_url') and values.get('cluster_name'):
-        raise ConfigError('Both base_url and cluster_name are set; they name the same thing. Keep one of them '
-                          '(check the environment variables CENTRAL_BASE_URL and CENTRAL_CLUSTER_NAME too).')
+        if all(name in from_env for name in GATEWAY_OPTIONS):
+            raise ConfigError('Both environment variables CENTRAL_BASE_URL and CENTRAL_CLUSTER_NAME are set; they '
+                              'name the same thing. Unset one of them, or give base_url or cluster_name as an '
+                              'option (an option overrides both variables).')
+        raise ConfigError('Both base_url and cluster_name are set; they name the same thing. Keep one of them.')
 
     central = None
     if values.get('base_url'):

@@ -140,7 +140,9 @@ class HttpClient:
         self.timeout = settings.timeout
         self.max_retries = settings.max_retries
         self.sleep = sleep
-        self.retries = 0  # retries made, for tests and diagnostics
+        self.retries = 0  # retries made (any reason), reported in module results
+        self.rate_limited = 0  # of which after a 429
+        self.waited = 0.0  # seconds slept before retries
         self._redactor = Redactor()
         self._redactor.add(settings.client_secret)
         # The HTTP Basic header of the token request: base64 of client_id:client_secret, whole.
@@ -233,14 +235,24 @@ class HttpClient:
                 if wait > MAX_SERVER_WAIT:
                     return response
                 response.close()
-                self._pause(wait)
+                self._pause(wait, rate_limited=response.status_code == 429)
                 attempt += 1
                 continue
             return response
 
-    def _pause(self, seconds):
+    def _pause(self, seconds, rate_limited=False):
         self.retries += 1
+        self.rate_limited += bool(rate_limited)
+        self.waited += seconds
         self.sleep(seconds)
+
+    def retry_summary(self):
+        """What retrying cost so far, for a result (None when nothing was retried)."""
+        if not self.retries:
+            return None
+        return {'count': self.retries, 'rate_limited': self.rate_limited, 'waited_seconds': round(self.waited, 1),
+                'msg': 'retried %d %s (%d after a rate limit), waited %.1f s in all' % (
+                    self.retries, 'request' if self.retries == 1 else 'requests', self.rate_limited, self.waited)}
 
 
 class _WholeResponseTimeout(Exception):

@@ -25,9 +25,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
+# Only the runtime (requirements-demo.txt) is installed for `make demo`: nothing here may import the test
+# toolchain (pytest, ansible-lint, ...); tests/integration/test_overview.py checks it.
 from tests.helpers import ansible_env  # noqa: E402  (needs ROOT on sys.path)
-from tests.integration.browser import find_chromium  # noqa: E402
-from tests.simulator.pytest_plugin import start_simulator  # noqa: E402
+from tests.simulator.process import start_simulator  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
 INVENTORY = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml')
@@ -99,8 +100,9 @@ def print_summary(report, output_dir):
     for tenant in report['tenants']:
         if tenant['status'] == 'failed':
             print('  %s failed: %s' % (tenant['name'], tenant['error']))
-    print('\n  %d tenants: %d read, %d failed, %d not provisioned in Central' % (
-        totals['tenants']['total'], totals['tenants']['ok'], totals['tenants']['failed'],
+    total = totals['tenants']['total']
+    print('\n  %d %s: %d read, %d failed, %d not provisioned in Central' % (
+        total, 'tenant' if total == 1 else 'tenants', totals['tenants']['ok'], totals['tenants']['failed'],
         totals['tenants']['not_provisioned']))
     if report.get('clients_window'):
         print('  %s' % report['clients_window']['description'])
@@ -112,6 +114,8 @@ def print_summary(report, output_dir):
 
 def screenshot(report, output_dir, png):
     """The report as a 1400x1000 PNG, taken by headless Chromium with no profile, network or GPU."""
+    from tests.integration.browser import find_chromium  # needs websocket-client, a test requirement
+
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError('--screenshot needs Chromium or Chrome (apt-get install chromium)')

@@ -280,7 +280,7 @@ def test_tenant_choice_kinds_and_fail_on_error(demo, tmp_path):
         'msp_overview_match': "d'or|zürich", 'msp_overview_kinds': ['sites', 'alerts'],
         'msp_overview_details': False, 'msp_overview_fail_on_error': True},
         args=('--limit', "Acme_Retail_Group:Bistro_d_Or:Zürich_Kliniken"))
-    assert run.rc != 0 and '1 tenant(s) could not be read' in run.output, run.output[-3000:]
+    assert run.rc != 0 and '1 tenant could not be read' in run.output, run.output[-3000:]
     rows = check_reports(demo, out, [truths["Bistro d'Or"], truths['Zürich Kliniken']],
                          failed={truths['Zürich Kliniken']['id']}, kinds=('sites', 'alerts'), details=False)[1]
     assert rows[0]['devices_total'] == '' and rows[0]['sites_total'] != ''
@@ -335,3 +335,78 @@ def test_make_demo_runner(tmp_path):
     assert str(out / 'msp_overview.html') in proc.stdout and 'the simulator is stopped' in proc.stdout
     for text in [proc.stdout, proc.stderr] + [(out / name).read_text(encoding='utf-8') for name in os.listdir(out)]:
         assert secret not in text
+
+
+# ---- a first run that goes wrong ---------------------------------------------------------------------------
+
+ANSIBLE_CFG_THAT_ONLY_WARNS = '[inventory]\nunparsed_is_failed = False\nany_unparsed_is_failed = False\n'
+
+
+def test_a_failed_inventory_fails_the_overview_with_its_error(demo, tmp_path):
+    """A wrong secret: Ansible itself only warns ("no hosts matched", exit 0). The overview fails, the inventory's
+    own error in front, whatever ansible.cfg says; no report claims a run that did not happen."""
+    demo.reset()
+    cfg = tmp_path / 'ansible.cfg'
+    cfg.write_text(ANSIBLE_CFG_THAT_ONLY_WARNS, encoding='utf-8')
+    out = str(tmp_path / 'reports')
+    env = ansible_env(dict(demo.env(), GLP_CLIENT_SECRET='not-the-secret', ANSIBLE_CONFIG=str(cfg)), tmp=str(tmp_path))
+    run = run_playbook(PLAYBOOK, env, inventory=INVENTORY, extra_vars={'msp_overview_output_dir': out})
+    assert run.rc != 0, run.output[-3000:]
+    message = run.one("Fail with the inventory's error")['result']['msg']
+    assert message.startswith('The tenants inventory failed: MSP token request'), message
+    assert 'HTTP 401 invalid_client' in message and 'No tenant to read' in message
+    assert not os.path.exists(out)
+    assert 'not-the-secret' not in run.output and demo.info['client_secret'] not in run.output
+
+
+def test_an_inventory_that_matches_no_tenant_fails_the_overview(demo, tmp_path):
+    demo.reset()
+    # (A --limit that matches nothing is an error of Ansible's own; a play pattern that matches nothing is not.)
+    run, out = run_overview(demo, tmp_path, extra_vars={'msp_overview_tenants': 'no_such_group'})
+    assert run.rc != 0, run.output[-3000:]
+    message = run.one("Fail with the inventory's error")['result']['msg']
+    assert message.startswith('No tenant to read') and "'no_such_group'" in message, message
+    assert not os.path.exists(out)
+
+
+def test_check_mode_writes_no_report_and_says_so(demo, tmp_path):
+    demo.reset()
+    run, out = run_overview(demo, tmp_path, args=('--check', '--limit', 'Acme_Retail_Group'))
+    assert run.rc == 0, run.output[-3000:]
+    summary = run.one('Show the overview')['result']['msg']
+    assert summary[0].startswith('Fleet: 1 tenant (1 read, 0 failed'), summary
+    assert summary[-1].startswith('Check mode: no report was written'), summary
+    assert not any(line.startswith('Reports:') for line in summary)
+    assert not os.path.exists(os.path.join(out, 'msp_overview.json'))
+
+
+# Installed for `make test` (requirements-test.txt) but not for `make demo` (requirements-demo.txt).
+TEST_TOOLCHAIN = ('pytest', '_pytest', 'ansible_lint', 'ansible_runner', 'ansible_builder', 'antsibull_changelog',
+                  'pycentral', 'websocket')
+BLOCK_TOOLCHAIN = '''
+import runpy, sys
+class TestToolchain:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in %r:
+            raise ImportError('the demo imported %%s, which make demo does not install' %% name)
+sys.meta_path.insert(0, TestToolchain())
+sys.argv = ['run_demo.py', '--help']
+runpy.run_path(%r, run_name='__main__')
+'''
+
+
+def test_make_demo_installs_only_the_runtime_and_the_runner_needs_no_more(tmp_path):
+    venv = str(tmp_path / 'venv')
+    plan = subprocess.run(['make', '--no-print-directory', '-n', 'demo', 'VENV=' + venv], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    installs = [line for line in plan.splitlines() if 'pip install' in line]
+    assert installs == ['%s/bin/pip install --quiet -r requirements-demo.txt' % venv], plan
+    with open(os.path.join(ROOT, 'requirements-demo.txt'), encoding='utf-8') as handle:
+        demo_requirements = handle.read()
+    assert '-r requirements.txt' in demo_requirements and 'ansible-core==' in demo_requirements
+    assert not any(name.replace('_', '-') in demo_requirements for name in TEST_TOOLCHAIN if name != '_pytest')
+
+    runner = os.path.join(ROOT, 'tests', 'demo', 'run_demo.py')
+    proc = subprocess.run([sys.executable, '-c', BLOCK_TOOLCHAIN % (TEST_TOOLCHAIN, runner)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and 'usage: run_demo.py' in proc.stdout, proc.stderr[-3000:]

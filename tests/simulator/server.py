@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import shutil
+import shlex
 import signal
 import socket
 import ssl
@@ -29,6 +30,7 @@ if __package__ in (None, ''):
 from tests.simulator.app import SimApp
 from tests.simulator.dataset import CACHE_ITEMS, Dataset
 from tests.simulator.messages import Request, glp_error
+from tests.simulator.process import collection_env
 
 
 MAX_LINE = 65536
@@ -180,7 +182,17 @@ def parse_args(argv=None):
     parser.add_argument('--glp-rate-limit', type=int, default=0, help='GLP requests per minute per client and endpoint (0: off)')
     parser.add_argument('--retry-after', action='store_true', help='send Retry-After with 429 answers')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
+    parser.add_argument('--exports', action='store_true',
+                        help='print shell export lines (GLP_*, CENTRAL_*) for the collection instead of the JSON line')
     return parser.parse_args(argv)
+
+
+def shell_exports(info):
+    """Lines to paste into a shell: the collection then talks to this simulator, as with a real account."""
+    lines = ['# central.msp -> this simulator (pid %d); paste into your shell:' % info['pid']]
+    lines += ['export %s=%s' % (name, shlex.quote(value)) for name, value in collection_env(info).items()]
+    lines.append('export NO_PROXY=127.0.0.1,localhost,::1  # the simulator is on loopback')
+    return '\n'.join(lines)
 
 
 def write_info(path, info):
@@ -224,7 +236,10 @@ def main(argv=None):
         threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
     if args.info_file:
         write_info(args.info_file, info)
-    print(json.dumps(info), flush=True)
+    if args.exports:
+        print(shell_exports(info), flush=True)
+    else:
+        print(json.dumps(info), flush=True)
     try:
         while not stop.wait(0.5):
             pass
