@@ -8,13 +8,17 @@ plan (counts) at start-up; its items are built from the plan on first use. Centr
 * a site is degraded when it has a device in Poor health; Poor devices are OFFLINE and only at degraded sites;
 * deviceHealthStatus counts the monitored (provisioned) devices by health;
 * the alert counts are the ACTIVE alerts by severity (the alerts endpoint also lists CLEARED ones).
+
+Changes made at run time through the admin API (a device going offline or coming back, see
+Dataset.set_device_status) are applied on top of the built items, and the summaries of a changed tenant are
+counted from its items, so both levels still agree.
 """
 import random
 import string
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 KINDS = ('devices', 'device-inventory', 'sites-health', 'clients', 'alerts', 'glp-devices', 'audit-logs')
@@ -487,7 +491,8 @@ class Dataset:
         self._cached_items = 0
         self.cache_items = cache_items
         self._listings = {}
-        self._version = 0                      # changes whenever the tenant list does
+        self._version = 0                      # changes whenever the tenant list or a tenant's summary does
+        self._changes = {}                     # workspace hex -> run-time changes (set_device_status)
 
     @classmethod
     def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500,
@@ -578,6 +583,7 @@ class Dataset:
         with self._lock:
             self._tenants = [t for t in self._tenants if not t.added]
             self._by_id = {t.hex: t for t in self._tenants}
+            self._changes.clear()
             self._version += 1
             self._cache.clear()
             self._cached_items = 0
@@ -591,6 +597,14 @@ class Dataset:
             raise KeyError(f"unknown workspace or kind: {kind}")
         if kind in CENTRAL_KINDS and not ws.central_id:
             return []
+        with self._lock:
+            changes = self._changes.get(ws.hex)
+        if changes is None or kind in ('glp-devices', 'audit-logs'):
+            return self._built(ws, kind)
+        return self._changed_items(ws, kind, changes)
+
+    def _built(self, ws, kind):
+        """The items as the plan makes them (kind 'core': every device as a full monitoring record)."""
         key = (ws.hex, kind)
         found = self._cached(key)
         if found is not None:
@@ -603,9 +617,98 @@ class Dataset:
                 if core is None:
                     core = builder.core()
                     self._store((ws.hex, 'core'), core)
-                found = builder.build(kind, core)
+                found = core if kind == 'core' else builder.build(kind, core)
                 self._store(key, found)
         return found
+
+    # --- run-time changes -------------------------------------------------------------------------------
+
+    def set_device_status(self, ident, serial, status):
+        """Device ``serial`` of tenant ``ident`` goes OFFLINE (health Poor, a new active critical Device
+        Disconnected alert, the clients connected to it gone) or comes back ONLINE (health Good, its active
+        critical alerts cleared). Returns {'serialNumber', 'status', 'raised': [alert id], 'cleared': [alert id]}."""
+        ws = self.tenant(ident)
+        if ws is None or not ws.central_id:
+            raise ValueError(f'no tenant {ident!r} in Central')
+        if status not in ('OFFLINE', 'ONLINE'):
+            raise ValueError(f'status must be OFFLINE or ONLINE, got {status!r}')
+        device = next((d for d in self.items(ws, 'devices') if d['serialNumber'] == serial), None)
+        if device is None:
+            raise ValueError(f'{ws.name} has no monitored device {serial!r}')
+        if device['status'] == status:
+            raise ValueError(f'{serial} is already {status}')
+        with self._build_lock:  # one change at a time; self._lock is taken inside, by the item lookups
+            with self._lock:
+                changes = self._changes.setdefault(ws.hex, {'status': {}, 'added': [], 'cleared': set()})
+            changes['status'][serial] = status
+            raised, cleared = [], []
+            if status == 'OFFLINE':
+                rng = rng_for(self.seed, ws.number, 'change', serial, len(changes['added']))
+                name, key, category = ALERT_TYPES['CRITICAL'][0][:3]
+                created = timestamp(-60 * (len(changes['added']) + 1))  # newer than every built alert
+                alert = {'id': new_uuid(rng), 'key': key, 'name': name,
+                         'summary': f"{name} on {device['deviceName']} at {device['siteName']}",
+                         'severity': SEVERITIES[0], 'status': 'ACTIVE', 'priority': PRIORITY[SEVERITIES[0]],
+                         'category': category, 'deviceType': device['deviceType'], 'serialNumber': serial,
+                         'deviceName': device['deviceName'], 'siteId': device['siteId'], 'siteName': device['siteName'],
+                         'createdAt': created, 'updatedAt': created, 'clearedReason': None}
+                changes['added'].append(alert)
+                raised.append(alert['id'])
+            else:
+                for alert in self._changed_alerts(ws, changes):
+                    if (alert['serialNumber'], alert['severity'], alert['status']) == (serial, SEVERITIES[0], 'ACTIVE'):
+                        changes['cleared'].add(alert['id'])
+                        cleared.append(alert['id'])
+            with self._lock:
+                self._version += 1
+        return {'serialNumber': serial, 'status': status, 'raised': raised, 'cleared': cleared}
+
+    def _changed_core(self, ws, changes):
+        core = []
+        for device in self._built(ws, 'core'):
+            status = changes['status'].get(device['serialNumber'])
+            if status is not None and status != device['status']:
+                online = status == 'ONLINE'
+                device = dict(device, status=status, health=HEALTH[0] if online else HEALTH[2],
+                              uptimeInMillis=60_000 if online else 0, lastSeenAt=timestamp(-60 if online else 0))
+            core.append(device)
+        return core
+
+    def _changed_alerts(self, ws, changes):
+        alerts = []
+        for alert in list(self._built(ws, 'alerts')) + changes['added']:
+            if alert['id'] in changes['cleared']:
+                alert = dict(alert, status='CLEARED', clearedReason='Condition resolved', updatedAt=timestamp(-60))
+            alerts.append(alert)
+        alerts.sort(key=lambda a: a['createdAt'], reverse=True)
+        return alerts
+
+    def _changed_items(self, ws, kind, changes):
+        core = self._changed_core(ws, changes)
+        builder = TenantBuilder(self, ws)
+        if kind in ('devices', 'device-inventory'):
+            return builder.build(kind, core)
+        if kind == 'alerts':
+            return self._changed_alerts(ws, changes)
+        if kind == 'clients':
+            offline = {d['serialNumber'] for d in core if d['status'] != 'ONLINE'}
+            return [c for c in self._built(ws, 'clients') if c['connectedDeviceSerial'] not in offline]
+        return builder.sites_health(core)  # from the changed devices, clients and alerts
+
+    def plan(self, ws):
+        """The workspace's counts now: its plan, or for a changed tenant what its items hold."""
+        with self._lock:
+            changed = ws.hex in self._changes
+        if not changed:
+            return ws.plan
+        devices = self.items(ws, 'devices')
+        health = [d['health'] for d in devices]
+        active = [a['severity'] for a in self.items(ws, 'alerts') if a['status'] == 'ACTIVE']
+        degraded = {d['siteId'] for d in devices if d['health'] == HEALTH[2]}
+        return replace(ws.plan, degraded=len(degraded), fair=health.count(HEALTH[1]), poor=health.count(HEALTH[2]),
+                       clients=len(self.items(ws, 'clients')), critical=active.count(SEVERITIES[0]),
+                       major=active.count(SEVERITIES[1]), minor=active.count(SEVERITIES[2]),
+                       cleared=len(self.items(ws, 'alerts')) - len(active))
 
     def _cached(self, key):
         with self._lock:
@@ -651,7 +754,7 @@ class Dataset:
         """The tenant's network-msp/v1/list-tenants item, or None when Central is not provisioned."""
         if not ws.central_id:
             return None
-        plan = ws.plan
+        plan = self.plan(ws)
         return {
             'tenantId': ws.central_id, 'tenantName': ws.name, 'totalSites': plan.sites, 'degradedSites': plan.degraded,
             'deviceHealthStatus': {'total': plan.monitored, 'good': plan.good, 'fair': plan.fair, 'poor': plan.poor},
@@ -662,11 +765,12 @@ class Dataset:
 
     def draft_summary(self, ws):
         """The tenant's item in the draft msp/v1/tenants API (down = degraded sites)."""
+        plan = self.plan(ws)
         return {'workspace_id': ws.id, 'name': ws.name,
-                'sites': {'total': ws.plan.sites, 'up': ws.plan.sites - ws.plan.degraded, 'down': ws.plan.degraded}}
+                'sites': {'total': plan.sites, 'up': plan.sites - plan.degraded, 'down': plan.degraded}}
 
     def counts(self, ws):
-        plan = ws.plan
+        plan = self.plan(ws) if ws.central_id else ws.plan
         counts = {'devices': plan.monitored, 'device-inventory': plan.devices, 'sites-health': plan.sites,
                   'clients': plan.clients, 'alerts': plan.active_alerts + plan.cleared, 'glp-devices': plan.devices,
                   'audit-logs': plan.audit_logs}
