@@ -14,6 +14,7 @@ import base64
 import gzip
 import html
 import json
+import re
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 FEED_LIMIT = 100          # fleet alerts listed on the index; all of them are in msp_overview_alerts.csv
@@ -452,6 +453,7 @@ INDEX_JS = r'''
     search(query).then(function (hits) {
       if (box.value !== query) { return; }
       list.textContent = '';
+      list.setAttribute('data-query', query);
       hits.slice(0, LIMIT).forEach(function (hit) { list.appendChild(link(hit)); });
       status.textContent = query.trim().length < 2 ? 'Type at least two characters.' : hits.length === 0
         ? 'Nothing found in any tenant.' : hits.length > LIMIT ? 'The first ' + LIMIT + ' of ' + fmt(hits.length) + ' matches; type more to narrow down.'
@@ -771,7 +773,8 @@ def top_bar(title, sub, back=None):
 
 
 def stamp(iso):
-    return esc(str(iso or '').replace('T', ' ').replace('Z', ' UTC'))
+    """2025-11-20T10:00:00.000Z as 2025-11-20 10:00 UTC."""
+    return esc(re.sub(r'^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?Z$', r'\1 \2 UTC', str(iso or '')))
 
 
 # ---- the index ---------------------------------------------------------------------------------------------
