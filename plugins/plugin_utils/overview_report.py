@@ -367,6 +367,17 @@ def render(report, order, history):
     return files
 
 
+def render_index(report, history=()):
+    """The index page alone, as write_overview makes it (``history``: earlier run summaries, oldest first), and
+    the prepared report (with score, rank, page and changes). For size checks and benchmarks: writes nothing."""
+    check_report(report)
+    history = list(history)
+    prepared, order = prepare(report, history[-1] if history else None)
+    trend = list(history) + [fleet_kpis(prepared)]
+    return overview_html.index_page(prepared, order, fleet_alerts(prepared), [run.get('kpis', run) for run in trend]), \
+        prepared
+
+
 def _atomic_write(path, text):
     folder = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=folder)
