@@ -8,8 +8,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.central.msp.plugins.plugin_utils.overview_report import (HISTORY_RUNS, OverviewError,
-                                                                                   write_overview)
+from ansible_collections.central.msp.plugins.plugin_utils.overview_report import (
+    HISTORY_RUNS, OverviewError, write_overview)
 
 ARGUMENT_SPEC = {
     'report': {'type': 'dict', 'required': True},

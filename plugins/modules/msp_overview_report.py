@@ -22,7 +22,7 @@ description:
     (one row per device / active alert of the fleet, tenant columns first), and a small dated summary of the
     run in C(history/), of which the last O(history_runs) are kept.
   - The files, the score formula and the changes are documented in the collection's C(docs/reports.md).
-  - This is an action plugin: it runs on the controller, whatever host the task targets.
+  - This is an action plugin, so it runs on the controller whatever host the task targets.
 author:
   - central.msp contributors (@central-msp)
 attributes:

@@ -309,7 +309,8 @@ INDEX_JS = r'''
   function dash() { return el('td', {'class': 'muted', text: '–'}); }
   function render(row) {
     var score = row.s === null ? el('span', {'class': 'muted', text: '–'}) : el('div', {'class': 'score'}, [
-      el('b', {text: row.s.toFixed(1)}), segBar([[row.s < 60 ? 'poor' : row.s < 85 ? 'fair' : 'good', row.s, 'score'], ['none', 100 - row.s, 'rest']], 'Score')]);
+      el('b', {text: row.s.toFixed(1)}),
+      segBar([[row.s < 60 ? 'poor' : row.s < 85 ? 'fair' : 'good', row.s, 'score'], ['none', 100 - row.s, 'rest']], 'Score')]);
     var chips = CHANGES.filter(function (c) { return row.c[c[0]]; }).map(function (c) {
       return el('span', {'class': 'chip ' + c[2], 'data-change': c[0], text: fmt(row.c[c[0]]) + ' ' + c[1]});
     });
@@ -321,10 +322,13 @@ INDEX_JS = r'''
       el('td', {}, [score]),
       el('td', {}, [el('span', {'class': 'badge h-' + row.h, text: HEALTH[row.h] || show(row.h)})]),
       el('td', {}, [el('div', {'class': 'chips'}, chips)]),
-      row.si ? el('td', {}, [el('div', {'class': 'cellbar'}, [segBar([['good', row.si[1], 'Good'], ['fair', row.si[2], 'Fair'], ['poor', row.si[3], 'Poor']], 'Sites'),
-        el('div', {'class': 'nums'}, [el('b', {text: fmt(row.si[0])}), ' sites', row.si[3] ? el('span', {'class': 't-poor', text: ' · ' + fmt(row.si[3]) + ' poor'}) : null])])]) : dash(),
+      row.si ? el('td', {}, [el('div', {'class': 'cellbar'}, [
+        segBar([['good', row.si[1], 'Good'], ['fair', row.si[2], 'Fair'], ['poor', row.si[3], 'Poor']], 'Sites'),
+        el('div', {'class': 'nums'}, [el('b', {text: fmt(row.si[0])}), ' sites',
+          row.si[3] ? el('span', {'class': 't-poor', text: ' · ' + fmt(row.si[3]) + ' poor'}) : null])])]) : dash(),
       row.d ? el('td', {}, [el('b', {text: fmt(row.d[0])}), row.d[1] ? el('div', {'class': 't-poor', text: fmt(row.d[1]) + ' offline'}) : null]) : dash(),
-      row.cl ? el('td', {'class': 'n'}, [el('b', {text: fmt(row.cl[0])}), row.cl[1] ? el('div', {'class': 'tid', text: fmt(row.cl[1]) + ' failed'}) : null]) : dash(),
+      row.cl ? el('td', {'class': 'n'}, [el('b', {text: fmt(row.cl[0])}),
+        row.cl[1] ? el('div', {'class': 'tid', text: fmt(row.cl[1]) + ' failed'}) : null]) : dash(),
       row.a ? el('td', {}, [el('div', {'class': 'alerts-cell'}, ['CRITICAL', 'MAJOR', 'MINOR'].map(function (level, i) {
         return el('span', {'class': 'sev ' + (row.a[i] ? level : 'zero'), title: level.charAt(0) + level.slice(1).toLowerCase(), text: String(row.a[i])});
       }))]) : dash()
@@ -345,7 +349,8 @@ INDEX_JS = r'''
     shown.slice(0, limit).forEach(function (row) { fragment.appendChild(render(row)); });
     body.textContent = '';
     body.appendChild(fragment);
-    document.getElementById('tenant-count').textContent = shown.length === rows.length ? fmt(rows.length) + ' tenants' : fmt(shown.length) + ' of ' + fmt(rows.length) + ' tenants';
+    document.getElementById('tenant-count').textContent = shown.length === rows.length ? fmt(rows.length) + ' tenants'
+      : fmt(shown.length) + ' of ' + fmt(rows.length) + ' tenants';
     document.getElementById('tenant-empty').hidden = shown.length > 0 || rows.length === 0;
     var more = document.getElementById('tenant-more');
     more.textContent = '';
@@ -416,7 +421,9 @@ INDEX_JS = r'''
       var found = [];
       if (q.length < 2) { return found; }
       data.t.forEach(function (tenant, t) {
-        if (String(tenant[0]).toLowerCase().indexOf(q) >= 0) { found.push({kind: 'Tenant', value: tenant[0], tenant: t, exact: String(tenant[0]).toLowerCase() === q}); }
+        if (String(tenant[0]).toLowerCase().indexOf(q) >= 0) {
+          found.push({kind: 'Tenant', value: tenant[0], tenant: t, exact: String(tenant[0]).toLowerCase() === q});
+        }
       });
       tenants.forEach(function (fields, t) {
         fields.forEach(function (values, f) {
@@ -508,11 +515,13 @@ TENANT_JS = r'''
   var COLUMNS = {
     sites: [
       {label: 'Site', key: 'siteName', strong: true},
-      {label: 'Health', key: 'health', render: function (s) { return badge(s.health); }, value: function (s) { return ['poor', 'fair', 'good'].indexOf(s.health); }, type: 'num'},
+      {label: 'Health', key: 'health', render: function (s) { return badge(s.health); },
+        value: function (s) { return ['poor', 'fair', 'good'].indexOf(s.health); }, type: 'num'},
       {label: 'Location', value: function (s) { var a = s.address || {}; return [a.city, a.country].filter(Boolean).join(', '); }},
       {label: 'Devices', type: 'num', value: function (s) { return s.devices_total; }, render: function (s) {
         return el('div', {'class': 'cellbar'}, [bar([['good', s.devices_good, 'Good'], ['fair', s.devices_fair, 'Fair'], ['poor', s.devices_poor, 'Poor']]),
-          el('div', {'class': 'nums'}, [el('b', {text: fmt(s.devices_total)}), ' · ' + fmt(s.devices_good) + ' good · ' + fmt(s.devices_fair) + ' fair · ' + fmt(s.devices_poor) + ' poor'])]); }},
+          el('div', {'class': 'nums'}, [el('b', {text: fmt(s.devices_total)}),
+            ' · ' + fmt(s.devices_good) + ' good · ' + fmt(s.devices_fair) + ' fair · ' + fmt(s.devices_poor) + ' poor'])]); }},
       {label: 'Clients', key: 'clients_total', type: 'num', num: true},
       {label: 'Active alerts', type: 'num', value: function (s) { return s.alerts_total; }, render: function (s) {
         return el('div', {'class': 'alerts-cell'}, ['CRITICAL', 'MAJOR', 'MINOR'].map(function (level) {
@@ -543,7 +552,8 @@ TENANT_JS = r'''
       {label: 'MAC', key: 'macAddress', mono: true}
     ],
     alerts: [
-      {label: 'Severity', key: 'severity', type: 'num', render: function (a) { return sevChip(a.severity); }, value: function (a) { return sevRank(a.severity); }},
+      {label: 'Severity', key: 'severity', type: 'num', render: function (a) { return sevChip(a.severity); },
+        value: function (a) { return sevRank(a.severity); }},
       {label: 'Status', key: 'status', render: function (a) { return badge(a.status || 'unknown'); }},
       {label: 'Alert', key: 'name', strong: true},
       {label: 'Summary', key: 'summary', wrap: true},
@@ -578,7 +588,8 @@ TENANT_JS = r'''
     var cols = COLUMNS[kind];
     var body = el('tbody');
     var thead = el('thead', {}, [el('tr', {}, cols.map(function (col) {
-      return el('th', {'class': 'sortable' + (col.num ? ' n' : ''), 'data-type': col.type || 'text', scope: 'col'}, [col.label, el('span', {'class': 'arrow', text: '↕'})]);
+      return el('th', {'class': 'sortable' + (col.num ? ' n' : ''), 'data-type': col.type || 'text', scope: 'col'},
+        [col.label, el('span', {'class': 'arrow', text: '↕'})]);
     }))]);
     var tableNode = el('table', {}, [thead, body]);
     var wrap = el('div', {'class': 'panel-body'});
@@ -706,7 +717,7 @@ def num(value):
     return '–' if value is None else '{:,}'.format(value)
 
 
-def bar(parts, label):
+def share_bar(parts, label):
     """A stacked bar of (css class, count, legend) parts, sized by share of their sum."""
     total = sum(part[1] or 0 for part in parts)
     text = ', '.join('%s %s' % (part[2], part[1] or 0) for part in parts)
@@ -785,10 +796,10 @@ def kpi_cards(totals):
              '<div class="legend"><span><i class="dot poor"></i>critical <b>%s</b></span><span><i class="dot fair"></i>'
              'warning <b>%s</b></span><span><i class="dot good"></i>healthy <b>%s</b></span>%s%s</div></div>' % (
                  num(tenants['total']), num(tenants['ok']),
-                 bar([('poor', tenants['critical'], 'Critical'), ('fair', tenants['warning'], 'Warning'),
-                      ('good', tenants['healthy'], 'Healthy'),
-                      ('na', tenants['failed'] + tenants['not_provisioned'], 'Failed or not in Central')],
-                     'Tenants by health'),
+                 share_bar([('poor', tenants['critical'], 'Critical'), ('fair', tenants['warning'], 'Warning'),
+                            ('good', tenants['healthy'], 'Healthy'),
+                            ('na', tenants['failed'] + tenants['not_provisioned'], 'Failed or not in Central')],
+                           'Tenants by health'),
                  num(tenants['critical']), num(tenants['warning']), num(tenants['healthy']),
                  '<span style="color:var(--failed)">failed <b style="color:inherit">%s</b></span>' % num(tenants['failed'])
                  if tenants['failed'] else '',
@@ -800,8 +811,8 @@ def kpi_cards(totals):
         '<div class="big">%s<small>%s degraded</small></div>%s<div class="legend"><span><i class="dot good"></i>good '
         '<b>%s</b></span><span><i class="dot fair"></i>fair <b>%s</b></span><span><i class="dot poor"></i>poor <b>%s'
         '</b></span></div>' % (num(sites['total']), num(sites['poor']),
-                               bar([('good', sites['good'], 'Good'), ('fair', sites['fair'], 'Fair'),
-                                    ('poor', sites['poor'], 'Poor')], 'Sites by health'),
+                               share_bar([('good', sites['good'], 'Good'), ('fair', sites['fair'], 'Fair'),
+                                          ('poor', sites['poor'], 'Poor')], 'Sites by health'),
                                num(sites['good']), num(sites['fair']), num(sites['poor'])))))
     devices = totals.get('devices')
     if devices is None:
@@ -809,9 +820,9 @@ def kpi_cards(totals):
     else:
         status = upper_counts(devices['by_status'])
         health = (sites or {}).get('device_health')
-        shown = bar([('good', health['good'], 'Good'), ('fair', health['fair'], 'Fair'), ('poor', health['poor'], 'Poor')],
-                    'Device health') if health else \
-            bar([('good', status.get('ONLINE', 0), 'Online'), ('poor', status.get('OFFLINE', 0), 'Offline')], 'Devices')
+        shown = share_bar([('good', health['good'], 'Good'), ('fair', health['fair'], 'Fair'), ('poor', health['poor'], 'Poor')],
+                          'Device health') if health else \
+            share_bar([('good', status.get('ONLINE', 0), 'Online'), ('poor', status.get('OFFLINE', 0), 'Offline')], 'Devices')
         cards.append('<div class="card kpi"><h2>Devices</h2><div class="big">%s<small>%s offline</small></div>%s'
                      '<div class="legend">%s</div></div>' % (
                          num(devices['total']), num(status.get('OFFLINE', 0)), shown,
@@ -826,8 +837,8 @@ def kpi_cards(totals):
                      '<div class="legend"><span><i class="dot good"></i>wireless <b>%s</b></span><span><i class="dot na">'
                      '</i>wired <b>%s</b></span></div></div>' % (
                          num(clients['total']), num(status.get('FAILED', 0)),
-                         bar([('good', connection.get('WIRELESS', 0), 'Wireless'),
-                              ('na', connection.get('WIRED', 0), 'Wired')], 'Clients by connection'),
+                         share_bar([('good', connection.get('WIRELESS', 0), 'Wireless'),
+                                    ('na', connection.get('WIRED', 0), 'Wired')], 'Clients by connection'),
                          num(connection.get('WIRELESS', 0)), num(connection.get('WIRED', 0))))
     alerts = totals.get('alerts')
     if alerts is None:
@@ -839,8 +850,8 @@ def kpi_cards(totals):
                      '<i class="dot major"></i>major <b>%s</b></span><span><i class="dot minor"></i>minor <b>%s</b>'
                      '</span></div></div>' % (
                          num(alerts['active']), num(tenants['critical']),
-                         bar([('crit', severity.get('CRITICAL', 0), 'Critical'), ('major', severity.get('MAJOR', 0), 'Major'),
-                              ('minor', severity.get('MINOR', 0), 'Minor')], 'Active alerts by severity'),
+                         share_bar([('crit', severity.get('CRITICAL', 0), 'Critical'), ('major', severity.get('MAJOR', 0), 'Major'),
+                                    ('minor', severity.get('MINOR', 0), 'Minor')], 'Active alerts by severity'),
                          num(severity.get('CRITICAL', 0)), num(severity.get('MAJOR', 0)), num(severity.get('MINOR', 0))))
     return '<section class="kpis" aria-label="Fleet totals">%s</section>\n' % ''.join(cards)
 
@@ -868,8 +879,9 @@ def changes_card(report, order):
         changed = [tenants[index] for index in order if change_count(tenants[index]['changes'])]
         if changed:
             rows = ''.join('<li><a href="%s">%s</a>%s</li>' % (esc(entry['page']), esc(entry['name']),
-                                                                 change_chips(entry['changes'])) for entry in changed[:CHANGED_LIMIT])
-            more = '<li class="muted">and %s more: choose “Changed” above the table</li>' % num(len(changed) - CHANGED_LIMIT) \
+                                                               change_chips(entry['changes']))
+                           for entry in changed[:CHANGED_LIMIT])
+            more = '<li class="muted">and %s more: choose "Changed" above the table</li>' % num(len(changed) - CHANGED_LIMIT) \
                 if len(changed) > CHANGED_LIMIT else ''
             parts.append('<ul class="changed-list" id="changed-tenants">%s%s</ul>' % (rows, more))
         body = ''.join(parts)
@@ -884,7 +896,7 @@ def trend_card(trend):
         known = [value for value in values if value is not None]
         if not known:
             continue
-        top = max(max(known), 1)
+        top = max(known + [1])
         last, before = values[-1], (values[-2] if len(values) > 1 else None)
         delta = ''
         if last is not None and before is not None and last != before:
@@ -972,7 +984,7 @@ def failed_notice(report):
                 num(len(failed)), 's' if len(failed) > 1 else '',
                 ''.join('<li><a href="%s"><b>%s</b></a> <span class="tid">%s</span>: <code>%s</code></li>' % (
                     esc(entry['page']), esc(entry.get('name')), esc(entry.get('workspace_id')), esc(entry.get('error')))
-                        for entry in failed)))
+                    for entry in failed)))
 
 
 SEPARATORS = {ord('\x1d'): ' ', ord('\x1e'): ' ', ord('\x1f'): ' '}
@@ -1021,9 +1033,9 @@ def index_page(report, order, alerts, trend):
     """The page a person opens first (msp_overview.html)."""
     totals = report['totals']
     since = report['changes']['since']
-    sub = '%s tenants · %s · generated %s%s' % (num(totals['tenants']['total']), esc(', '.join(report.get('kinds') or [])),
-                                               stamp(report.get('generated_at')),
-                                               ' · compared with %s' % stamp(since) if since else '')
+    sub = '%s tenants · %s · generated %s%s' % (
+        num(totals['tenants']['total']), esc(', '.join(report.get('kinds') or [])), stamp(report.get('generated_at')),
+        ' · compared with %s' % stamp(since) if since else '')
     search = ('<section class="card section" id="search" aria-label="Search every tenant"><div class="toolbar">'
               '<h2>Find</h2><input class="search" id="find" type="search" autocomplete="off" placeholder="Device serial, '
               'MAC or name, client MAC or name, site name — in every tenant" aria-label="Search every tenant" '
@@ -1075,8 +1087,8 @@ def changes_detail(report, entry):
         if rows:
             parts.append('<h3><span class="chip %s">%s %s</span></h3><ul data-change="%s">%s</ul>' % (
                 tone, num(len(rows)), many if len(rows) > 1 else _one, key,
-                ''.join('<li><span class="mono">%s</span> %s</li>' % (esc(row['key']) if key.startswith('devices') else '',
-                                                                       esc(row['label'])) for row in rows)))
+                ''.join('<li><span class="mono">%s</span> %s</li>' % (
+                    esc(row['key']) if key.startswith('devices') else '', esc(row['label'])) for row in rows)))
     if not parts:
         parts.append('<p class="muted" id="no-change">No change in alerts, devices or sites since %s.</p>' % stamp(since))
     return ''.join(parts)

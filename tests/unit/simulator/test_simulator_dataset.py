@@ -129,3 +129,34 @@ def test_tenant_listings_follow_added_and_removed_tenants():
     ds.add_tenant('Second Added', central=False)
     assert ds.listing('glp')[-1]['workspaceName'] == 'Second Added'
     assert ds.listing('draft')[-1]['name'] == 'Northwind Logistics'
+
+
+def test_device_status_changes_keep_both_levels_consistent():
+    ds = Dataset.create('demo')
+    acme = next(t for t in ds.tenants() if t.name == 'Acme Retail Group')
+    before, clients = ds.central_summary(acme), len(ds.items(acme, 'clients'))
+    device = next(d for d in ds.items(acme, 'devices') if d['status'] == 'ONLINE' and d['deviceType'] == 'AP')
+    connected = [c for c in ds.items(acme, 'clients') if c['connectedDeviceSerial'] == device['serialNumber']]
+    assert connected and before['degradedSites'] == 0
+    went = ds.set_device_status(acme.id, device['serialNumber'], 'OFFLINE')
+    now = next(d for d in ds.items(acme, 'devices') if d['serialNumber'] == device['serialNumber'])
+    assert (now['status'], now['health']) == ('OFFLINE', 'Poor')
+    raised = [a for a in ds.items(acme, 'alerts') if a['id'] in went['raised']]
+    assert [(a['severity'], a['status'], a['serialNumber']) for a in raised] == [('CRITICAL', 'ACTIVE', device['serialNumber'])]
+    assert ds.items(acme, 'alerts')[0] == raised[0]  # the newest alert
+    assert not [c for c in ds.items(acme, 'clients') if c['connectedDeviceSerial'] == device['serialNumber']]
+    after = ds.central_summary(acme)
+    assert after['degradedSites'] == 1 and after['alerts']['critical'] == before['alerts']['critical'] + 1
+    assert [t['degradedSites'] for t in ds.listing('central') if t['tenantName'] == acme.name] == [1]
+    assert_consistent(ds, acme)
+    came = ds.set_device_status(acme.id, device['serialNumber'], 'ONLINE')
+    assert came['cleared'] == went['raised']
+    assert {a['status'] for a in ds.items(acme, 'alerts') if a['id'] in went['raised']} == {'CLEARED'}
+    assert ds.central_summary(acme)['degradedSites'] == 0 and len(ds.items(acme, 'clients')) == clients
+    assert_consistent(ds, acme)
+    with pytest.raises(ValueError, match='already ONLINE'):
+        ds.set_device_status(acme.id, device['serialNumber'], 'ONLINE')
+    with pytest.raises(ValueError, match='no monitored device'):
+        ds.set_device_status(acme.id, 'NOPE', 'OFFLINE')
+    ds.remove_added_tenants()  # a dataset reset also undoes run-time changes
+    assert ds.central_summary(acme) == before
