@@ -249,3 +249,46 @@ def test_demo_report_renders_without_errors(demo_report):
     with open(index, encoding='utf-8') as handle:
         raw = handle.read()
     assert html.escape("Bistro d'Or") in raw or "Bistro d'Or" in raw  # the JSON islands keep apostrophes as text
+
+
+BAD_ARGS = '''
+- name: Wrong arguments
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: No report
+      central.msp.msp_overview_report:
+        output_dir: "{{ out }}"
+      ignore_errors: true
+    - name: A list for a report
+      central.msp.msp_overview_report:
+        report: [1, 2]
+        output_dir: "{{ out }}"
+      ignore_errors: true
+    - name: An unknown option
+      central.msp.msp_overview_report:
+        report: {tenants: [], totals: {}}
+        output_dir: "{{ out }}"
+        history: 3
+      ignore_errors: true
+    - name: No history
+      central.msp.msp_overview_report:
+        report: {tenants: [], totals: {}}
+        output_dir: "{{ out }}"
+        history_runs: 0
+      ignore_errors: true
+'''
+
+
+def test_wrong_arguments_say_what_to_fix(tmp_path):
+    env = ansible_env(tmp=str(tmp_path))
+    run = run_playbook(BAD_ARGS, env, extra_vars={'out': str(tmp_path / 'reports')})
+    assert run.rc == 0, run.output[-3000:]
+    messages = {name: run.one(name)['result']['msg'] for name in ('No report', 'A list for a report', 'An unknown option',
+                                                                  'No history')}
+    assert 'missing required argument "report"' in messages['No report']
+    assert '"report" must be the dict made by the central.msp.msp_overview filter, got list' in messages['A list for a report']
+    assert 'history' in messages['An unknown option'] and 'Unsupported parameters' in messages['An unknown option']
+    assert 'history_runs must be a whole number of at least 1' in messages['No history']
+    assert not (tmp_path / 'reports').exists()
