@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -36,8 +36,13 @@ class ActionModule(ActionBase):
                                     'central.msp.msp_overview filter)')
         report = args.pop('report')
         if not isinstance(report, Mapping):
+            kind = 'str' if isinstance(report, str) else 'list' if isinstance(report, Sequence) else type(report).__name__
             raise AnsibleActionFail('msp_overview_report: "report" must be the dict made by the central.msp.msp_overview '
-                                    'filter, got %s' % type(report).__name__)
+                                    'filter, got %s' % kind)
+        unknown = sorted(set(args) - set(ARGUMENT_SPEC))
+        if unknown:
+            raise AnsibleActionFail('msp_overview_report: unsupported parameters %s; the parameters are %s'
+                                    % (', '.join(unknown), ', '.join(sorted(list(ARGUMENT_SPEC) + ['report']))))
         validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(args)
         if validation.error_messages:
             raise AnsibleActionFail('msp_overview_report: %s' % '; '.join(validation.error_messages))

@@ -289,6 +289,6 @@ def test_wrong_arguments_say_what_to_fix(tmp_path):
                                                                   'No history')}
     assert 'missing required argument "report"' in messages['No report']
     assert '"report" must be the dict made by the central.msp.msp_overview filter, got list' in messages['A list for a report']
-    assert 'history' in messages['An unknown option'] and 'Unsupported parameters' in messages['An unknown option']
+    assert 'unsupported parameters history; the parameters are history_runs, output_dir, report' in messages['An unknown option']
     assert 'history_runs must be a whole number of at least 1' in messages['No history']
     assert not (tmp_path / 'reports').exists()
