@@ -442,6 +442,13 @@ INDEX_JS = r'''
     });
   }
   window.centralMspSearch = search;
+  // msp_overview.html#tenant=<workspace id>, the links the single-page report used to share, open that tenant's page.
+  var shared = /^#tenant=(.*)$/.exec(location.hash);
+  if (shared) {
+    var wantedId = decodeURIComponent(shared[1]);
+    var target = data.t.filter(function (tenant) { return tenant[2] === wantedId; })[0];
+    if (target) { location.replace(target[1]); }
+  }
   var box = document.getElementById('find');
   var list = document.getElementById('find-results');
   var status = document.getElementById('find-status');

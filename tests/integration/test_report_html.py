@@ -11,6 +11,7 @@ Without a Chromium or Chrome binary (CI installs Debian's `chromium`) these test
 import html
 import json
 import os
+import time
 
 import pytest
 
@@ -223,6 +224,17 @@ def test_demo_report_renders_without_errors(demo_report):
         page = os.path.join(demo_report, northwind['page'])
         browser.open(url(page, '#find=' + offline['serialNumber']))
         found = browser.js(EXERCISE)
+        # The links the single-page report used to share (#tenant=<workspace id>) open the tenant's page.
+        browser.open(url(index, '#tenant=' + northwind['workspace_id']))
+        shared = None
+        for _attempt in range(600):  # until the redirect has landed (a bound for a failure, not a speed limit)
+            try:
+                shared = browser.js("[location.href, (document.getElementById('tenant-name') || {}).textContent || null]")
+            except RuntimeError:  # the redirect replaced the page while it was being asked
+                shared = None
+            if shared and shared[1]:
+                break
+            time.sleep(0.05)
     totals = report['totals']
     assert kpis == ['{:,}'.format(n) for n in (totals['tenants']['total'], totals['sites']['total'],
                                                totals['devices']['total'], totals['clients']['total'],
@@ -246,6 +258,7 @@ def test_demo_report_renders_without_errors(demo_report):
             for kind, key in (('sites', 'siteName'), ('devices', 'deviceName'), ('clients', 'clientName')):
                 assert {item[key] for item in tenant['details'][kind]} <= set(tabs['tabs'][kind])
     assert found['selected'] == 'devices' and len(found['found']) == 1 and offline['serialNumber'] in found['found'][0]
+    assert shared == [url(page), 'Northwind Logistics']
     with open(index, encoding='utf-8') as handle:
         raw = handle.read()
     assert html.escape("Bistro d'Or") in raw or "Bistro d'Or" in raw  # the JSON islands keep apostrophes as text
