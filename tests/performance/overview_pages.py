@@ -1,6 +1,7 @@
 """Benchmark of the overview's index page at scale: its size and how long headless Chromium takes to render it.
 
     .venv/bin/python -m tests.performance.overview_pages [--tenants 1000] [--devices-per-tenant 200] [--loads 3]
+                                                         [--output-dir DIR]
 
 The report is synthetic (tests/performance/synthetic_report.py: the simulator's scale dataset, turned into the
 report by the collection's own filter); the page is made by the same code as the playbook's
@@ -60,8 +61,9 @@ def main(argv=None):
     parser.add_argument('--tenants', type=int, default=1000)
     parser.add_argument('--devices-per-tenant', type=int, default=200)
     parser.add_argument('--loads', type=int, default=3)
+    parser.add_argument('--output-dir', help='where the page is written (default: a new temporary folder)')
     args = parser.parse_args(argv)
-    folder = tempfile.mkdtemp(prefix='central-msp-overview-bench-')
+    folder = args.output_dir or tempfile.mkdtemp(prefix='central-msp-overview-bench-')
     started = time.monotonic()
     page, report = scale_index(folder, args.tenants, args.devices_per_tenant)
     built = time.monotonic() - started
