@@ -396,10 +396,12 @@ INDEX_JS = r'''
     return text.split('\x1d').map(function (block) {
       return block === '' ? [] : block.split('\x1e').map(function (field) {
         var previous = '';
-        return field === '' ? [] : field.split('\x1f').map(function (item) {
+        var values = field === '' ? [] : field.split('\x1f').map(function (item) {
           previous = previous.slice(0, parseInt(item.charAt(0), 36)) + item.slice(1);
           return previous;
         });
+        // Lower case once, not at every keystroke.
+        return {values: values, lower: values.map(function (value) { return value.toLowerCase(); })};
       });
     });
   }
@@ -426,13 +428,13 @@ INDEX_JS = r'''
         }
       });
       tenants.forEach(function (fields, t) {
-        fields.forEach(function (values, f) {
+        fields.forEach(function (field, f) {
           var wanted = MAC[f] ? hex : q;
           if (!wanted || wanted.length < 2) { return; }
-          for (var i = 0; i < values.length; i += 1) {
-            var value = values[i].toLowerCase();
-            if (value.indexOf(wanted) >= 0) {
-              found.push({kind: KINDS[f], value: MAC[f] ? macText(values[i]) : values[i], tenant: t, exact: value === wanted});
+          var lower = field.lower;
+          for (var i = 0; i < lower.length; i += 1) {
+            if (lower[i].indexOf(wanted) >= 0) {
+              found.push({kind: KINDS[f], value: MAC[f] ? macText(field.values[i]) : field.values[i], tenant: t, exact: lower[i] === wanted});
             }
           }
         });
