@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.helpers import ansible_env, run_playbook
+from tests.helpers import ROOT, ansible_env, run_playbook
 from tests.integration.browser import Browser, find_chromium
 from tests.integration.test_overview import read_reports, run_overview
 from tests.simulator.pytest_plugin import start_simulator
@@ -301,3 +301,17 @@ def test_wrong_arguments_say_what_to_fix(tmp_path):
     assert 'unsupported parameters history; the parameters are history_runs, output_dir, report' in messages['An unknown option']
     assert 'history_runs must be a whole number of at least 1' in messages['No history']
     assert not (tmp_path / 'reports').exists()
+
+
+def test_example_rewrites_pages_from_a_saved_report(demo_report, tmp_path):
+    saved = os.path.join(demo_report, 'msp_overview.json')
+    report = read_reports(demo_report)[0]
+    run = run_playbook(os.path.join(ROOT, 'playbooks', 'examples', 'msp_overview_report.yml'), ansible_env(tmp=str(tmp_path)),
+                       extra_vars={'saved': saved, 'pages': str(tmp_path / 'copy')})
+    assert run.rc == 0, run.output[-3000:]
+    copy = read_reports(str(tmp_path / 'copy'))[0]
+    worst = min(report['tenants'], key=lambda t: t['rank'])
+    assert run.one('Show what was written')['result']['msg'].endswith('worst tenant first: %s' % worst['workspace_id'])
+    assert [(t['name'], t['rank'], t['score'], t['page']) for t in copy['tenants']] == \
+        [(t['name'], t['rank'], t['score'], t['page']) for t in report['tenants']]
+    assert sorted(os.listdir(tmp_path / 'copy' / 'tenants')) == sorted(os.listdir(os.path.join(demo_report, 'tenants')))
