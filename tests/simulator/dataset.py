@@ -488,6 +488,8 @@ class Dataset:
         self.cache_items = cache_items
         self._listings = {}
         self._version = 0                      # changes whenever the tenant list does
+        self._highest = 0                      # highest workspace number ever used: a deleted tenant's id is not reused
+        self.overlay = None                    # tests/simulator/writes.py: changes made through the write APIs
 
     @classmethod
     def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500,
@@ -540,6 +542,7 @@ class Dataset:
 
     def _add(self, ws):
         with self._lock:
+            self._highest = max(self._highest, ws.number)
             self._tenants.append(ws)
             self._by_id[ws.hex] = ws
             self._version += 1
@@ -567,7 +570,8 @@ class Dataset:
 
     def add_tenant(self, name, central=True, devices=20):
         with self._lock:
-            ws = self._sized_workspace(len(self._tenants) + 1, name, devices, central=central)
+            self._highest = max(self._highest, len(self._tenants)) + 1
+            ws = self._sized_workspace(self._highest, name, devices, central=central)
             ws.added = True
             self._tenants.append(ws)
             self._by_id[ws.hex] = ws
@@ -582,6 +586,13 @@ class Dataset:
             self._cache.clear()
             self._cached_items = 0
 
+    def replace_tenants(self, tenants):
+        """Set the tenant list (the write APIs: a tenant deleted, renamed or provisioned in Central)."""
+        with self._lock:
+            self._tenants = list(tenants)
+            self._by_id = {t.hex: t for t in self._tenants}
+            self._version += 1
+
     # --- items ---------------------------------------------------------------------------------------------
 
     def items(self, ws, kind):
@@ -591,6 +602,10 @@ class Dataset:
             raise KeyError(f"unknown workspace or kind: {kind}")
         if kind in CENTRAL_KINDS and not ws.central_id:
             return []
+        found = self._built(ws, kind)
+        return self.overlay.view(ws, kind, found) if self.overlay is not None else found
+
+    def _built(self, ws, kind):
         key = (ws.hex, kind)
         found = self._cached(key)
         if found is not None:
