@@ -127,7 +127,7 @@ def fault_action(app, body):
         serials = body.get('serials')
         if not isinstance(serials, list) or not serials:
             raise AdminError('fail_devices needs serials: a list of serial numbers')
-        app.writes.fail_devices(serials, body.get('count', 1), body.get('message'))
+        app.writes.fail_devices(serials, body.get('count', 1), body.get('message'), body.get('operation'))
         return {'fail_devices': serials}
     raise AdminError(f'unknown action {action!r}')
 

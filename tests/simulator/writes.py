@@ -64,7 +64,7 @@ def hex_of(ident):
 class Operation:
     id: str
     workspace: str              # hex id of the workspace whose token started it
-    kind: str                   # 'add' or 'update'
+    kind: str                   # 'add', 'assignment' (application, region, tenant) or 'subscription'
     steps: list                 # (serialNumber, device id or None, function applying the change -> error text)
     polls_left: int
     status: str = 'INITIALIZED'
@@ -105,7 +105,7 @@ class Writes:
             self.contacts = {}       # tenant hex -> {description, email, phoneNumber, address}
             self.provisions = {}     # workspace hex -> [provision items]
             self.operations = {}
-            self.failures = []       # [serials, count, message]: injected per-device failures of async operations
+            self.failures = {}       # serial -> {count, message, operation}: injected failures in async operations
 
     def reset(self):
         """Undo every write: deleted demo tenants come back, renamed ones get their names back."""
@@ -336,7 +336,7 @@ class Writes:
         if req.params().get('dry-run') == 'true':
             return accepted(None)
         steps = [(by_id[i]['serialNumber'], i, self._updater(ws, by_id[i]['serialNumber'], change)) for i in ids]
-        return accepted(self._start(ws, 'update', steps))
+        return accepted(self._start(ws, 'subscription' if 'subscription' in change else 'assignment', steps))
 
     def _assignment_change(self, record, body):
         app = body.get('application', ...)
@@ -433,7 +433,7 @@ class Writes:
     def _finish(self, op):
         succeeded, failed = [], []
         for serial, device_id, apply in op.steps:
-            error = self._injected_failure(serial) or apply()
+            error = self._injected_failure(serial, op.kind) or apply()
             entry = {'serialNumber': serial}
             if device_id:
                 entry['id'] = device_id
@@ -445,12 +445,14 @@ class Writes:
         op.ended_at = now_text()
         op.result = {'succeeded': succeeded, 'failed': failed}
 
-    def _injected_failure(self, serial):
-        for rule in self.failures:
-            if serial in rule[0] and rule[1] != 0:
-                rule[1] -= 1
-                return rule[2]
-        return None
+    def _injected_failure(self, serial, kind):
+        rule = self.failures.get(serial)
+        if rule is None or rule['operation'] not in (None, kind):
+            return None
+        rule['count'] -= 1
+        if rule['count'] <= 0:
+            del self.failures[serial]
+        return rule['message']
 
     # --- Central provisioning ----------------------------------------------------------------------------
 
@@ -487,9 +489,14 @@ class Writes:
                     'contacts': copy.deepcopy(self.contacts),
                     'operations': {op.id: op.status for op in self.operations.values()}}
 
-    def fail_devices(self, serials, count=1, message=None):
+    def fail_devices(self, serials, count=1, message=None, operation=None):
+        """The next `count` operations on each of these devices (of this kind, if given) fail for that device."""
+        if operation not in (None, 'add', 'assignment', 'subscription'):
+            raise ValueError('operation must be add, assignment or subscription')
         with self.lock:
-            self.failures.append([list(serials), int(count), message or 'injected failure: the device could not be updated'])
+            for serial in serials:
+                self.failures[serial] = {'count': int(count), 'operation': operation,
+                                         'message': message or 'injected failure: the device could not be updated'}
 
 
 class WriteError(Exception):
