@@ -325,7 +325,7 @@ def plan_device(state, tenant=None, application_id=None, region=None, subscripti
         if state['subscription_ids']:
             steps.append(('unsubscribe', {'subscription': []}))
             desired.update(subscription_ids=[], subscription_keys=[])
-        # A region without an application means nothing (GLP keeps the workspace's region on unassigned devices).
+        # A region without an application assigns nothing (an unassigned device may still list one): no write.
         if state['tenant_workspace_id'] or state['application_id']:
             steps.append(('release', {'application': None, 'region': None, 'tenantPlatformCustomerId': None}))
             desired.update(tenant_workspace_id=None, application_id=None, region=None)

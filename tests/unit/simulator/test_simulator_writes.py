@@ -173,7 +173,7 @@ def test_write_rate_limits_per_workspace(sim, api, client):
     assert sim.stats(log=False)['rate_limited'] == 1
 
 
-def test_reset_undoes_every_write(sim, api, client, tenants):
+def test_reset_undoes_every_write(sim, api, tenants):
     send, token = api
     acme = tenants['Acme Retail Group']
     send('PUT', f"workspaces/v1/msp-tenants/{acme['id']}", token, {'workspaceName': 'Renamed'})

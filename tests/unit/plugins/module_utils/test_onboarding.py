@@ -133,9 +133,8 @@ def test_a_refused_call_fails_its_devices_only():
 
 
 def test_apply_device_steps_skips_later_steps_of_a_failed_device():
-    ops = {'op-1': [{'status': 'FAILED', 'result': {'succeeded': [{'serialNumber': 'A'}],
-                                                   'failed': [{'serialNumber': 'B', 'message': 'no'}]}}],
-           'op-2': [{'status': 'SUCCEEDED'}]}
+    half = {'succeeded': [{'serialNumber': 'A'}], 'failed': [{'serialNumber': 'B', 'message': 'no'}]}
+    ops = {'op-1': [{'status': 'FAILED', 'result': half}], 'op-2': [{'status': 'SUCCEEDED'}]}
     client = FakeClient(ops)
     steps = [('assign', {'region': 'us-west'}), ('subscribe', {'subscription': [{'id': SUB}]})]
     plans = {serial: {'id': serial.lower(), 'steps': steps, 'report': {'changed': False, 'failed': False}}
