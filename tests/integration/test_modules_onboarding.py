@@ -7,7 +7,7 @@ import json
 import os
 
 from tests.helpers import ROOT, ansible_env, run_playbook
-from tests.integration.module_checks import failed, ok, run_tasks, tenants
+from tests.integration.module_checks import assert_nothing_leaked, failed, ok, run_tasks, tenants
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'onboard_tenants.yml')
 
@@ -126,7 +126,9 @@ def run_playbook_tasks(sim, tasks, check=False, diff=False, extra_vars=None):
   gather_facts: false
   tasks:
 ''' + '\n'.join('    ' + line for line in tasks.strip('\n').splitlines())
-    return run_playbook(playbook, ansible_env(sim.env()), extra_vars=extra_vars, args=args)
+    run = run_playbook(playbook, ansible_env(sim.env()), extra_vars=extra_vars, args=args)
+    assert_nothing_leaked(run, sim)
+    return run
 
 
 def test_tenant_errors(simulator):
@@ -250,6 +252,7 @@ def test_check_mode_and_diff_send_no_write(simulator):
         + '\n'.join('    ' + line for line in tasks.strip('\n').splitlines()),
         ansible_env(sim.env()), args=('--check', '--diff'))
     assert run.rc == 0, run.output[-3000:]
+    assert_nothing_leaked(run, sim)
     move, add, tenant = ok(run, 'move'), ok(run, 'add'), ok(run, 'tenant')
     assert move['changed'] and move['changed_count'] == 2 and all(not d.get('operations') for d in move['devices'])
     assert add['changed'] and add['devices'] == [{'serial_number': 'CNCHK00001', 'changed': True, 'failed': False}]
@@ -381,6 +384,7 @@ def test_onboarding_playbook_from_empty_then_idempotent(simulator):
     env = ansible_env(sim.env())
     first = run_playbook(PLAYBOOK, env, extra_vars={'onboarding_customers': batch}, args=('-f', '3'))
     assert first.rc == 0, first.output[-3000:]
+    assert_nothing_leaked(first, sim)
     assert '3 of 3 customer(s) onboarded, 3 changed; failed: none.' in first.stdout
     truth = tenants(sim)
     for customer in batch:
@@ -409,6 +413,7 @@ def test_onboarding_playbook_one_customer_fails(simulator):
     batch[1]['devices'][0]['subscription_id'] = subscription(state)
     run = run_playbook(PLAYBOOK, ansible_env(sim.env()), extra_vars={'onboarding_customers': batch}, args=('-f', '3'))
     assert run.rc == 2, run.output[-3000:]
+    assert_nothing_leaked(run, sim)
     assert '2 of 3 customer(s) onboarded, 2 changed; failed: Granite Law Partners.' in run.stdout
     truth = tenants(sim)
     assert {d['serialNumber'] for d in sim.truth(truth['Harbor Point Hotels']['id'], 'glp-devices')} == \

@@ -488,7 +488,7 @@ class Dataset:
         self.cache_items = cache_items
         self._listings = {}
         self._version = 0                      # changes whenever the tenant list does
-        self._highest = 0                      # highest workspace number ever used: a deleted tenant's id is not reused
+        self._highest = 0                      # highest workspace number used: a deleted tenant's id is not reused
         self.overlay = None                    # tests/simulator/writes.py: changes made through the write APIs
 
     @classmethod
@@ -582,6 +582,8 @@ class Dataset:
         with self._lock:
             self._tenants = [t for t in self._tenants if not t.added]
             self._by_id = {t.hex: t for t in self._tenants}
+            # After a reset, added tenants get the same numbers (and ids) as in a fresh simulator.
+            self._highest = max((t.number for t in self._tenants), default=0)
             self._version += 1
             self._cache.clear()
             self._cached_items = 0
