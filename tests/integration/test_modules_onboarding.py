@@ -10,6 +10,7 @@ from tests.helpers import ROOT, ansible_env, run_playbook
 from tests.integration.module_checks import assert_nothing_leaked, failed, ok, run_tasks, tenants
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'onboard_tenants.yml')
+EXAMPLE = os.path.join(ROOT, 'playbooks', 'examples', 'onboard_one_customer.yml')
 
 
 def fresh(sim):
@@ -420,3 +421,23 @@ def test_onboarding_playbook_one_customer_fails(simulator):
         {'CNHPH00001', 'CNHPH00002'}
     granite = [r for r in run.results if r['host'] == 'customer-002' and r['status'] == 'failed']
     assert granite and 'does not apply to a SWITCH device' in json.dumps(granite[0]['result'])
+
+
+def shown_devices(run):
+    return [item['msg'] for item in run.one('Show where the devices are')['result']['results']]
+
+
+def test_example_runs_as_documented_and_is_idempotent(simulator):
+    sim = simulator
+    state = fresh(sim)
+    env = ansible_env(sim.env())
+    example_vars = {'subscription_id': subscription(state)}
+    first = run_playbook(EXAMPLE, env, extra_vars=example_vars, args=('-c', 'local'))
+    assert first.rc == 0, first.output[-3000:]
+    assert_nothing_leaked(first, sim)
+    assert shown_devices(first) == ['CNLKD00001: moved', 'CNLKD00002: moved']
+    sim.reset()
+    second = run_playbook(EXAMPLE, env, extra_vars=example_vars, args=('-c', 'local'))
+    assert second.rc == 0 and 'changed=0' in second.stdout, second.output[-3000:]
+    assert shown_devices(second) == ['CNLKD00001: already there', 'CNLKD00002: already there']
+    assert writes_sent(sim) == []
