@@ -228,6 +228,26 @@ def test_devices_in_rerun_and_back(simulator):
     ''')
     assert set(serials) <= {d['serialNumber'] for d in ok(listed, 'inventory')['devices']}
 
+    # MSP-owned devices move between tenants too.
+    run = run_tasks(sim, '''
+        - name: to another tenant
+          central.msp.msp_tenant_devices:
+            tenant: Acme Retail Group
+            serial_numbers: "{{ serials[:1] }}"
+            region: us-west
+        - name: absent from Northwind leaves the device in Acme alone
+          central.msp.msp_tenant_devices:
+            tenant: Northwind Logistics
+            serial_numbers: "{{ serials[:1] }}"
+            state: absent
+    ''', extra_vars=variables)
+    across = ok(run, 'to another tenant')['devices'][0]
+    assert across['changed'] and across['before']['tenant_workspace_id'] == northwind['id']
+    assert across['after']['tenant_workspace_id'] == tenants(sim)['Acme Retail Group']['id']
+    assert across['after']['subscription_ids'] == [subscription(state)]  # subscription not managed: kept
+    assert ok(run, 'absent from Northwind leaves the device in Acme alone')['changed'] is False
+    assert serials[0] not in {d['serialNumber'] for d in sim.truth(northwind['id'], 'glp-devices')}
+
     run = run_tasks(sim, BACK.format(task='back') + BACK.format(task='back again'), extra_vars=variables)
     back, back_again = ok(run, 'back'), ok(run, 'back again')
     assert back['changed_count'] == 3 and back_again['changed'] is False
@@ -235,6 +255,7 @@ def test_devices_in_rerun_and_back(simulator):
                                    'subscription_ids': []} for report in back['devices'])
     assert not set(serials) & {d['serialNumber'] for d in sim.truth(northwind['id'], 'glp-devices')}
     assert len(sim.truth(northwind['id'], 'device-inventory')) == before_inventory
+    assert not set(serials) & {d['serialNumber'] for d in sim.truth(tenants(sim)['Acme Retail Group']['id'], 'glp-devices')}
 
 
 def test_check_mode_and_diff_send_no_write(simulator):
