@@ -102,6 +102,7 @@ class Writes:
     def clear(self):
         with self.lock:
             self.devices = {}        # serial -> GLP device record (with tenantWorkspaceId: hex or None)
+            self.tenant_owned = set()  # serials of those a tenant's own token added or changed: not the MSP's
             self.contacts = {}       # tenant hex -> {description, email, phoneNumber, address}
             self.provisions = {}     # workspace hex -> [provision items]
             self.operations = {}
@@ -126,7 +127,8 @@ class Writes:
             if kind == 'glp-devices':
                 own = [item for item in items if item['serialNumber'] not in touched]
                 # The MSP sees every device it owns, in its pool or assigned to a tenant.
-                moved = [d for d in touched.values() if ws is self.ds.msp or d['tenantWorkspaceId'] == ws.hex]
+                moved = [d for d in touched.values() if d['tenantWorkspaceId'] == ws.hex or (
+                    ws is self.ds.msp and d['serialNumber'] not in self.tenant_owned)]
                 return own + [copy.deepcopy(d) for d in moved]
             if ws is self.ds.msp:
                 return items
@@ -304,6 +306,8 @@ class Writes:
             if self._anywhere(serial):
                 return f'device {serial} is already in a workspace inventory'
             self.devices[serial] = new_device(self.ds, kind, entry, None if ws is self.ds.msp else ws.hex)
+            if ws is not self.ds.msp:
+                self.tenant_owned.add(serial)
             return None
         return apply
 
@@ -392,6 +396,8 @@ class Writes:
                     return f'device {serial} is no longer in this workspace'
                 device = copy.deepcopy(current)
                 device.setdefault('tenantWorkspaceId', None if ws is self.ds.msp else ws.hex)
+                if ws is not self.ds.msp:
+                    self.tenant_owned.add(serial)
             if 'subscription' in change:
                 sub = change['subscription']
                 if sub is not None:

@@ -182,3 +182,18 @@ def test_reset_undoes_every_write(sim, api, tenants):
     sim.reset(dataset=True)
     names = [t['name'] for t in sim.truth()['tenants']]
     assert names == list(tenants) and sim.admin('GET', 'writes')['devices'] == []
+
+
+def test_a_tenants_own_writes_stay_out_of_the_msp_pool(sim, api, client, tenants):
+    send, token = api
+    bistro = client.exchange(tenants["Bistro d'Or"]['id'])
+    own = client.get('glp', 'devices/v1/devices', bistro).json()['items'][0]
+    follow(send, bistro, patch(send, bistro, [own['id']], {'subscription': []}))
+    body = {'network': [{'serialNumber': 'CNBIS00001', 'macAddress': '20:4c:00:00:09:01'}], 'compute': [], 'storage': []}
+    follow(send, bistro, send('POST', 'devices/v1/devices', bistro, body))
+    msp_serials = {d['serialNumber'] for d in client.get('glp', 'devices/v1/devices', token).json()['items']}
+    assert not {own['serialNumber'], 'CNBIS00001'} & msp_serials
+    bistro_serials = {d['serialNumber'] for d in client.get('glp', 'devices/v1/devices', bistro).json()['items']}
+    assert {own['serialNumber'], 'CNBIS00001'} <= bistro_serials
+    assert patch(send, bistro, [own['id']], {'application': None, 'region': None,
+                                             'tenantPlatformCustomerId': None}).status_code == 403
