@@ -9,6 +9,8 @@ GET  /_sim/config                   the current runtime config
 GET  /_sim/truth                    ground truth: every tenant's GLP record, Central summary and item counts
 GET  /_sim/truth/<id>               one tenant (GLP id, dashed or hex; the MSP workspace id works too)
 GET  /_sim/truth/<id>/<kind>        the full item list of one kind, as the API returns it unpaged
+GET  /_sim/writes                   what the write APIs changed: devices, contacts, operations, and the ids a
+                                    test needs (central_app_id, subscriptions, regions)
 """
 import ipaddress
 import json
@@ -17,7 +19,8 @@ from .dataset import CENTRAL_KINDS, KINDS
 from .faults import FaultError
 from .messages import glp_error, json_response
 
-CONFIG_TYPES = {'token_ttl': int, 'latency_ms': int, 'central_rate_limit': int, 'glp_rate_limit': int, 'retry_after': bool}
+CONFIG_TYPES = {'token_ttl': int, 'latency_ms': int, 'central_rate_limit': int, 'glp_rate_limit': int, 'retry_after': bool,
+                'async_polls': int, 'async_poll_seconds': int}
 
 
 class AdminError(Exception):
@@ -125,6 +128,12 @@ def fault_action(app, body):
         ws = app.dataset.add_tenant(str(body['name']), central=bool(body.get('central', True)),
                                     devices=int(body.get('devices', 20)))
         return {'id': ws.id, 'hex': ws.hex, 'name': ws.name, 'central_id': ws.central_id}
+    if action == 'fail_devices':
+        serials = body.get('serials')
+        if not isinstance(serials, list) or not serials:
+            raise AdminError('fail_devices needs serials: a list of serial numbers')
+        app.writes.fail_devices(serials, body.get('count', 1), body.get('message'), body.get('operation'))
+        return {'fail_devices': serials}
     raise AdminError(f'unknown action {action!r}')
 
 
@@ -145,6 +154,8 @@ def handle(app, req):
             return json_response(200, dict(fault_action(app, json_body(req)), ok=True))
         if route == ('GET', 'config'):
             return json_response(200, app.config)
+        if route == ('GET', 'writes'):
+            return json_response(200, app.writes.admin_state())
         if route == ('GET', 'truth'):
             return truth(app, parts[1:])
     except (AdminError, FaultError, ValueError, TypeError) as err:

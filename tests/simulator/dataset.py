@@ -551,6 +551,8 @@ class Dataset:
         self._listings = {}
         self._version = 0                      # changes whenever the tenant list or a tenant's summary does
         self._changes = {}                     # workspace hex -> run-time changes (set_device_status)
+        self._highest = 0                      # highest workspace number used: a deleted tenant's id is not reused
+        self.overlay = None                    # tests/simulator/writes.py: changes made through the write APIs
 
     @classmethod
     def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500,
@@ -603,6 +605,7 @@ class Dataset:
 
     def _add(self, ws):
         with self._lock:
+            self._highest = max(self._highest, ws.number)
             self._tenants.append(ws)
             self._by_id[ws.hex] = ws
             self._version += 1
@@ -630,7 +633,8 @@ class Dataset:
 
     def add_tenant(self, name, central=True, devices=20):
         with self._lock:
-            ws = self._sized_workspace(len(self._tenants) + 1, name, devices, central=central)
+            self._highest = max(self._highest, len(self._tenants)) + 1
+            ws = self._sized_workspace(self._highest, name, devices, central=central)
             ws.added = True
             ws.created_days_ago = 0         # created just now, after every tenant of the dataset
             self._tenants.append(ws)
@@ -643,9 +647,18 @@ class Dataset:
             self._tenants = [t for t in self._tenants if not t.added]
             self._by_id = {t.hex: t for t in self._tenants}
             self._changes.clear()
+            # After a reset, added tenants get the same numbers (and ids) as in a fresh simulator.
+            self._highest = max((t.number for t in self._tenants), default=0)
             self._version += 1
             self._cache.clear()
             self._cached_items = 0
+
+    def replace_tenants(self, tenants):
+        """Set the tenant list (the write APIs: a tenant deleted, renamed or provisioned in Central)."""
+        with self._lock:
+            self._tenants = list(tenants)
+            self._by_id = {t.hex: t for t in self._tenants}
+            self._version += 1
 
     # --- items ---------------------------------------------------------------------------------------------
 
@@ -659,8 +672,10 @@ class Dataset:
         with self._lock:
             changes = self._changes.get(ws.hex)
         if changes is None or kind in ('glp-devices', 'audit-logs'):
-            return self._built(ws, kind)
-        return self._changed_items(ws, kind, changes)
+            found = self._built(ws, kind)
+        else:
+            found = self._changed_items(ws, kind, changes)
+        return self.overlay.view(ws, kind, found) if self.overlay is not None else found
 
     def _built(self, ws, kind):
         """The items as the plan makes them (kind 'core': every device as a full monitoring record)."""
