@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from datetime import datetime, timezone
+from html import escape as escape_html
 
 import pytest
 from ansible_collections.central.msp.plugins.filter.msp_overview import DETAIL_FIELDS
@@ -211,7 +212,7 @@ def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
     assert report['kinds'] == list(kinds) and report['schema_version'] == 2
     assert report['clients_window']['start_at'] is None and 'the 3 hours before' in report['clients_window']['description']
     if 'clients' in kinds:
-        assert str(escape(report['clients_window']['description'])) in html
+        assert escape_html(report['clients_window']['description']) in html
     # The playbook sent nothing the live API refuses (injected faults aside).
     refused = [(e['path'], e['query'], e['status']) for e in sim.stats()['requests_log']
                if 400 <= e['status'] < 500 and not e['fault'] and not e['path'].startswith('/authorization/')]
