@@ -121,20 +121,52 @@ class TokenCache:
 
     def _write(self, key, token):
         try:
-            handle, tmp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-', suffix='.json')
-            try:
-                os.fchmod(handle, 0o600)
-                with os.fdopen(handle, 'w', encoding='utf-8') as out:
-                    json.dump({'access_token': token.access_token, 'issued_at': token.issued_at,
-                               'expires_at': token.expires_at}, out)
-                os.replace(tmp, self._path(key))
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+            self._write_record(key, {'access_token': token.access_token, 'issued_at': token.issued_at,
+                                     'expires_at': token.expires_at})
         except OSError as exc:
             self._warn('Could not write the token cache in %s (%s); continuing without it.'
                        % (self.directory, exc.strerror))
+
+    def _write_record(self, key, record):
+        """Replace the entry atomically (a 0600 temporary file renamed over it): readers see old or new, never half."""
+        handle, tmp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-', suffix='.json')
+        try:
+            os.fchmod(handle, 0o600)
+            with os.fdopen(handle, 'w', encoding='utf-8') as out:
+                json.dump(record, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self._path(key))
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def read_record(self, key):
+        """The JSON object stored under ``key`` (no lock: writes are atomic), or None."""
+        try:
+            with open(self._path(key), encoding='utf-8') as handle:
+                record = json.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
+
+    def update_record(self, key, change):
+        """Read-modify-write of one entry under its thread and file lock, for state several processes share.
+
+        ``change(record or None) -> (new record or None, result)``: a new record is written atomically before the
+        lock is released (None writes nothing), and ``result`` is returned. If ``change`` raises, nothing is
+        written. Needs the cache on disk."""
+        if not self.on_disk:
+            raise OSError('the token cache is not on disk')
+        with self._thread_lock(key):
+            with self._file_lock(key):
+                record, result = change(self.read_record(key))
+                if record is not None:
+                    self._write_record(key, record)
+                return result
 
     def _remove(self, key):
         try:

@@ -79,8 +79,9 @@ def error_from_response(call, response, hint=None, redact=None):
     except ValueError:
         body = None
     if isinstance(body, dict):
-        code = body.get('errorCode') or body.get('error')
-        message = body.get('message') or body.get('error_description') or body.get('detail')
+        # GLP and New Central, OAuth (RFC 6749), and Classic Central's error_code/description bodies.
+        code = body.get('errorCode') or body.get('error') or body.get('error_code')
+        message = body.get('message') or body.get('error_description') or body.get('detail') or body.get('description')
         debug_id = body.get('debugId')
         if message is None and not code:
             message = 'unexpected error body with keys %s' % ', '.join(sorted(body)[:8])
@@ -138,15 +139,18 @@ class HttpClient:
                 text = text.replace(value, '********')
         return text
 
-    def send(self, method, url, call, retry_unsafe=False, **kwargs):
+    def send(self, method, url, call, retry_unsafe=False, pace=None, final=None, **kwargs):
         """Send with bounded retries; return the final response whatever its status.
 
         Unsafe methods are retried only when the server certainly did not act (429) unless ``retry_unsafe``
-        (token requests, which have no side effects)."""
+        (token requests, which have no side effects). ``pace()``, when given, runs before every attempt (a rate
+        budget shared with other processes); ``final(response)`` true means no retry can help (a spent quota)."""
         method = method.upper()
         idempotent = retry_unsafe or method in SAFE_METHODS
         attempt = 0
         while True:
+            if pace is not None:
+                pace()
             try:
                 response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False,
                                                 proxies=requests.utils.get_environ_proxies(url), **kwargs)
@@ -164,7 +168,7 @@ class HttpClient:
                     'timed out' if isinstance(exc, requests.exceptions.Timeout) else 'connection failed',
                     attempt + 1, '' if attempt == 0 else 's', self.redact(_reason(exc)))) from None
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries and (
-                    idempotent or response.status_code == 429):
+                    idempotent or response.status_code == 429) and not (final is not None and final(response)):
                 wait = retry_wait(response, attempt)
                 if wait > MAX_SERVER_WAIT:
                     return response
