@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the API call modules (tenant_api_call, classic_api_call) share: method, body and header checks, results."""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+
+METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+# Response header names that may carry credentials or session state: never returned.
+SECRET_HEADER_PARTS = ('auth', 'cookie', 'token', 'secret', 'session', 'key')
+
+
+def checked_method(value):
+    method = str(value or '').strip().upper()
+    if method not in METHODS:
+        raise CentralMspError('method %r is not supported; use one of %s.' % (value, ', '.join(METHODS)))
+    return method
+
+
+def json_body(body):
+    """The body ready for JSON: a string must hold JSON text, and the whole must be strict JSON."""
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError as exc:
+            raise CentralMspError('body is a string that is not JSON (%s); give a dict or a list, or a string '
+                                  'of JSON text.' % exc) from None
+    try:
+        # allow_nan=False: NaN and Infinity are not JSON, and APIs reject them.
+        json.dumps(body, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise CentralMspError('body cannot be sent as JSON: %s.' % exc) from None
+    return body
+
+
+def request_headers(module):
+    headers = {}
+    for name, value in (module.params['headers'] or {}).items():
+        if str(name).strip().lower() == 'authorization':
+            module.warn('The Authorization header in headers is ignored: the module sends the token itself.')
+            continue
+        headers[str(name)] = str(value)
+    return headers
+
+
+def safe_headers(headers):
+    return {name.lower(): value for name, value in headers.items()
+            if not any(part in name.lower() for part in SECRET_HEADER_PARTS)}
+
+
+def read_body(client, response):
+    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked."""
+    if not response.content:
+        return {}
+    text = client.http.redact(response.text)
+    try:
+        return {'json': json.loads(text)}
+    except ValueError:
+        return {'content': text}
+
+
+def response_result(response, body, pages):
+    return dict(body, status=response.status_code, headers=safe_headers(response.headers), pages=pages)
