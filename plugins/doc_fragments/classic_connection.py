@@ -267,7 +267,8 @@ options:
   customer_id:
     description:
       - Customer ID (32 hex digits), for example V({{ classic_customer_id }}) on a host of the
-        C(central.msp.classic_customers) inventory. Checked against the MSP's customer list.
+        C(central.msp.classic_customers) inventory. Taken as given, without listing the customers; the gateway
+        refuses an ID that is not a customer of the MSP.
     type: str
   customers:
     description:

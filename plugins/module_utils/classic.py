@@ -617,10 +617,15 @@ class ClassicClient:
         return self._customers
 
     def resolve_customer(self, name=None, customer_id=None):
-        """``{'name', 'customer_id'}`` of one customer, by exact name or by id (checked against the list)."""
-        if not name and not customer_id:
+        """``{'name', 'customer_id'}`` of one customer, by exact name (one listing) or by id.
+
+        An id is taken as given, its name then None: the gateway refuses a TenantID that is not a customer of
+        this MSP, and listing every customer for every task would spend the shared daily quota."""
+        if customer_id:
+            return {'name': None, 'customer_id': customer_id_of(customer_id)}
+        if not name:
             raise TenantError('Choose a customer: set customer (its name) or customer_id.')
-        return self._pick(customer_id or name, is_id=bool(customer_id))
+        return self._pick(name, is_id=False)
 
     def _pick(self, wanted, is_id=None):
         everyone = self.customers()
@@ -650,7 +655,15 @@ class ClassicClient:
         if everyone:
             return [{'name': c['name'], 'customer_id': c['customer_id']} for c in self.customers()]
         chosen = []
-        for wanted in names_or_ids or []:
+        wanted_all = list(names_or_ids or [])
+        if all(CUSTOMER_ID.match(str(wanted).strip()) for wanted in wanted_all):
+            # Ids only: no listing needed (see resolve_customer).
+            for wanted in wanted_all:
+                customer = self.resolve_customer(customer_id=wanted)
+                if customer not in chosen:
+                    chosen.append(customer)
+            return chosen
+        for wanted in wanted_all:
             customer = self._pick(wanted)
             if customer not in chosen:
                 chosen.append(customer)
