@@ -8,6 +8,8 @@ import stat
 import tempfile
 import time
 
+import pytest
+
 
 from ansible_collections.central.msp.plugins.module_utils.token_cache import CachedToken, TokenCache, cache_key
 
@@ -168,3 +170,30 @@ def test_sixteen_processes_on_a_cold_cache_fetch_once(tmp_path):
         proc.join(30)
     assert [proc.exitcode for proc in procs] == [0] * 16
     assert counter.value == 1
+
+
+def test_update_record_is_a_locked_read_modify_write_that_writes_nothing_on_error(tmp_path):
+    cache = TokenCache(str(tmp_path))
+    assert cache.update_record('k', lambda current: ({'n': 1}, current)) is None
+    assert cache.read_record('k') == {'n': 1}
+
+    def boom(current):
+        raise RuntimeError('half-way')
+    with pytest.raises(RuntimeError):
+        cache.update_record('k', boom)
+    assert cache.read_record('k') == {'n': 1}
+    assert cache.update_record('k', lambda current: (None, current['n'])) == 1
+    # Processes incrementing at once lose no update: the file lock serialises them.
+    procs = [multiprocessing.Process(target=_increment, args=(str(tmp_path), 25)) for _ in range(4)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    assert cache.read_record('k') == {'n': 101}
+    assert stat.S_IMODE(os.stat(os.path.join(str(tmp_path), 'k.json')).st_mode) == 0o600
+
+
+def _increment(directory, times):
+    cache = TokenCache(directory)
+    for _ in range(times):
+        cache.update_record('k', lambda current: (dict(current, n=current['n'] + 1), None))
