@@ -23,15 +23,9 @@ from urllib.parse import quote, quote_plus
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, ConfigError, TenantError
 from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_offset
-from ansible_collections.central.msp.plugins.module_utils.settings import check_url, _as_bool
+from ansible_collections.central.msp.plugins.module_utils.settings import _as_bool, check_url, load_token_yaml
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, renew_margin, secret_digest
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - ansible-core always ships PyYAML
-    HAS_YAML = False
 
 # The Classic API gateways by region (Aruba Central API Reference Guide, "Domain URL").
 GATEWAYS = {
@@ -134,18 +128,7 @@ def customer_id_of(value, what='customer id'):
 
 def read_token_file(path):
     """The connection values in a pycentral 1.x token file (its ``central_info`` block)."""
-    if not HAS_YAML:
-        raise ConfigError('Reading token_file needs PyYAML; install it or pass the options directly.')
-    try:
-        with open(path, encoding='utf-8') as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise ConfigError('Cannot read token_file %s: %s. Fix the path (option token_file or env '
-                          'CLASSIC_CENTRAL_TOKEN_FILE) or give the options directly.' % (path, exc.strerror)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, 'problem_mark', None)
-        raise ConfigError('token_file %s is not valid YAML%s. It must be a pycentral token file with a '
-                          "'central_info' block." % (path, ' at line %d' % (mark.line + 1) if mark else '')) from None
+    data = load_token_yaml(path, 'CLASSIC_CENTRAL_TOKEN_FILE', 'central_info')
     info = data.get('central_info') if isinstance(data, dict) else None
     if not isinstance(info, dict):
         raise ConfigError("token_file %s has no 'central_info' block: expected pycentral 1.x's central_info {base_url, "

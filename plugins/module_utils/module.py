@@ -26,9 +26,10 @@ def nonempty_env_fallback(*names):
     raise AnsibleFallbackNotFound
 
 
-def connection_argument_spec():
-    """The shared connection options, each falling back to its environment variables."""
-    return {name: dict(spec, fallback=(nonempty_env_fallback, envs)) for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+def connection_argument_spec(options=None):
+    """The connection options (CONNECTION_OPTIONS unless given), each falling back to its environment variables."""
+    return {name: dict(spec, fallback=(nonempty_env_fallback, envs))
+            for name, (spec, envs) in (options or CONNECTION_OPTIONS).items()}
 
 
 # One tenant, by name or workspace id (every tenant_* module).
@@ -60,7 +61,7 @@ class MspModule(AnsibleModule):
     """AnsibleModule with the connection options, check mode and a lazily built MspClient."""
 
     def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
-        spec = connection_argument_spec()
+        spec = self.connection_spec()
         spec.update(argument_spec)
         # base_url vs cluster_name is left to resolve_settings: env fallbacks are applied before Ansible's own
         # check, whose message would not say that one of the two came from an environment variable.
@@ -69,10 +70,18 @@ class MspModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib('requests'))
         self._client = None
 
+    @staticmethod
+    def connection_spec():
+        """The connection options this kind of module takes (ClassicModule takes Classic Central's)."""
+        return connection_argument_spec()
+
+    def make_client(self):
+        return MspClient(resolve_settings(self.params), warn=self.warn)
+
     @property
     def client(self):
         if self._client is None:
-            self._client = MspClient(resolve_settings(self.params), warn=self.warn)
+            self._client = self.make_client()
         return self._client
 
     def run(self, work):

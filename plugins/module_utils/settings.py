@@ -116,21 +116,26 @@ def dashed_id(value, what='workspace id'):
     return '-'.join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
 
 
-def read_token_file(path):
-    """The ``unified`` block of a pycentral token.yaml (client_id, client_secret, workspace_id, base_url/cluster_name)."""
+def load_token_yaml(path, env, block):
+    """The parsed YAML of a pycentral token file, or a ConfigError naming the option, its ``env`` and the ``block``."""
     if not HAS_YAML:
         raise ConfigError('Reading token_file needs PyYAML; install it or pass the options directly.')
     try:
         with open(path, encoding='utf-8') as handle:
-            data = yaml.safe_load(handle)
+            return yaml.safe_load(handle)
     except OSError as exc:
         raise ConfigError('Cannot read token_file %s: %s. Fix the path (option token_file or env '
-                          'CENTRAL_TOKEN_FILE) or give the credentials as options.' % (path, exc.strerror)) from None
+                          '%s) or give the credentials as options.' % (path, exc.strerror, env)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         where = ' at line %d' % (mark.line + 1) if mark else ''
         raise ConfigError('token_file %s is not valid YAML%s. It must be a pycentral token.yaml with a '
-                          "'unified' block." % (path, where)) from None
+                          "'%s' block." % (path, where, block)) from None
+
+
+def read_token_file(path):
+    """The ``unified`` block of a pycentral token.yaml (client_id, client_secret, workspace_id, base_url/cluster_name)."""
+    data = load_token_yaml(path, 'CENTRAL_TOKEN_FILE', 'unified')
     unified = data.get('unified') if isinstance(data, dict) else None
     if not isinstance(unified, dict):
         raise ConfigError("token_file %s has no 'unified' block. MSP automation needs pycentral's unified "

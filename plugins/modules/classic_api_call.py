@@ -139,8 +139,8 @@ msg:
   sample: "Check mode: POST classic central/v1/notifications/AWT0001 for customer 267958b55d5a463e94a302c20f4a6b68 not sent."
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.api_call import (checked_method, json_body, read_body,
-                                                                         request_headers, response_result)
+from ansible_collections.central.msp.plugins.module_utils.api_call import (
+    checked_method, json_body, read_body, request_headers, response_result)
 from ansible_collections.central.msp.plugins.module_utils.classic_module import CUSTOMER_OPTIONS, ClassicModule
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path

@@ -156,12 +156,13 @@ msg:
   sample: "Check mode: POST central network-notifications/v1/alerts/acknowledge (MSP scope) not sent."
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.api_call import (checked_method, json_body, read_body,
-                                                                         request_headers, response_result)
+from ansible_collections.central.msp.plugins.module_utils.api_call import (
+    checked_method, json_body, read_body, request_headers, response_result)
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS, MspModule
 from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
+
 
 class ApiCall:
     """One tenant_api_call task: validate everything, then send (or page through) the request."""

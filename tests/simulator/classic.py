@@ -488,4 +488,3 @@ class ClassicApp:
         if parts[1] not in KINDS:
             return classic_error(404, f"unknown kind {parts[1]!r}: use one of {', '.join(KINDS)}")
         return json_response(200, ds.items(customer['customer_id'], parts[1]))
-
