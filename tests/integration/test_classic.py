@@ -280,6 +280,22 @@ def test_keepalive_playbook_refreshes_once_a_day(sim, tmp_path):
     assert counters(sim)['refreshes'] == 1
 
 
+def test_example_playbook_runs_as_documented(sim, tmp_path):
+    by_name, _ = truth(sim)
+    acme = by_name['Acme Retail']['customer_id']
+    run = run_playbook(os.path.join(ROOT, 'playbooks', 'examples', 'classic_customer.yml'), env_for(sim, tmp_path),
+                       args=('-c', 'local'))
+    assert run.rc == 0, run.output[-3000:]
+    devices = [d for kind in ('aps', 'switches', 'gateways') for d in sim.classic('GET', 'truth/%s/%s' % (acme, kind))]
+    down = [d['name'] for d in devices if d['status'] == 'Down']
+    assert [d['name'] for d in run.one("Read the customer's devices that are down")['result']['devices']] == down
+    alerts = sim.classic('GET', 'truth/%s/notifications' % acme)
+    assert run.one("Read the customer's critical alerts")['result']['alerts'] == [
+        a for a in alerts if a['severity'] == 'Critical']
+    clients = [c for c in sim.classic('GET', 'truth/%s/clients' % acme) if c['client_type'] == 'WIRELESS']
+    assert run.one("Read the customer's wireless clients, every page")['result']['json']['items'] == clients
+
+
 def overview_inventory(tmp_path):
     return write(tmp_path / 'overview.classic_customers.yml', 'plugin: central.msp.classic_customers\n'
                  'include: ["Acme Retail", "Bistro Group", "O*Sons", "Umbrella Test", "Globex Labs"]\n')
