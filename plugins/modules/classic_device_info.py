@@ -12,7 +12,7 @@ version_added: 0.2.0
 description:
   - Reads C(monitoring/v2/aps), C(monitoring/v1/switches) and C(monitoring/v1/gateways) in each chosen customer
     (the MSP token with the customer's C(TenantID)), every page (at most 1000 devices a page).
-  - Each device keeps Central's fields and gains RV(devices[].device_type) (V(AP), V(SWITCH) or V(GATEWAY)).
+  - Each device keeps Central's fields and gains C(device_type) (V(AP), V(SWITCH) or V(GATEWAY)).
 author:
   - central.msp contributors (@central-msp)
 extends_documentation_fragment:

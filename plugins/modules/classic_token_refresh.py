@@ -92,7 +92,7 @@ def main():
             last = (client.cache.read_record(client.store_key) or {}).get('refreshed_at')
             due = not last or time.time() - last >= older_than
             return {'refreshed': False, 'changed': due, 'token': state}
-        refreshed, _ = client.refresh_now(older_than)
+        refreshed = client.refresh_now(older_than)[0]
         return {'refreshed': refreshed, 'changed': refreshed, 'token': client.store_state()}
 
     module.run(work)

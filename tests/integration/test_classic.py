@@ -80,7 +80,7 @@ def token_store(tmp):
 
 
 def test_modules_return_the_simulator_data_exactly(sim, tmp_path):
-    by_name, _ = truth(sim)
+    by_name = truth(sim)[0]
     acme, bistro = by_name['Acme Retail'], by_name['Bistro Group']
     run = classic_play(sim, env_for(sim, tmp_path), '''
 - name: customers
@@ -198,7 +198,7 @@ def test_twenty_forks_on_an_expired_store_refresh_once(sim, tmp_path):
     record.update(issued_at=1.0, expires_at=2.0)
     write(path, json.dumps(record), 0o600)
     sim.classic('POST', 'reset', {})
-    hosts = [name for name in ('Customer_%03d' % n for n in range(1, 21))]
+    hosts = ['Customer_%03d' % n for n in range(1, 21)]
     run = classic_play(sim, env, '''
 - name: sites
   central.msp.classic_site_info: {customer_id: "{{ classic_customer_id }}"}
@@ -281,7 +281,7 @@ def test_keepalive_playbook_refreshes_once_a_day(sim, tmp_path):
 
 
 def test_example_playbook_runs_as_documented(sim, tmp_path):
-    by_name, _ = truth(sim)
+    by_name = truth(sim)[0]
     acme = by_name['Acme Retail']['customer_id']
     run = run_playbook(os.path.join(ROOT, 'playbooks', 'examples', 'classic_customer.yml'), env_for(sim, tmp_path),
                        args=('-c', 'local'))
@@ -308,7 +308,7 @@ def test_overview_reports_the_simulator_data_exactly(sim, tmp_path):
                        extra_vars={'msp_overview_output_dir': str(out)})
     assert run.rc == 0, run.output[-3000:]
     report = json.loads((out / 'msp_overview.json').read_text())
-    by_name, _ = truth(sim)
+    by_name = truth(sim)[0]
     tenants = {t['name']: t for t in report['tenants']}
     assert sorted(tenants) == ['Acme Retail', 'Bistro Group', 'Globex Labs', "O'Brien & Sons", 'Umbrella Test']
     assert tenants['Umbrella Test']['status'] == 'not_provisioned'
@@ -409,7 +409,7 @@ def test_nothing_leaks_at_the_highest_verbosity(sim, tmp_path):
     texts = {'the inventory output': listed.output, 'the overview output': overview.output,
              'the play output': run.output, 'the task results': json.dumps(run.results + overview.results)}
     texts.update({'file %s' % os.path.relpath(path, str(work)): text for path, text in files_under(str(work), store).items()})
-    assert log in {p for p in files_under(str(work), store)}
+    assert log in files_under(str(work), store)
     assert_absent(secrets, texts)
     assert stat.S_IMODE(os.stat(store).st_mode) == 0o700
     for path in store_files(work).values():

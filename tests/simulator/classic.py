@@ -279,7 +279,7 @@ class ClassicApp:
         return oauth_error(400, 'unsupported_grant_type', f'grant_type {grant!r} is not supported')
 
     def _grant_step_limited(self, client_id):
-        allowed, _, _ = self.grant_limiter.hit(('grant', client_id), 1, 1)
+        allowed = self.grant_limiter.hit(('grant', client_id), 1, 1)[0]
         if not allowed:
             self.count('grant_rate_limited')
             return json_response(429, {'message': 'API rate limit exceeded'})
@@ -396,7 +396,7 @@ class ClassicApp:
         limit = self.config['rate_limit']
         headers = {'X-RateLimit-Limit-day': str(quota)}
         if limit:
-            allowed, remaining, _ = self.limiter.hit('msp', limit, 1)
+            allowed, remaining = self.limiter.hit('msp', limit, 1)[:2]
             headers.update({'X-RateLimit-Limit-second': str(limit), 'X-RateLimit-Remaining-second': str(remaining)})
             if not allowed:
                 self.count('rate_limited')

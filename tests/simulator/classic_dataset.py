@@ -22,7 +22,7 @@ def hex_id(*parts):
 
 
 def mac(rng):
-    return ':'.join('%02x' % rng.randrange(256) for _ in range(6))
+    return ':'.join('%02x' % rng.randrange(256) for octet in range(6))
 
 
 class ClassicDataset:

@@ -123,7 +123,7 @@ def test_rate_limit_headers_per_second_and_daily_quota(classic):
     sim, info, session = classic
     token = bundle(sim)['access_token']
     sim.classic('POST', 'faults', {'action': 'config', 'daily_quota': 9})
-    statuses = [get(info, session, 'central/v2/sites', token) for _ in range(8)]
+    statuses = [get(info, session, 'central/v2/sites', token) for call in range(8)]
     first = statuses[0].headers
     assert first['X-RateLimit-Limit-second'] == '7' and first['X-RateLimit-Limit-day'] == '9'
     assert first['X-RateLimit-Remaining-day'] == '8'

@@ -120,7 +120,7 @@ def test_concurrent_threads_refresh_once(fresh, tmp_path):
         except Exception as exc:  # pylint: disable=broad-except
             errors.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(10)]
+    threads = [threading.Thread(target=work) for thread in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -225,12 +225,12 @@ def test_shared_budget_paces_below_the_limit(fresh, tmp_path):
 
     def work():
         try:
-            for _ in range(3):
+            for call in range(3):
                 client(values, sleep=time.sleep).get_json('central/v2/sites')
         except Exception as exc:  # pylint: disable=broad-except
             errors.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=work) for thread in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

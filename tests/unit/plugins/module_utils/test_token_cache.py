@@ -184,7 +184,7 @@ def test_update_record_is_a_locked_read_modify_write_that_writes_nothing_on_erro
     assert cache.read_record('k') == {'n': 1}
     assert cache.update_record('k', lambda current: (None, current['n'])) == 1
     # Processes incrementing at once lose no update: the file lock serialises them.
-    procs = [multiprocessing.Process(target=_increment, args=(str(tmp_path), 25)) for _ in range(4)]
+    procs = [multiprocessing.Process(target=_increment, args=(str(tmp_path), 25)) for proc in range(4)]
     for proc in procs:
         proc.start()
     for proc in procs:
@@ -195,5 +195,5 @@ def test_update_record_is_a_locked_read_modify_write_that_writes_nothing_on_erro
 
 def _increment(directory, times):
     cache = TokenCache(directory)
-    for _ in range(times):
+    for step in range(times):
         cache.update_record('k', lambda current: (dict(current, n=current['n'] + 1), None))
