@@ -416,3 +416,17 @@ def test_nothing_leaks_at_the_highest_verbosity(sim, tmp_path):
     assert stat.S_IMODE(os.stat(store).st_mode) == 0o700
     for path in store_files(work).values():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_tls_gateway_with_a_private_ca(simulator_tls, tmp_path):
+    sim = simulator_tls
+    env = ansible_env(sim.classic_env(), tmp=str(tmp_path))
+    assert env['CLASSIC_CENTRAL_BASE_URL'].startswith('https://') and env['CLASSIC_CENTRAL_CA_PATH']
+    run = classic_play(sim, env, '''
+- name: over TLS
+  central.msp.classic_customer_info: {name: Acme Retail}
+- name: without the CA
+  central.msp.classic_customer_info: {ca_path: "", name: Acme Retail, token_cache_dir: "%s"}
+''' % (tmp_path / 'other'))
+    assert result(run, 'over TLS')['count'] == 1
+    failure(run, 'without the CA', 'TLS verification failed', 'ca_path')

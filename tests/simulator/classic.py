@@ -10,7 +10,9 @@ From the Aruba Central API Reference Guide and what is known of the live gateway
 * API calls: Authorization: Bearer; TenantID: <customer id> runs the call in that customer. The 7 calls/s and
   the daily quota are the MSP account's, whichever customer a call is for; every answer carries
   X-RateLimit-Limit/Remaining-second and -day.
-* Admin API under /_sim (loopback only): stats, reset, faults (rules as for GLP, plus token actions), truth.
+* Admin API under /_sim (loopback only): stats, reset, faults (rules, random failures and paging anomalies as for
+  GLP; token actions: issue_token, expire_access_tokens, revoke_refresh_tokens, advance_clock,
+  reset_after_refresh, spend_quota; config), truth.
 """
 import hmac
 import json
@@ -372,8 +374,10 @@ class ClassicApp:
             items = list(ds.customers)
             if params.get('customer_name'):
                 items = [c for c in items if params['customer_name'].lower() in c['customer_name'].lower()]
-            page = items[offset:offset + limit]
-            return json_response(200, {'customers': page, 'total': len(items)}, headers), scope
+            page, total, anomaly = self._page(req, items, offset, limit)
+            response = json_response(200, {'customers': page, 'total': total}, headers)
+            response.fault = anomaly is not None
+            return response, scope
         items = ds.items(tenant or ds.msp_customer_id, kind)
         if kind == 'clients':
             client_type = params.get('client_type')
@@ -384,11 +388,24 @@ class ClassicApp:
         for name in FILTERS.get(kind, ()):
             if params.get(name):
                 items = [item for item in items if str(item.get(FILTER_FIELDS[name])) == params[name]]
-        page = items[offset:offset + limit]
+        page, total, anomaly = self._page(req, items, offset, limit)
         body = {kind: page, 'count': len(page)}
         if params.get('calculate_total') == 'true':
-            body['total'] = len(items)
-        return json_response(200, body, headers), scope
+            body['total'] = total
+        response = json_response(200, body, headers)
+        response.fault = anomaly is not None
+        return response, scope
+
+    def _page(self, req, items, offset, limit):
+        """(the page, the total to report, the paging anomaly applied): the same anomalies as GLP's offset lists."""
+        anomaly = self.faults.take_paging(req.path)
+        start = 0 if anomaly == 'next_repeats' else offset
+        page, total = items[start:start + limit], len(items)
+        if anomaly == 'total_changes':
+            total += offset // limit
+        elif anomaly == 'empty_page' and offset > 0:
+            page = []
+        return page, total, anomaly
 
     def _limits(self):
         """Rate-limit headers for this call, or the 429 answer. Both limits are the MSP account's."""
@@ -442,6 +459,9 @@ class ClassicApp:
                 raise AdminError('a fault rule needs "path" (a regex), or give an "action"')
             rule = self.faults.add_rule(body)
             return {'rule': {'path': rule.path.pattern, 'method': rule.method, 'count': rule.remaining}}
+        if action == 'paging_anomaly':
+            self.faults.add_paging(body.get('path', '.'), body.get('kind'), body.get('count', -1))
+            return {'paging_anomaly': body.get('kind')}
         if action == 'random_failures':
             self.faults.set_random(body.get('rate', 0), body.get('seed', 1),
                                    body.get('kinds', ('429', '500', '502', '503', 'reset')))

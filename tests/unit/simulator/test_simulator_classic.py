@@ -149,3 +149,18 @@ def test_faults_answer_before_the_gateway(classic):
     sim.classic('POST', 'faults', {'path': 'sites', 'status': 502, 'body': 'html', 'count': 1})
     answer = get(info, session, 'central/v2/sites', token['access_token'])
     assert answer.status_code == 502 and answer.headers['Content-Type'] == 'text/html'
+
+
+def test_paging_anomalies_as_for_glp(classic):
+    sim, info, session = classic
+    token = bundle(sim)['access_token']
+    sim.classic('POST', 'faults', {'action': 'config', 'rate_limit': 0})
+    sim.classic('POST', 'faults', {'action': 'paging_anomaly', 'path': 'customers', 'kind': 'next_repeats', 'count': 1})
+    repeated = get(info, session, 'msp_api/v1/customers', token, limit=50, offset=50).json()
+    first = get(info, session, 'msp_api/v1/customers', token, limit=50, offset=0).json()
+    assert repeated['customers'] == first['customers']
+    sim.classic('POST', 'faults', {'action': 'paging_anomaly', 'path': 'customers', 'kind': 'total_changes', 'count': 1})
+    assert get(info, session, 'msp_api/v1/customers', token, limit=50, offset=50).json()['total'] == 56
+    sim.classic('POST', 'faults', {'action': 'paging_anomaly', 'path': 'customers', 'kind': 'empty_page', 'count': 1})
+    assert get(info, session, 'msp_api/v1/customers', token, limit=50, offset=50).json()['customers'] == []
+    assert sim.classic('GET', 'stats?log=0')['faults_injected'] == 3

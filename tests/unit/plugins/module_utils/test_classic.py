@@ -242,3 +242,26 @@ def test_shared_budget_paces_below_the_limit(fresh, tmp_path):
     # The budget is the store's: the 24 calls went out at most 7 a second, so the gateway refused few if any
     # (without it, 17 of them; one may be, when a thread is descheduled between its slot and its send).
     assert stats['classic'].get('rate_limited', 0) <= 6
+
+
+def test_paging_anomalies_warn_and_never_loop(fresh, tmp_path):
+    warnings = []
+    one = ClassicClient(resolve_classic_settings(options(fresh, tmp_path)), warn=warnings.append,
+                        sleep=lambda s: None)
+    fresh.classic('POST', 'faults', {'action': 'paging_anomaly', 'path': 'customers', 'kind': 'next_repeats'})
+    assert len(one.get_all('customers').items) == 50
+    assert 'held only items already received' in warnings[-1]
+    fresh.classic('POST', 'reset', {})
+    fresh.classic('POST', 'faults', {'action': 'paging_anomaly', 'path': 'customers', 'kind': 'empty_page'})
+    assert len(one.get_all('customers').items) == 50
+    assert 'came back empty at offset 50 of 55' in warnings[-1]
+
+
+def test_random_server_errors_are_retried_and_the_data_is_exact(fresh, tmp_path):
+    one = client(options(fresh, tmp_path, max_retries=8))
+    one.access_token()
+    fresh.classic('POST', 'faults', {'action': 'random_failures', 'rate': 0.3, 'seed': 7, 'kinds': ['500', '502', '503', '429']})
+    acme = one.resolve_customer('Acme Retail')['customer_id']
+    assert one.get_all('clients', acme, {'client_type': 'WIRED'}, limit=1).items == [
+        c for c in fresh.classic('GET', 'truth/%s/clients' % acme) if c['client_type'] == 'WIRED']
+    assert fresh.classic('GET', 'stats?log=0')['faults_injected'] > 0
