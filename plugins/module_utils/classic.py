@@ -352,14 +352,15 @@ class ClassicClient:
         retired = list((current or {}).get('retired') or [])
         tried = []
         if record and record.get('refresh_token'):
-            refreshed = self._refresh_or_dead(record['refresh_token'], tried)
+            refreshed = self._refresh_or_dead(record['refresh_token'], tried,
+                                              "the store's" if current else "the credential's")
             if refreshed is not None:
                 return self._rotated(record, refreshed, record['refresh_token'], retired)
         # The store's refresh token is dead. A seed the store has never held is a newer one (a bundle pasted
         # after regenerating it in Central); one it has held was rotated out and is never sent again.
         if seed and seed.get('refresh_token') and current is not None and \
                 seed['seed'] not in retired + [secret_digest(current.get('refresh_token') or ''), current.get('seed')]:
-            refreshed = self._refresh_or_dead(seed['refresh_token'], tried)
+            refreshed = self._refresh_or_dead(seed['refresh_token'], tried, "the credential's")
             if refreshed is not None:
                 return self._rotated(dict(current, seed=seed['seed']), refreshed, seed['refresh_token'], retired)
         if self.settings.has_grant:
@@ -370,8 +371,8 @@ class ClassicClient:
                 new['retired'] = (retired + [secret_digest(current['refresh_token'])])[-RETIRED_KEPT:]
             return new, new
         if not tried:
-            raise ConfigError('No Classic Central token: the token store (token_cache_dir) has none yet and none is '
-                              'configured. Set access_token and refresh_token (the token bundle from Organization > '
+            raise ConfigError('No Classic Central refresh token: the token store (token_cache_dir) holds none and none '
+                              'is configured. Set access_token and refresh_token (the token bundle from Organization > '
                               'Platform Integration > REST API; env CLASSIC_CENTRAL_ACCESS_TOKEN and '
                               'CLASSIC_CENTRAL_REFRESH_TOKEN), or username and password for the OAuth grant.')
         raise AuthError('Classic Central token refresh', 400, 'invalid_grant', 'the refresh token was refused (%s)'
@@ -392,10 +393,10 @@ class ClassicClient:
                'source': 'refresh' if old_refresh else record.get('source'), 'seed': record.get('seed')}
         return new, new
 
-    def _refresh_or_dead(self, refresh_token, tried):
+    def _refresh_or_dead(self, refresh_token, tried, whose):
         """New tokens from a refresh; None when Central says the refresh token is no good (any other failure raises)."""
         call = 'Classic Central token refresh'
-        tried.append('the store\'s' if not tried else 'the credential\'s')
+        tried.append(whose)
         response = self._token_request(call, {'grant_type': 'refresh_token', 'refresh_token': refresh_token})
         if response.status_code == 200:
             return self._tokens_from(call, response)

@@ -14,7 +14,6 @@ import pytest
 
 from tests.helpers import ROOT, ansible_env, run_inventory, run_playbook
 from tests.integration.fault_checks import assert_absent, failure, inventory, result, write
-from tests.integration.test_inventory import unsafe_text
 
 SOURCE = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.classic_customers.yml')
 OVERVIEW = os.path.join(ROOT, 'playbooks', 'classic_overview.yml')
@@ -33,6 +32,11 @@ PLAY = '''---
 def sim(simulator):
     simulator.classic('POST', 'reset', {'tokens': True})
     return simulator
+
+
+def unsafe_text(value):
+    """A --list value: strings from the API come out as {"__ansible_unsafe": text}."""
+    return value['__ansible_unsafe'] if isinstance(value, dict) and '__ansible_unsafe' in value else value
 
 
 def classic_secrets(sim):

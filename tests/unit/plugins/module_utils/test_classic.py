@@ -68,7 +68,7 @@ def test_settings_region_and_errors(sim, tmp_path):
     with pytest.raises(ConfigError, match='not a Classic Central customer id'):
         resolve_classic_settings(dict(values, region='US-2', msp_customer_id='acme'))
     bare = {k: v for k, v in values.items() if k not in ('access_token', 'refresh_token')}
-    with pytest.raises(ConfigError, match='No Classic Central token: the token store .* has none yet'):
+    with pytest.raises(ConfigError, match='No Classic Central refresh token: the token store .* holds none'):
         client(dict(bare, base_url=sim.info['classic']['base_url'])).customers()
 
 
