@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
 
 METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
 # Response header names that may carry credentials or session state: never returned.
@@ -65,3 +65,42 @@ def read_body(client, response):
 
 def response_result(response, body, pages):
     return dict(body, status=response.status_code, headers=safe_headers(response.headers), pages=pages)
+
+
+class JsonPages:
+    """The pages of a ``paginate`` call: ``send(query) -> response`` (already checked for its status).
+
+    The first page is read once, to tell the paging style, and handed again to the paginator as its first page."""
+
+    def __init__(self, client, call, send):
+        self.client = client
+        self.call = call
+        self.send = send
+        self.last = None
+        self._pending = []
+
+    def fetch(self, query):
+        response = self.send(query)
+        self.last = response
+        body = read_body(self.client, response)
+        if 'json' not in body:
+            raise ApiError(self.call, response.status_code, message='paginate needs JSON pages, got %s' % (
+                response.headers.get('Content-Type') or 'an empty body'))
+        return body['json']
+
+    def first(self, query):
+        self._pending = [self.fetch(query)]
+        return self._pending[0]
+
+    def next_page(self, query):
+        return self._pending.pop() if self._pending else self.fetch(query)
+
+    def as_is(self, module, body, expected):
+        module.warn('paginate: %s did not return a list page (%s); returned the response as is.' % (self.call, expected))
+        return response_result(self.last, {'json': body}, 1)
+
+    def result(self, module, paged):
+        for message in paged.warnings:
+            module.warn(message)
+        every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
+        return response_result(self.last, {'json': every}, paged.pages)

@@ -140,9 +140,9 @@ msg:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.api_call import (
-    checked_method, json_body, read_body, request_headers, response_result)
+    JsonPages, checked_method, json_body, read_body, request_headers, response_result)
 from ansible_collections.central.msp.plugins.module_utils.classic_module import CUSTOMER_OPTIONS, ClassicModule
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_offset
 
@@ -200,36 +200,15 @@ class ClassicApiCall:
         self.params.pop('offset', None)
         limit = self.params.pop('limit', None)
         self.params.setdefault('calculate_total', 'true')
-        last = {}
-
-        def fetch(query):
-            response = self.client.call('GET', self.path, self.customer_id, query, headers=self.headers,
-                                        expected=self.expected)
-            last['response'] = response
-            body = read_body(self.client, response)
-            if 'json' not in body:
-                raise ApiError(self.call, response.status_code, message='paginate needs JSON pages, got %s' % (
-                    response.headers.get('Content-Type') or 'an empty body'))
-            return body['json']
-
-        first = fetch(dict(self.params, offset=0, **({'limit': limit} if limit else {})))
+        pages = JsonPages(self.client, self.call, lambda query: self.client.call(
+            'GET', self.path, self.customer_id, query, headers=self.headers, expected=self.expected))
+        first = pages.first(dict(self.params, offset=0, **({'limit': limit} if limit else {})))
         key = list_key(first)
         if key is None:
-            self.module.warn('paginate: %s did not return a list page (one list with total or count); returned the '
-                             'response as is.' % self.call)
-            return response_result(last['response'], {'json': first}, 1)
-        pending = [first]
-
-        def next_page(query):
-            return pending.pop() if pending else fetch(query)
-
+            return pages.as_is(self.module, first, 'one list with total or count')
         # Without a limit the first page's size is the page size the endpoint chose.
-        paged = paginate_offset(next_page, self.call, int(limit or len(first[key]) or 1), self.params, None, key)
-        for message in paged.warnings:
-            self.module.warn(message)
-        every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
-        return response_result(last['response'], {'json': every}, paged.pages)
-
+        paged = paginate_offset(pages.next_page, self.call, int(limit or len(first[key]) or 1), self.params, None, key)
+        return pages.result(self.module, paged)
 
 def main():
     module = ClassicModule(
