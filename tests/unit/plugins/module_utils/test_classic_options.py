@@ -1,4 +1,6 @@
 """The Classic connection options: defined once (CLASSIC_OPTIONS), documented in step, and their gateway table."""
+import os
+
 import yaml
 
 from ansible_collections.central.msp.plugins.doc_fragments.classic_connection import ModuleDocFragment
@@ -29,3 +31,17 @@ def test_every_region_of_the_guide_is_https_and_case_insensitive():
     for region, url in GATEWAYS.items():
         assert url.startswith('https://') and gateway_url(region.lower()) == url
     assert gateway_url(' us-2 ') == 'https://apigw-prod2.central.arubanetworks.com'
+
+
+def test_awx_credential_type_matches_the_options():
+    path = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', 'awx', 'classic_credential_type.yml')
+    with open(path, encoding='utf-8') as handle:
+        credential = yaml.safe_load(handle)
+    fields = {field['id']: field for field in credential['inputs']['fields']}
+    assert fields['region']['choices'] == list(GATEWAYS)
+    injected = credential['injectors']['env']
+    for name, template in injected.items():
+        option = template.strip('{} ')
+    assert option in CLASSIC_OPTIONS and name == CLASSIC_OPTIONS[option][1][0], name
+    secret = sorted(field_id for field_id, field in fields.items() if field.get('secret'))
+    assert secret == sorted(name for name, (spec, envs) in CLASSIC_OPTIONS.items() if spec.get('no_log'))
