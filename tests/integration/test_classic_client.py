@@ -1,4 +1,5 @@
-"""ClassicClient against the simulator's Classic gateway: the token store, rotation, recovery, TenantID, paging, rates."""
+"""ClassicClient (module_utils/classic.py) against the simulator's Classic gateway: the token store, rotation, recovery,
+TenantID, paging, rate budget and quota. Runs in-process (no ansible-playbook), so it reaches the corner cases."""
 import json
 import os
 import threading
