@@ -210,6 +210,7 @@ class ClassicApiCall:
         paged = paginate_offset(pages.next_page, self.call, int(limit or len(first[key]) or 1), self.params, None, key)
         return pages.result(self.module, paged)
 
+
 def main():
     module = ClassicModule(
         argument_spec=dict(

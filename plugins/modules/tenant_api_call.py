@@ -218,6 +218,7 @@ class ApiCall:
             return pages.as_is(self.module, first, 'items with next, or with total')
         return pages.result(self.module, paged)
 
+
 def main():
     module = MspModule(
         argument_spec=dict(
