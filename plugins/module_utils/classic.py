@@ -16,12 +16,11 @@ import datetime
 import os
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, ConfigError, TenantError
-from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, ConfigError, TenantError
+from ansible_collections.central.msp.plugins.module_utils.msp_client import for_each, safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_offset
 from ansible_collections.central.msp.plugins.module_utils.settings import _as_bool, check_url, load_token_yaml
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, renew_margin, secret_digest
@@ -653,19 +652,12 @@ class ClassicClient:
                 chosen.append(customer)
         return chosen
 
-    def for_each_customer(self, customers, work, concurrency=4):
-        """``work(customer)`` for each customer, ``concurrency`` at a time; one failure hides no other's data."""
-        def run(customer):
-            entry = {'name': customer['name'], 'customer_id': customer['customer_id'], 'failed': False, 'msg': ''}
-            try:
-                entry['result'] = work(customer)
-            except CentralMspError as exc:
-                entry.update(failed=True, msg=str(exc), result=None)
-            return entry
+    @staticmethod
+    def for_each_customer(customers, work, concurrency=4):
+        """``work(customer)`` for each customer, ``concurrency`` at a time; one failure hides no other's data.
 
-        with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), 16))) as pool:
-            return list(pool.map(run, customers))
-
+        They share the MSP's rate budget, so more than a few threads only wait."""
+        return for_each(customers, work, concurrency, ('name', 'customer_id'), most=16)
 
 def _iso(timestamp):
     if not timestamp:

@@ -325,16 +325,23 @@ class MspClient:
         """Run ``work(tenant)`` for each tenant, ``concurrency`` at a time; one tenant's failure hides no other's.
 
         Returns one dict per tenant, in order: name, workspace_id, failed, msg, result."""
-        def run(tenant):
-            entry = {'name': tenant['name'], 'workspace_id': tenant['workspace_id'], 'failed': False, 'msg': ''}
-            try:
-                entry['result'] = work(tenant)
-            except CentralMspError as exc:
-                entry.update(failed=True, msg=str(exc), result=None)
-            return entry
+        return for_each(tenants, work, concurrency, ('name', 'workspace_id'))
 
-        with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), 64))) as pool:
-            return list(pool.map(run, tenants))
+
+def for_each(scopes, work, concurrency, keys, most=64):
+    """``work(scope)`` for each scope (a tenant, a customer), ``concurrency`` (at most ``most``) at a time.
+
+    One dict per scope, in order: its ``keys``, failed, msg and result; a CentralMspError fails only its scope."""
+    def run(scope):
+        entry = dict({key: scope[key] for key in keys}, failed=False, msg='')
+        try:
+            entry['result'] = work(scope)
+        except CentralMspError as exc:
+            entry.update(failed=True, msg=str(exc), result=None)
+        return entry
+
+    with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), most))) as pool:
+        return list(pool.map(run, scopes))
 
 
 def _is_glob(pattern):
