@@ -659,6 +659,7 @@ class ClassicClient:
         They share the MSP's rate budget, so more than a few threads only wait."""
         return for_each(customers, work, concurrency, ('name', 'customer_id'), most=16)
 
+
 def _iso(timestamp):
     if not timestamp:
         return None
