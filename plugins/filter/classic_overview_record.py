@@ -14,9 +14,11 @@ description:
     M(central.msp.classic_alert_info)) and returns the record P(central.msp.msp_overview#filter) expects, so a
     Classic MSP gets the same JSON, CSV and HTML reports.
   - The customer ID fills both C(workspace_id) and C(central_tenant_id) (it is the scope a Classic call names).
-  - Classic has no site health, so each site's health comes from its devices, V(good) for a device that is V(Up)
-    and V(poor) for one that is V(Down). Devices V(Up)/V(Down) become V(ONLINE)/V(OFFLINE); listed clients are
-    V(CONNECTED); a notification is V(ACTIVE) until acknowledged, then V(CLEARED); severities are upper-cased.
+  - Values become the report's (New Central's) vocabulary. Classic has no site health, so each site's health comes
+    from its devices, V(good) for a device that is V(Up) and V(poor) for one that is V(Down). Devices V(Up)/V(Down)
+    become V(ONLINE)/V(OFFLINE) and their type V(ACCESS_POINT), V(SWITCH) or V(GATEWAY); listed clients are
+    V(Connected), V(Wireless) or V(Wired); a notification is V(Active) until acknowledged, then V(Cleared);
+    severities keep Classic's spelling (V(Critical), V(Major), V(Minor), V(Warning)).
 author:
   - central.msp contributors (@central-msp)
 options:
@@ -45,14 +47,19 @@ from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
+
 DEVICE_STATUS = {'Up': 'ONLINE', 'Down': 'OFFLINE'}
+# classic_device_info's device_type -> the report's (Central monitoring's) spelling.
+DEVICE_TYPE = {'AP': 'ACCESS_POINT', 'SWITCH': 'SWITCH', 'GATEWAY': 'GATEWAY'}
+CONNECTION_TYPE = {'WIRELESS': 'Wireless', 'WIRED': 'Wired'}
 
 
 def _device(item):
-    return {'serialNumber': item.get('serial'), 'deviceName': item.get('name'), 'deviceType': item.get('device_type'),
+    return {'serialNumber': item.get('serial'), 'deviceName': item.get('name'), 'deviceType': DEVICE_TYPE.get(item.get('device_type'), item.get('device_type')),
             'model': item.get('model'), 'status': DEVICE_STATUS.get(item.get('status'), item.get('status')),
             'siteName': item.get('site'), 'firmwareVersion': item.get('firmware_version'),
-            'macAddress': item.get('macaddr'), 'ipv4': item.get('ip_address'), 'isProvisioned': True}
+            'macAddress': item.get('macaddr'), 'ipv4': item.get('ip_address'), 'isProvisioned': vocabulary.PROVISIONED[0]}
 
 
 def _site(item, devices):
@@ -64,7 +71,8 @@ def _site(item, devices):
 
 def _client(item):
     return {'clientName': item.get('name'), 'macAddress': item.get('macaddr'), 'ipv4': item.get('ip_address'),
-            'status': 'CONNECTED', 'clientConnectionType': item.get('client_type'), 'siteName': item.get('site'),
+            'status': 'Connected',
+            'clientConnectionType': CONNECTION_TYPE.get(item.get('client_type'), item.get('client_type')), 'siteName': item.get('site'),
             'connectedTo': item.get('associated_device_name'), 'wlanName': item.get('network'),
             'vlanId': item.get('vlan'), 'wirelessBand': item.get('band'), 'userName': item.get('username')}
 
@@ -75,10 +83,13 @@ def _alert(item, device_names):
     if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
         created = datetime.fromtimestamp(stamp / 1000.0, timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
     details = item.get('details') if isinstance(item.get('details'), dict) else {}
-    return {'id': item.get('id'), 'name': item.get('type'), 'severity': str(item.get('severity') or '').upper() or None,
-            'status': 'CLEARED' if item.get('acknowledged') else 'ACTIVE', 'summary': item.get('description'),
-            'category': None, 'deviceName': device_names.get(item.get('device_id'), item.get('device_id')),
-            'deviceType': None, 'siteName': details.get('site'), 'createdAt': created}
+    device = device_names.get(item.get('device_id'), item.get('device_id'))
+    summary = item.get('description') or ''
+    if device and device not in summary:
+        summary = ('%s (%s)' % (summary, device)).strip()
+    return {'id': item.get('id'), 'name': item.get('type'), 'severity': item.get('severity') or None, 'priority': None,
+            'status': 'Cleared' if item.get('acknowledged') else 'Active', 'summary': summary or None,
+            'category': None, 'deviceType': None, 'siteName': details.get('site'), 'createdAt': created}
 
 
 def _items(record, kind):

@@ -330,19 +330,19 @@ def test_overview_reports_the_simulator_data_exactly(sim, tmp_path):
         devices = kinds['aps'] + kinds['switches'] + kinds['gateways']
         summary = entry['summary']
         assert summary['devices']['total'] == len(devices)
-        assert summary['devices']['by_type'] == {'AP': len(kinds['aps']), 'SWITCH': len(kinds['switches']),
+        assert summary['devices']['by_type'] == {'ACCESS_POINT': len(kinds['aps']), 'SWITCH': len(kinds['switches']),
                                                  'GATEWAY': len(kinds['gateways'])}
         down = sum(1 for d in devices if d['status'] == 'Down')
         assert summary['devices']['by_status'] == {'ONLINE': len(devices) - down, 'OFFLINE': down}
         poor_sites = {d['site'] for d in devices if d['status'] == 'Down'}
         assert summary['sites']['total'] == len(kinds['sites']) and summary['sites']['poor'] == len(poor_sites)
         wireless = sum(1 for c in kinds['clients'] if c['client_type'] == 'WIRELESS')
-        assert summary['clients']['by_connection_type'] == {'WIRELESS': wireless,
-                                                            'WIRED': len(kinds['clients']) - wireless}
+        assert summary['clients']['by_connection_type'] == {'Wireless': wireless,
+                                                            'Wired': len(kinds['clients']) - wireless}
         active = [n for n in kinds['notifications'] if not n['acknowledged']]
         assert summary['alerts']['active'] == len(active)
-        for level in ('CRITICAL', 'MAJOR', 'MINOR'):
-            assert summary['alerts']['by_severity'][level] == sum(1 for n in active if n['severity'].upper() == level)
+        for level in ('Critical', 'Major', 'Minor'):
+            assert summary['alerts']['by_severity'][level] == sum(1 for n in active if n['severity'] == level)
         assert sorted(a['id'] for a in entry['active_alerts']) == sorted(n['id'] for n in active)
         fleet['devices'] += len(devices)
         fleet['clients'] += len(kinds['clients'])

@@ -31,11 +31,13 @@ def test_record_maps_every_kind():
     assert record['sites'][0] == {'id': 1, 'siteName': 'hq', 'address': None, 'devices_total': 2, 'devices_good': 1,
                                   'devices_fair': 0, 'devices_poor': 1}
     assert [d['status'] for d in record['devices']] == ['ONLINE', 'OFFLINE', 'ONLINE']
-    assert record['clients'][0]['connectedTo'] == 'ap-1' and record['clients'][1]['status'] == 'CONNECTED'
-    assert record['alerts'][0] == {'id': 'n1', 'name': 'AP disconnected', 'severity': 'CRITICAL', 'status': 'ACTIVE',
-                                   'summary': None, 'category': None, 'deviceName': 'ap-1', 'deviceType': None,
+    assert [d['deviceType'] for d in record['devices']] == ['ACCESS_POINT', 'SWITCH', 'ACCESS_POINT']
+    assert record['clients'][0]['connectedTo'] == 'ap-1' and record['clients'][1]['status'] == 'Connected'
+    assert [c['clientConnectionType'] for c in record['clients']] == ['Wireless', 'Wired']
+    assert record['alerts'][0] == {'id': 'n1', 'name': 'AP disconnected', 'severity': 'Critical', 'priority': None,
+                                   'status': 'Active', 'summary': '(ap-1)', 'category': None, 'deviceType': None,
                                    'siteName': 'hq', 'createdAt': '2023-11-14T22:13:20Z'}
-    assert record['alerts'][1]['status'] == 'CLEARED'
+    assert record['alerts'][1]['status'] == 'Cleared'
 
 
 def test_report_from_classic_records():
@@ -49,7 +51,7 @@ def test_report_from_classic_records():
     assert acme['name'] == 'Acme' and acme['health'] == 'critical'
     assert acme['summary']['sites'] == {'total': 2, 'good': 1, 'fair': 0, 'poor': 1,
                                         'device_health': {'good': 2, 'fair': 0, 'poor': 1}}
-    assert acme['summary']['devices']['by_type'] == {'AP': 2, 'SWITCH': 1, 'GATEWAY': 0}
+    assert acme['summary']['devices']['by_type'] == {'ACCESS_POINT': 2, 'SWITCH': 1, 'GATEWAY': 0}
     assert acme['summary']['alerts']['active'] == 1
     assert [t['status'] for t in report['tenants']] == ['ok', 'failed', 'not_provisioned']
 
