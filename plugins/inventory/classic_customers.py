@@ -32,8 +32,8 @@ options:
   hostname:
     description:
       - What names the hosts. V(name) uses the customer name made a valid inventory name (characters other than
-        letters, digits, C(.), C(-) and C(_) become C(_)); customers whose names end up the same all get the first 8
-        digits of their ID appended. V(customer_id) uses the customer ID.
+        letters, digits, C(.), C(-) and C(_) become C(_)); when names end up the same, the customer created first keeps
+        it and the others get the first 8 digits of their ID appended. V(customer_id) uses the customer ID.
     type: str
     choices: [name, customer_id]
     default: name
@@ -121,7 +121,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                                     trust_as_template('{{ ansible_playbook_python }}'))
         # The tenants inventory's naming rules; a customer id is 32 hex digits, as a workspace id without dashes.
         mode = 'workspace_id' if self.get_option('hostname') == 'customer_id' else 'name'
-        names = tenant_hostnames([{'name': r['name'], 'workspace_id': r['customer_id']} for r in records], mode)
+        names = tenant_hostnames([{'name': r['name'], 'workspace_id': r['customer_id'],
+                                   'created_at': '%015d' % r['created_at'] if isinstance(r.get('created_at'), int)
+                                   else r.get('created_at')} for r in records], mode)
         for host, record in zip(names, records):
             hostvars = {var: wrap_var(record.get(field)) for var, field in HOST_VARS}
             self.inventory.add_host(host, group=ALL_CUSTOMERS)
