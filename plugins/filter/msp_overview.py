@@ -12,8 +12,8 @@ description:
   - Builds the cross-tenant report that C(playbooks/msp_overview.yml) writes as JSON, CSV and HTML, made of
     fleet totals plus one entry per tenant with its summaries, its active alerts and (optionally) its detail lists.
   - Each input record is what one tenant host collected with the C(tenant_*_info) modules. A record with an
-    O(_input[].error) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the fleet totals
-    and the other tenants are unaffected.
+    C(error) key (see O(_input)) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the
+    fleet totals and the other tenants are unaffected.
   - Counting rules. A site is V(poor) when any of its devices is in Poor health (what Central calls a degraded site),
     else V(fair) when any is Fair, else V(good). Alert summaries count the V(Active) alerts by severity;
     V(Cleared) and V(Deferred) ones are only in the totals by status. Counts are keyed by the values Central sends
@@ -288,6 +288,43 @@ def central_summary(central):
     return central
 
 
+# The flat counts of a site (tenant_site_info): numbers, or the site's health cannot be judged.
+SITE_COUNTS = ('health_good', 'health_fair', 'health_poor', 'devices_total', 'devices_good', 'devices_fair',
+               'devices_poor', 'clients_total', 'alerts_total', 'alerts_critical', 'alerts_major', 'alerts_minor')
+
+
+def malformed(kind, items):
+    """Why these items cannot be counted, or None: every item an object, a site's counts numbers."""
+    if not isinstance(items, (list, tuple)):
+        return '%s is a %s, not a list' % (kind, type(items).__name__)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            return '%s item %d is a %s, not an object' % (kind, index, type(item).__name__)
+        if kind == 'sites':
+            for field in SITE_COUNTS:
+                value = item.get(field)
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    return 'site %r has %s of the wrong type (%s)' % (
+                        str(item.get('siteName') or item.get('id'))[:60], field, type(value).__name__)
+    return None
+
+
+def summarize_tenant(entry, record, kinds, details):
+    """Fill the entry's summaries, details and active alerts; the reason when the tenant's data is malformed."""
+    for kind in kinds:
+        items = record.get(kind) or []
+        problem = malformed(kind, items)
+        if problem:
+            return problem
+        items = list(items)
+        entry['summary'][kind] = SUMMARIZE[kind](items)
+        if details:
+            entry['details'][kind] = detail(kind, items)
+    if 'alerts' in kinds:
+        entry['active_alerts'] = active_alerts(record.get('alerts') or [])
+    return None
+
+
 def tenant_entry(record, kinds, details):
     status = tenant_status(record)
     entry = {
@@ -305,13 +342,17 @@ def tenant_entry(record, kinds, details):
     if details:
         entry['details'] = dict.fromkeys(KINDS)
     if status == 'ok':
-        for kind in kinds:
-            items = list(record.get(kind) or [])
-            entry['summary'][kind] = SUMMARIZE[kind](items)
+        try:
+            problem = summarize_tenant(entry, record, kinds, details)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a shape no check above foresaw
+            problem = 'unexpected data (%s: %s)' % (type(exc).__name__, str(exc)[:200])
+        if problem:
+            # That tenant's failure, reported as such; the others and the totals are unaffected.
+            status = 'failed'
+            entry.update(status=status, error='malformed data from Central: %s' % problem,
+                         summary=dict.fromkeys(KINDS), active_alerts=[])
             if details:
-                entry['details'][kind] = detail(kind, items)
-        if 'alerts' in kinds:
-            entry['active_alerts'] = active_alerts(record.get('alerts') or [])
+                entry['details'] = dict.fromkeys(KINDS)
     entry['health'] = tenant_health(entry['summary']) if status == 'ok' else status
     return entry
 

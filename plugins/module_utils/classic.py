@@ -16,13 +16,16 @@ import datetime
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, ConfigError, TenantError
-from ansible_collections.central.msp.plugins.module_utils.msp_client import for_each, safe_api_path
+import yaml
+
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, ConfigError, TenantError
+from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_offset
-from ansible_collections.central.msp.plugins.module_utils.settings import _as_bool, check_url, load_token_yaml
+from ansible_collections.central.msp.plugins.module_utils.settings import check_url
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, renew_margin, secret_digest
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 
@@ -127,7 +130,15 @@ def customer_id_of(value, what='customer id'):
 
 def read_token_file(path):
     """The connection values in a pycentral 1.x token file (its ``central_info`` block)."""
-    data = load_token_yaml(path, 'CLASSIC_CENTRAL_TOKEN_FILE', 'central_info')
+    try:
+        with open(path, encoding='utf-8') as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise ConfigError('Cannot read token_file %s: %s. Fix the path (option token_file or env '
+                          'CLASSIC_CENTRAL_TOKEN_FILE) or give the options directly.' % (path, exc.strerror)) from None
+    except yaml.YAMLError:
+        raise ConfigError('token_file %s is not valid YAML. It must be a pycentral token file with a '
+                          "'central_info' block." % path) from None
     info = data.get('central_info') if isinstance(data, dict) else None
     if not isinstance(info, dict):
         raise ConfigError("token_file %s has no 'central_info' block: expected pycentral 1.x's central_info {base_url, "
@@ -224,6 +235,12 @@ ENDPOINTS = {
     'clients': ClassicEndpoint('monitoring/v2/clients', 1000, 'clients', 'macaddr'),
     'notifications': ClassicEndpoint('central/v1/notifications', 1000, 'notifications', 'id'),
 }
+
+
+def _as_bool(value):
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ('1', 'true', 'yes', 'on')
 
 
 def next_utc_midnight(now=None):
@@ -657,7 +674,16 @@ class ClassicClient:
         """``work(customer)`` for each customer, ``concurrency`` at a time; one failure hides no other's data.
 
         They share the MSP's rate budget, so more than a few threads only wait."""
-        return for_each(customers, work, concurrency, ('name', 'customer_id'), most=16)
+        def run(customer):
+            entry = {'name': customer['name'], 'customer_id': customer['customer_id'], 'failed': False, 'msg': ''}
+            try:
+                entry['result'] = work(customer)
+            except CentralMspError as exc:
+                entry.update(failed=True, msg=str(exc), result=None)
+            return entry
+
+        with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), 16))) as pool:
+            return list(pool.map(run, customers))
 
 
 def _iso(timestamp):

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
 from ansible_collections.central.msp.plugins.module_utils.classic import CLASSIC_OPTIONS, ClassicClient, resolve_classic_settings
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.module import MspModule, connection_argument_spec
+from ansible_collections.central.msp.plugins.module_utils.module import nonempty_env_fallback
+from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
 
 # One customer, by exact name or by customer id.
 CUSTOMER_OPTIONS = dict(
@@ -27,18 +30,33 @@ CUSTOMER_CHOICE = ['customer', 'customer_id', 'customers', 'all_customers']
 
 
 def classic_argument_spec():
-    return connection_argument_spec(CLASSIC_OPTIONS)
+    return {name: dict(spec, fallback=(nonempty_env_fallback, envs)) for name, (spec, envs) in CLASSIC_OPTIONS.items()}
 
 
-class ClassicModule(MspModule):
-    """MspModule with the Classic connection options and a lazily built ClassicClient."""
+class ClassicModule(AnsibleModule):
+    """AnsibleModule with the Classic connection options, check mode and a lazily built ClassicClient."""
 
-    @staticmethod
-    def connection_spec():
-        return classic_argument_spec()
+    def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
+        spec = classic_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, mutually_exclusive=mutually_exclusive, supports_check_mode=True, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'))
+        self._client = None
 
-    def make_client(self):
-        return ClassicClient(resolve_classic_settings(self.params), warn=self.warn)
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = ClassicClient(resolve_classic_settings(self.params), warn=self.warn)
+        return self._client
+
+    def run(self, work):
+        try:
+            result = work(self)
+        except CentralMspError as exc:
+            self.fail_json(msg=str(exc), **exc.to_result())
+        result.setdefault('changed', False)
+        self.exit_json(**result)
 
 
 def collect_customer_items(module, items_key, fetch):

@@ -66,3 +66,9 @@ class ApiError(CentralMspError):
 
 class AuthError(ApiError):
     """The token issuer refused a credential or an exchange."""
+
+
+class DataError(CentralMspError):
+    """An API answered with data of the wrong shape (a string for an object, a number for a name...).
+
+    Reported as the failure of that call, so of that tenant only; the message names what was wrong."""

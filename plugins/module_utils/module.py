@@ -9,11 +9,12 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
 from ansible_collections.central.msp.plugins.module_utils.queries import Match, plan_list
-from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, resolve_settings
+from ansible_collections.central.msp.plugins.module_utils.settings import (
+    CONNECTION_OPTIONS, GATEWAY_OPTIONS, environment_values, resolve_settings)
 
 
 def nonempty_env_fallback(*names):
@@ -26,10 +27,13 @@ def nonempty_env_fallback(*names):
     raise AnsibleFallbackNotFound
 
 
-def connection_argument_spec(options=None):
-    """The connection options (CONNECTION_OPTIONS unless given), each falling back to its environment variables."""
-    return {name: dict(spec, fallback=(nonempty_env_fallback, envs))
-            for name, (spec, envs) in (options or CONNECTION_OPTIONS).items()}
+def connection_argument_spec():
+    """The shared connection options, each falling back to its environment variables.
+
+    Except base_url and cluster_name: resolve_settings reads their variables itself, because an explicit one of
+    the two overrides the other's variable too (GATEWAY_OPTIONS)."""
+    return {name: dict(spec) if name in GATEWAY_OPTIONS else dict(spec, fallback=(nonempty_env_fallback, envs))
+            for name, (spec, envs) in CONNECTION_OPTIONS.items()}
 
 
 # One tenant, by name or workspace id (every tenant_* module).
@@ -61,27 +65,19 @@ class MspModule(AnsibleModule):
     """AnsibleModule with the connection options, check mode and a lazily built MspClient."""
 
     def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
-        spec = self.connection_spec()
+        spec = connection_argument_spec()
         spec.update(argument_spec)
-        # base_url vs cluster_name is left to resolve_settings: env fallbacks are applied before Ansible's own
-        # check, whose message would not say that one of the two came from an environment variable.
+        # base_url vs cluster_name is left to resolve_settings, which knows which of them came from the environment.
         super().__init__(argument_spec=spec, mutually_exclusive=mutually_exclusive, supports_check_mode=True, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'))
         self._client = None
 
-    @staticmethod
-    def connection_spec():
-        """The connection options this kind of module takes (ClassicModule takes Classic Central's)."""
-        return connection_argument_spec()
-
-    def make_client(self):
-        return MspClient(resolve_settings(self.params), warn=self.warn)
-
     @property
     def client(self):
         if self._client is None:
-            self._client = self.make_client()
+            self._client = MspClient(resolve_settings(self.params, env=environment_values(GATEWAY_OPTIONS)),
+                                     warn=self.warn)
         return self._client
 
     def run(self, work):
@@ -89,9 +85,16 @@ class MspModule(AnsibleModule):
         try:
             result = work(self)
         except CentralMspError as exc:
-            self.fail_json(msg=str(exc), **exc.to_result())
+            self.fail_json(msg=str(exc), **dict(exc.to_result(), **self.retry_result()))
         result.setdefault('changed', False)
+        result.update(self.retry_result())
         self.exit_json(**result)
+
+    def retry_result(self):
+        """``{'retries': {count, rate_limited, waited_seconds, msg}}`` when requests were retried, else {}
+        (shown with -v, as the whole result is)."""
+        summary = self._client.http.retry_summary() if self._client is not None else None
+        return {'retries': summary} if summary else {}
 
 
 def tenant_selection(params):
@@ -126,7 +129,9 @@ def collect_tenant_items(module, items_key, fetch):
         items = entry.pop('result') or []
         entry[items_key] = items
         entry['count'] = len(items)
+        entry['central_provisioned'] = None if entry['failed'] else True
         entries.append(entry)
+    mark_not_provisioned(client, entries)
     failed = [entry for entry in entries if entry['failed']]
     result = {'tenants': entries, 'count': sum(entry['count'] for entry in entries), 'failed_tenants': len(failed)}
     if failed:
@@ -134,9 +139,27 @@ def collect_tenant_items(module, items_key, fetch):
             '%s (%s): %s' % (entry['name'], entry['workspace_id'], entry['msg']) for entry in failed))
         if not params.get('allow_partial'):
             module.fail_json(msg=summary + '. The other tenants\' data is in the result; set allow_partial: true '
-                             'to accept partial results.', changed=False, **result)
+                             'to accept partial results.', changed=False, **dict(result, **module.retry_result()))
         module.warn(summary)
     return result
+
+
+def mark_not_provisioned(client, entries):
+    """Turn the 403s of GreenLake-only tenants into "not provisioned in Central" entries, not failures.
+
+    A 403 in a tenant's Central scope is what Central answers for a tenant it does not manage; Central's tenant
+    list (read only when such a 403 happened) tells that apart from a refused permission."""
+    refused = [entry for entry in entries
+               if isinstance(entry.get('error'), ApiError) and entry['error'].status == 403]
+    for entry in entries:
+        entry.pop('error', None)
+    if not refused:
+        return
+    glp_only = client.not_in_central(entry['workspace_id'] for entry in refused)
+    for entry in refused:
+        if entry['workspace_id'] in glp_only:
+            entry.update(failed=False, central_provisioned=False,
+                         msg='not provisioned in Central (a GreenLake-only tenant): nothing to read')
 
 
 def run_tenant_list(items_key, endpoint, options, filter_fields, shape=None, query_params=None):

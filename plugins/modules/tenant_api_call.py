@@ -17,7 +17,7 @@ description:
   - O(path) is relative to the API base URL. Absolute URLs, C(//host) references and C(.)/C(..) segments are
     refused, so the token can only go to the configured hosts.
   - V(GET) reports RV(ignore:changed=false). Other methods report RV(ignore:changed=true) and are not sent in
-    check mode.
+    check mode; RV(request) then shows what would have been sent.
 author:
   - central.msp contributors (@central-msp)
 extends_documentation_fragment:
@@ -71,8 +71,9 @@ options:
       - For a V(GET) of a list endpoint, fetch every page and return all items in C(items) of RV(json).
       - The paging style is read from the first response, C(next) cursors (Central monitoring) or
         C(offset)/C(total) (GLP, Central sites-health). A C(limit) in O(params) sets the page size and a C(next)
-        the first cursor (C(network-msp/v1/list-tenants) needs both, a C(limit) of at most 100 and C(next) V(1)); an
-        C(offset) is ignored, reading starts at the first item.
+        the first cursor; an endpoint whose first cursor is not the default gets it from the module
+        (C(network-msp/v1/list-tenants) starts at V(1), and takes a C(limit) of at most 100). An C(offset) is
+        ignored, reading starts at the first item.
       - O(params) are sent as given. Central answers a query parameter an endpoint does not take, and a filter with
         C(or), C(not) or an operator other than C(eq) / C(in), with HTTP 400.
     type: bool
@@ -82,7 +83,7 @@ options:
 EXAMPLES = r'''
 - name: Devices of a tenant, every page
   central.msp.tenant_api_call:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
     path: network-monitoring/v1/devices
     params:
       filter: "deviceType eq 'SWITCH'"
@@ -97,7 +98,7 @@ EXAMPLES = r'''
 
 - name: Acknowledge an alert in a tenant given by workspace ID (skipped in check mode)
   central.msp.tenant_api_call:
-    tenant_workspace_id: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+    tenant_workspace_id: 4e94f932-a912-4e70-94f9-6eba8a6805da
     method: POST
     path: network-notifications/v1/alerts/acknowledge
     body:
@@ -114,11 +115,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 status:
   description: HTTP status of the (last) response.
   returned: when the request was sent
@@ -126,7 +127,8 @@ status:
   sample: 200
 json:
   description:
-    - The response body, when it is JSON.
+    - The response body, when it is JSON. A token or the client secret in it is masked as C(********), also when the
+      server escaped it (C(\u0061...)).
     - With O(paginate), C({items, count, total}) over every page (C(total) as the API reported it, or null).
   returned: when the request was sent and the body is JSON
   type: raw
@@ -140,7 +142,8 @@ headers:
   description:
     - Response headers of the (last) response, names in lower case.
     - Headers that could carry authentication or session material (C(set-cookie), C(www-authenticate), any
-      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out.
+      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out, and a token or the
+      client secret inside any other value (C(location), C(link), a debug header) is masked as C(********).
   returned: when the request was sent
   type: dict
   sample: {content-type: application/json, x-ratelimit-remaining: "9"}
@@ -154,14 +157,123 @@ msg:
   returned: in check mode, for methods other than V(GET)
   type: str
   sample: "Check mode: POST central network-notifications/v1/alerts/acknowledge (MSP scope) not sent."
+request:
+  description: The request check mode did not send, as the module would have sent it (no headers, no token).
+  returned: in check mode, for methods other than V(GET)
+  type: dict
+  contains:
+    method:
+      description: HTTP method.
+      type: str
+      sample: POST
+    app:
+      description: V(central) or V(glp).
+      type: str
+      sample: central
+    path:
+      description: The API path, relative to the app's base URL.
+      type: str
+      sample: network-notifications/v1/alerts/acknowledge
+    params:
+      description: Query parameters.
+      type: dict
+      sample: {}
+    body:
+      description: The JSON body; null when there is none.
+      type: raw
+      sample: {ids: [a-0001]}
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise. Every central.msp module returns it.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.api_call import (
-    JsonPages, checked_method, json_body, read_body, request_headers, response_result)
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+import json
+
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS, MspModule
-from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, safe_api_path
+from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, ENDPOINTS, safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
+
+METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+# Response header names that may carry credentials or session state: never returned.
+SECRET_HEADER_PARTS = ('auth', 'cookie', 'token', 'secret', 'session', 'key')
+
+
+def checked_method(value):
+    method = str(value or '').strip().upper()
+    if method not in METHODS:
+        raise CentralMspError('method %r is not supported; use one of %s.' % (value, ', '.join(METHODS)))
+    return method
+
+
+def json_body(body):
+    """The body ready for JSON: a string must hold JSON text, and the whole must be strict JSON."""
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError as exc:
+            raise CentralMspError('body is a string that is not JSON (%s); give a dict or a list, or a string '
+                                  'of JSON text.' % exc) from None
+    try:
+        # allow_nan=False: NaN and Infinity are not JSON, and APIs reject them.
+        json.dumps(body, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise CentralMspError('body cannot be sent as JSON: %s.' % exc) from None
+    return body
+
+
+def request_headers(module):
+    headers = {}
+    for name, value in (module.params['headers'] or {}).items():
+        if str(name).strip().lower() == 'authorization':
+            module.warn('The Authorization header in headers is ignored: the module sends the token itself.')
+            continue
+        headers[str(name)] = str(value)
+    return headers
+
+
+def safe_headers(headers):
+    return {name.lower(): value for name, value in headers.items()
+            if not any(part in name.lower() for part in SECRET_HEADER_PARTS)}
+
+
+def read_body(client, response):
+    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked.
+
+    JSON is masked after decoding: a token escaped in the text (\\u0061...) comes out decoded."""
+    if not response.content:
+        return {}
+    text = response.text
+    try:
+        return {'json': client.http.redact_data(json.loads(text))}
+    except ValueError:
+        return {'content': client.http.redact(text)}
+
+
+def response_result(client, response, body, pages):
+    # Header values are masked too: a token can come back in Location, Link or a debug header.
+    return dict(body, status=response.status_code, headers=client.http.redact_data(safe_headers(response.headers)),
+                pages=pages)
 
 
 class ApiCall:
@@ -190,33 +302,63 @@ class ApiCall:
     def run(self):
         result = {'tenant': self.tenant, 'changed': self.method != 'GET'}
         if self.module.check_mode and self.method != 'GET':
-            return dict(result, msg='Check mode: %s not sent.' % self.call)
+            return dict(result, msg='Check mode: %s not sent.' % self.call,
+                        request={'method': self.method, 'app': self.app, 'path': self.path, 'params': self.params,
+                                 'body': self.body})
         if self.module.params['paginate']:
             return dict(result, **self.every_page())
         response = self.client.request(self.app, self.method, self.path, self.workspace, self.params or None,
                                        self.body, self.headers)
-        result.update(response_result(response, read_body(self.client, response), 1))
+        result.update(response_result(self.client, response, read_body(self.client, response), 1))
         if response.status_code not in self.expected:
             error = self.client.error(self.call, response)
             # The response is part of the answer: a playbook may want the API's error body.
-            self.module.fail_json(msg=str(error), **dict(result, changed=False, **error.to_result()))
+            details = dict(result, changed=False, **error.to_result())
+            details.update(self.module.retry_result())
+            self.module.fail_json(msg=str(error), **details)
         return result
 
     def every_page(self):
         self.params.pop('offset', None)
-        pages = JsonPages(self.client, self.call, lambda query: self.client.call(
-            self.app, 'GET', self.path, self.workspace, query, headers=self.headers, expected=self.expected))
-        first = pages.first(dict(self.params))
+        # An endpoint the collection knows to start at another cursor (list-tenants: 1) starts there.
+        known = [endpoint for endpoint in ENDPOINTS.values()
+                 if (endpoint.app, endpoint.path) == (self.app, self.path.strip('/')) and endpoint.first_cursor]
+        if known and self.params.get('next') in (None, ''):
+            self.params['next'] = known[0].first_cursor
+        last = {}
+
+        def fetch(query):
+            response = self.client.call(self.app, 'GET', self.path, self.workspace, query, headers=self.headers,
+                                        expected=self.expected)
+            last['response'] = response
+            body = read_body(self.client, response)
+            if 'json' not in body:
+                raise ApiError(self.call, response.status_code, message='paginate needs JSON pages, got %s' % (
+                    response.headers.get('Content-Type') or 'an empty body'))
+            return body['json']
+
+        first = fetch(dict(self.params))
+        pending = [first]
+
+        def next_page(query):
+            # The first page is already in hand: the paginators start from it.
+            return pending.pop() if pending else fetch(query)
+
         limit = self.params.pop('limit', None)
         if isinstance(first, dict) and isinstance(first.get('items'), list) and 'next' in first:
             cursor = self.params.pop('next', None)
-            paged = paginate_next(pages.next_page, self.call, limit, self.params, None,
+            paged = paginate_next(next_page, self.call, limit, self.params, None,
                                   None if cursor is None else str(cursor))
         elif isinstance(first, dict) and isinstance(first.get('items'), list) and isinstance(first.get('total'), int):
-            paged = paginate_offset(pages.next_page, self.call, limit, self.params)
+            paged = paginate_offset(next_page, self.call, limit, self.params)
         else:
-            return pages.as_is(self.module, first, 'items with next, or with total')
-        return pages.result(self.module, paged)
+            self.module.warn('paginate: %s did not return a list page (items with next, or with total); returned '
+                             'the response as is.' % self.call)
+            return response_result(self.client, last['response'], {'json': first}, 1)
+        for message in paged.warnings:
+            self.module.warn(message)
+        every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
+        return response_result(self.client, last['response'], {'json': every}, paged.pages)
 
 
 def main():

@@ -73,13 +73,13 @@ options:
 EXAMPLES = r'''
 - name: Wireless clients of one tenant
   central.msp.tenant_client_info:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
     connection_type: wireless
   register: acme_clients
 
 - name: Clients of two sites of a tenant given by workspace ID
   central.msp.tenant_client_info:
-    tenant_workspace_id: 5b1f2c4e8f5e4c1a9a553c2f9d0b7a11
+    tenant_workspace_id: 4e94f932a9124e7094f96eba8a6805da
     site: [Acme HQ, Acme Warehouse]
 
 - name: Connected and failed clients of every tenant; failed ones of the last 24 hours
@@ -99,11 +99,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 clients:
   description: The clients, with Central's field names.
   returned: when one tenant was chosen
@@ -148,13 +148,42 @@ tenants:
       description: Whether reading this tenant failed.
       type: bool
     msg:
-      description: Why it failed; empty otherwise.
+      description: Why it failed, or that Central does not manage the tenant; empty otherwise.
       type: str
+    central_provisioned:
+      description:
+        - Whether Central manages the tenant. V(false) for a GreenLake-only tenant, which is not a failure (its
+          list is empty); null when it failed for another reason.
+      type: bool
+      version_added: 0.1.0
 failed_tenants:
   description: How many tenants failed.
   returned: when several tenants were chosen
   type: int
   sample: 0
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary

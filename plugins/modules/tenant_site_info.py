@@ -52,7 +52,7 @@ options:
 EXAMPLES = r'''
 - name: Sites of one tenant
   central.msp.tenant_site_info:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
   register: acme_sites
 
 - name: Sites with poor health
@@ -75,11 +75,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 sites:
   description: The sites, with Central's field names plus the flat counts below.
   returned: when one tenant was chosen
@@ -198,16 +198,46 @@ tenants:
       description: Whether reading this tenant failed.
       type: bool
     msg:
-      description: Why it failed; empty otherwise.
+      description: Why it failed, or that Central does not manage the tenant; empty otherwise.
       type: str
+    central_provisioned:
+      description:
+        - Whether Central manages the tenant. V(false) for a GreenLake-only tenant, which is not a failure (its
+          list is empty); null when it failed for another reason.
+      type: bool
+      version_added: 0.1.0
 failed_tenants:
   description: How many tenants failed.
   returned: when several tenants were chosen
   type: int
   sample: 0
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary
+from ansible_collections.central.msp.plugins.module_utils.errors import DataError
 from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
 
 # The flat keys' suffixes: Central's health levels and severities, lower case.
@@ -215,32 +245,60 @@ HEALTH_LEVELS = tuple(level.lower() for level in vocabulary.HEALTH_LEVELS)
 SEVERITIES = tuple(severity.lower() for severity in vocabulary.ALERT_SEVERITIES)
 
 
-def group_values(container, levels, value_key):
+def _wrong(site, field, value):
+    return DataError('Central sent site %r with %s of the wrong type (%s: %r); its health cannot be read.'
+                     % (str(site.get('siteName') or site.get('id'))[:60], field, type(value).__name__,
+                        str(value)[:40]))
+
+
+def _count(site, field, value):
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _wrong(site, field, value)
+    return value
+
+
+def _object(site, field, value):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _wrong(site, field, value)
+    return value
+
+
+def group_values(site, field, container, levels, value_key):
     """``{level: n}`` from Central's ``{"groups": [{"name": "Good", <value_key>: n}]}``; 0 for a missing group."""
     values = dict.fromkeys(levels, 0)
-    for group in (container or {}).get('groups') or []:
+    groups = _object(site, field, container).get('groups') or []
+    if not isinstance(groups, list):
+        raise _wrong(site, field + '.groups', groups)
+    for group in groups:
+        group = _object(site, field + '.groups[]', group)
         level = str(group.get('name', '')).lower()
         if level in values:
-            values[level] = group.get(value_key) or 0
+            values[level] = _count(site, '%s.groups[%s].%s' % (field, level, value_key), group.get(value_key))
     return values
 
 
 def flatten_site(site):
-    """The site as Central sent it, plus flat counts, so templates and filters need no nested lookups."""
+    """The site as Central sent it, plus flat counts, so templates and filters need no nested lookups.
+
+    A field of the wrong type is a DataError: that tenant's failure, never a crash or a made-up count."""
     flat = dict(site)
-    devices = site.get('devices') or {}
-    clients = site.get('clients') or {}
-    alerts = site.get('alerts') or {}
-    groups = (('health', site.get('health'), HEALTH_LEVELS, 'value'),
-              ('devices', devices.get('health'), HEALTH_LEVELS, 'value'),
-              ('clients', clients.get('health'), HEALTH_LEVELS, 'value'),
-              ('alerts', alerts, SEVERITIES, 'count'))
-    for prefix, container, levels, value_key in groups:
-        for level, value in group_values(container, levels, value_key).items():
+    devices = _object(site, 'devices', site.get('devices'))
+    clients = _object(site, 'clients', site.get('clients'))
+    alerts = _object(site, 'alerts', site.get('alerts'))
+    groups = (('health', 'health', site.get('health'), HEALTH_LEVELS, 'value'),
+              ('devices', 'devices.health', devices.get('health'), HEALTH_LEVELS, 'value'),
+              ('clients', 'clients.health', clients.get('health'), HEALTH_LEVELS, 'value'),
+              ('alerts', 'alerts', alerts, SEVERITIES, 'count'))
+    for prefix, field, container, levels, value_key in groups:
+        for level, value in group_values(site, field, container, levels, value_key).items():
             flat['%s_%s' % (prefix, level)] = value
-    flat['devices_total'] = devices.get('count') or 0
-    flat['clients_total'] = clients.get('count') or 0
-    flat['alerts_total'] = alerts.get('totalCount') or 0
+    flat['devices_total'] = _count(site, 'devices.count', devices.get('count'))
+    flat['clients_total'] = _count(site, 'clients.count', clients.get('count'))
+    flat['alerts_total'] = _count(site, 'alerts.totalCount', alerts.get('totalCount'))
     return flat
 
 

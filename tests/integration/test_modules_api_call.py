@@ -48,10 +48,14 @@ def test_reads_and_paging(simulator):
           central.msp.tenant_api_call:
             path: network-msp/v1/list-tenants
             status_code: [400]
+        - name: MSP scope, Central tenants, the module starts the cursor
+          central.msp.tenant_api_call:
+            path: network-msp/v1/list-tenants
+            params: {limit: 3}
+            paginate: true
         - name: unexpected error status
           central.msp.tenant_api_call:
             path: network-msp/v1/list-tenants
-            paginate: true
         - name: GLP path under Central
           central.msp.tenant_api_call:
             path: workspaces/v1/msp-tenants
@@ -85,6 +89,9 @@ def test_reads_and_paging(simulator):
     central = ok(run, 'MSP scope, Central tenants from cursor 1')
     assert central['json']['items'] == [tenant['central'] for tenant in truth.values() if tenant['central']]
     assert central['pages'] == 2
+    # list-tenants refuses a first page without a cursor (see 'unexpected error status'); paginate starts it at 1.
+    started = ok(run, 'MSP scope, Central tenants, the module starts the cursor')
+    assert (started['json'], started['pages']) == (central['json'], 2)
 
     accepted = ok(run, 'accepted error status')
     assert accepted['status'] == 400 and accepted['json']['errorCode'] == 'HPE_GL_NETWORK_SERVICES_INVALID_INPUT'
@@ -111,6 +118,7 @@ def test_writes_and_refused_input(simulator):
             method: post
             path: network-notifications/v1/alerts/acknowledge
             body: {ids: [a-1]}
+            params: {note: from-check-mode}
           check_mode: true
         - name: POST
           central.msp.tenant_api_call:
@@ -171,6 +179,8 @@ def test_writes_and_refused_input(simulator):
     check = ok(run, 'POST in check mode')
     assert check['changed'] is True and 'status' not in check
     assert check['msg'].startswith('Check mode: POST central network-notifications/v1/alerts/acknowledge in tenant')
+    assert check['request'] == {'method': 'POST', 'app': 'central', 'path': 'network-notifications/v1/alerts/acknowledge',
+                                'params': {'note': 'from-check-mode'}, 'body': {'ids': ['a-1']}}
 
     posted = ok(run, 'POST')
     assert (posted['changed'], posted['status'], posted['pages']) == (True, 202, 1)

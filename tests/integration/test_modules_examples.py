@@ -33,3 +33,35 @@ def test_examples_run(simulator):
     assert northwind['alerts'] == active
     switches = [device for device in sim.truth(acme['id'], 'devices') if device['deviceType'] == 'SWITCH']
     assert ok(run, "Read the tenant's switches from Central (every page)")['json']['items'] == switches
+
+
+def test_module_docs_name_real_tenants_of_the_demo_data(simulator):
+    """Every tenant an EXAMPLES task or a RETURN sample names is a tenant of the demo dataset (name and workspace
+    ID agree), so an example copied against the simulator does what it says."""
+    import yaml
+
+    from ansible.utils.plugin_docs import read_docstring
+
+    sim = simulator
+    truth = tenants(sim)
+    ids = {tenant['id'].replace('-', ''): name for name, tenant in truth.items()}
+    named, given_ids = set(), set()
+    for module in MODULES:
+        docs = read_docstring(os.path.join(ROOT, 'plugins', 'modules', module + '.py'))
+        for task in yaml.safe_load(docs['plainexamples']):
+            options = task.get('central.msp.' + module) or {}
+            if isinstance(options.get('tenant'), str) and '{{' not in options['tenant']:
+                named.add(options['tenant'])
+            # Names in a tenants list (a workspace ID there is 32 hex digits, dashes optional).
+            named.update(name for name in options.get('tenants') or []
+                         if '{{' not in name and len(name.replace('-', '')) != 32)
+            if options.get('tenant_workspace_id') and '{{' not in str(options['tenant_workspace_id']):
+                given_ids.add(str(options['tenant_workspace_id']).replace('-', ''))
+        tenant_doc = (docs['returndocs'] or {}).get('tenant', {}).get('contains', {})
+        for key, target in (('name', named), ('workspace_id', given_ids)):
+            sample = tenant_doc.get(key, {}).get('sample')
+            if sample:
+                target.add(sample if key == 'name' else sample.replace('-', ''))
+    assert named and given_ids
+    assert named <= set(truth), named - set(truth)
+    assert given_ids <= set(ids), given_ids - set(ids)

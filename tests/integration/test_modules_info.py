@@ -201,8 +201,9 @@ def test_several_tenants_and_partial_failure(simulator):
     assert [t['name'] for t in strict['tenants']] == ['Acme Retail Group', "Bistro d'Or"]
     good, bad = strict['tenants']
     assert good == {'name': 'Acme Retail Group', 'workspace_id': acme['id'], 'failed': False, 'msg': '',
-                    'devices': sim.truth(acme['id'], 'device-inventory'), 'count': 42}
+                    'devices': sim.truth(acme['id'], 'device-inventory'), 'count': 42, 'central_provisioned': True}
     assert bad['failed'] is True and bad['devices'] == [] and bad['count'] == 0
+    assert bad['central_provisioned'] is None, 'a refused exchange says nothing about Central'
     assert 'token exchange into tenant workspace %s failed: HTTP 403' % bistro['id'] in bad['msg']
     assert (strict['count'], strict['failed_tenants']) == (42, 1)
 
@@ -211,18 +212,22 @@ def test_several_tenants_and_partial_failure(simulator):
     assert partial['tenants'][1]['failed'] is True
     assert any('1 of 2 tenants failed' in warning for warning in partial['warnings'])
 
-    everyone = failed(run, 'every tenant', '2 of 5 tenants failed')
+    # A GreenLake-only tenant is reported as not provisioned, not as a failure: only Bistro fails.
+    everyone = failed(run, 'every tenant', '1 of 5 tenants failed')
+    assert "Bistro d'Or" in everyone['msg'] and 'Harbor View Dental' not in everyone['msg']
     assert [t['name'] for t in everyone['tenants']] == [t['glp']['workspaceName'] for t in truth.values()]
     for entry in everyone['tenants']:
-        if entry['name'] in ("Bistro d'Or", 'Harbor View Dental'):
+        if entry['name'] == "Bistro d'Or":
             assert entry['failed'] is True
-        else:
+        elif entry['name'] != 'Harbor View Dental':
             assert entry['alerts'] == sim.truth(entry['workspace_id'], 'alerts'), entry['name']
+            assert entry['central_provisioned'] is True
     harbor = next(t for t in everyone['tenants'] if t['name'] == 'Harbor View Dental')
-    assert 'HTTP 403' in harbor['msg'] and 'not provisioned' in harbor['msg']
+    assert (harbor['failed'], harbor['central_provisioned'], harbor['alerts'], harbor['count']) == (False, False, [], 0)
+    assert 'not provisioned in Central' in harbor['msg']
 
     sites = ok(run, 'every tenant, partial accepted')
-    assert sites['failed_tenants'] == 2
+    assert sites['failed_tenants'] == 1
     assert sites['count'] == sum(t['counts']['sites-health'] or 0 for t in truth.values()
                                  if t['name'] not in ("Bistro d'Or", 'Harbor View Dental'))
     sim.reset()
@@ -297,3 +302,29 @@ def test_status_in_any_case_and_values_that_cannot_exist(simulator):
     failed(run, 'misspelt status', "status: 'offlne' is not a value the API knows; use one of online, offline")
     failed(run, 'a severity that cannot exist', "use one of critical, major, minor")
     assert not [status for status in sim.stats(log=False)['by_status'] if status.startswith('4')]
+
+
+def test_greenlake_only_tenants_are_not_provisioned_not_failures(simulator):
+    """all_tenants / tenants without allow_partial: a tenant Central does not manage does not fail the task."""
+    sim = simulator
+    sim.reset()
+    truth = tenants(sim)
+    run = run_tasks(sim, '''
+        - name: every tenant
+          central.msp.tenant_device_info:
+            all_tenants: true
+        - name: a GreenLake-only tenant in a list
+          central.msp.tenant_site_info:
+            tenants: [Harbor View Dental, Acme Retail Group]
+    ''')
+    everyone = ok(run, 'every tenant')
+    assert everyone['failed_tenants'] == 0
+    by_name = {entry['name']: entry for entry in everyone['tenants']}
+    for name, tenant in truth.items():
+        assert by_name[name]['central_provisioned'] is bool(tenant['central_id']), name
+    assert everyone['count'] == sum(t['counts']['device-inventory'] or 0 for t in truth.values())
+    listed = ok(run, 'a GreenLake-only tenant in a list')
+    assert [(t['name'], t['central_provisioned'], t['failed']) for t in listed['tenants']] == [
+        ('Harbor View Dental', False, False), ('Acme Retail Group', True, False)]
+    assert not listed.get('warnings')
+    sim.reset()

@@ -7,6 +7,7 @@ fail-on-error variables; and the two example playbooks loop_tenants.yml and tena
 
 import copy
 import csv
+import html
 import json
 import os
 import subprocess
@@ -14,8 +15,6 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
-from markupsafe import escape
-
 from ansible_collections.central.msp.plugins.filter.msp_overview import DETAIL_FIELDS
 from tests.helpers import ROOT, ansible_env, run_playbook
 from tests.simulator.pytest_plugin import start_simulator
@@ -183,21 +182,25 @@ def run_overview(sim, tmp_path, extra_vars=None, args=('-f', '20')):
     return run, out
 
 
+# What the report writer adds to each tenant entry of the filter's report (checked in test_overview_pages.py).
+WRITER_KEYS = ('score', 'rank', 'page', 'changes')
+
+
 def read_reports(out):
     with open(os.path.join(out, 'msp_overview.json'), encoding='utf-8') as handle:
         report = json.load(handle)
     with open(os.path.join(out, 'msp_overview.csv'), encoding='utf-8', newline='') as handle:
         rows = list(csv.DictReader(handle))
     with open(os.path.join(out, 'msp_overview.html'), encoding='utf-8') as handle:
-        html = handle.read()
-    return report, rows, html
+        index = handle.read()
+    return report, rows, index
 
 
 def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
-    report, rows, html = read_reports(out)
+    report, rows, index = read_reports(out)
     expected = [expected_tenant(sim, truth, kinds, details, failed=truth['id'] in failed) for truth in truths]
     expected.sort(key=lambda e: (e['name'].casefold(), e['workspace_id']))
-    got = report['tenants']
+    got = [{key: value for key, value in entry.items() if key not in WRITER_KEYS} for entry in report['tenants']]
     assert [e['name'] for e in got] == [e['name'] for e in expected]
     for entry, want in zip(got, expected):
         if want['status'] == 'failed':
@@ -224,21 +227,31 @@ def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
         assert (row['workspace_id'], row['status'], row['health']) == (entry['workspace_id'], entry['status'],
                                                                        entry['health'])
         assert row['central_tenant_id'] == (entry['central_tenant_id'] or '')
-    for entry in got:
-        # Every name and error reaches the HTML escaped, never raw.
-        assert str(escape(entry['name'])) in html
+    for entry in report['tenants']:
+        # Every name and error reaches the tenant's page escaped, never raw.
+        with open(os.path.join(out, entry['page']), encoding='utf-8') as handle:
+            page = handle.read()
+        assert html.escape(entry['name']) in page
         if entry['error']:
-            assert str(escape(entry['error'])) in html
+            assert html.escape(entry['error']) in page
+    assert '<title>MSP overview · %d tenants' % len(expected) in index
     return report, rows
+
+
+def written_texts(out):
+    """The text of every file the overview wrote (index, tenant pages, JSON, CSVs, history)."""
+    texts = []
+    for folder, _dirs, names in os.walk(out):
+        for name in names:
+            with open(os.path.join(folder, name), encoding='utf-8') as handle:
+                texts.append(handle.read())
+    return texts
 
 
 def assert_no_secret(sim, run, out):
     secrets = [sim.info['client_secret']] + list(sim.stats(log=False).get('issued_tokens') or [])
     assert len(secrets) > 2, 'the simulator should have issued tokens'
-    texts = [run.stdout, run.stderr] + list(read_reports(out)[:1]) + [
-        open(os.path.join(out, name), encoding='utf-8').read() for name in ('msp_overview.csv', 'msp_overview.html')]
-    for text in texts:
-        text = text if isinstance(text, str) else json.dumps(text)
+    for text in [run.stdout, run.stderr] + written_texts(out):
         for secret in secrets:
             assert secret not in text
 
@@ -280,7 +293,7 @@ def test_tenant_choice_kinds_and_fail_on_error(demo, tmp_path):
         'msp_overview_match': "d'or|zürich", 'msp_overview_kinds': ['sites', 'alerts'],
         'msp_overview_details': False, 'msp_overview_fail_on_error': True},
         args=('--limit', "Acme_Retail_Group:Bistro_d_Or:Zürich_Kliniken"))
-    assert run.rc != 0 and '1 tenant(s) could not be read' in run.output, run.output[-3000:]
+    assert run.rc != 0 and '1 tenant could not be read' in run.output, run.output[-3000:]
     rows = check_reports(demo, out, [truths["Bistro d'Or"], truths['Zürich Kliniken']],
                          failed={truths['Zürich Kliniken']['id']}, kinds=('sites', 'alerts'), details=False)[1]
     assert rows[0]['devices_total'] == '' and rows[0]['sites_total'] != ''
@@ -333,5 +346,80 @@ def test_make_demo_runner(tmp_path):
     for tenant in report['tenants']:
         assert any(line.strip().startswith(tenant['name'] + '  ') for line in lines), tenant['name']
     assert str(out / 'msp_overview.html') in proc.stdout and 'the simulator is stopped' in proc.stdout
-    for text in [proc.stdout, proc.stderr] + [(out / name).read_text(encoding='utf-8') for name in os.listdir(out)]:
+    for text in [proc.stdout, proc.stderr] + written_texts(str(out)):
         assert secret not in text
+
+
+# ---- a first run that goes wrong ---------------------------------------------------------------------------
+
+ANSIBLE_CFG_THAT_ONLY_WARNS = '[inventory]\nunparsed_is_failed = False\nany_unparsed_is_failed = False\n'
+
+
+def test_a_failed_inventory_fails_the_overview_with_its_error(demo, tmp_path):
+    """A wrong secret: Ansible itself only warns ("no hosts matched", exit 0). The overview fails, the inventory's
+    own error in front, whatever ansible.cfg says; no report claims a run that did not happen."""
+    demo.reset()
+    cfg = tmp_path / 'ansible.cfg'
+    cfg.write_text(ANSIBLE_CFG_THAT_ONLY_WARNS, encoding='utf-8')
+    out = str(tmp_path / 'reports')
+    env = ansible_env(dict(demo.env(), GLP_CLIENT_SECRET='not-the-secret', ANSIBLE_CONFIG=str(cfg)), tmp=str(tmp_path))
+    run = run_playbook(PLAYBOOK, env, inventory=INVENTORY, extra_vars={'msp_overview_output_dir': out})
+    assert run.rc != 0, run.output[-3000:]
+    message = run.one("Fail with the inventory's error")['result']['msg']
+    assert message.startswith('The tenants inventory failed: MSP token request'), message
+    assert 'HTTP 401 invalid_client' in message and 'No tenant to read' in message
+    assert not os.path.exists(out)
+    assert 'not-the-secret' not in run.output and demo.info['client_secret'] not in run.output
+
+
+def test_an_inventory_that_matches_no_tenant_fails_the_overview(demo, tmp_path):
+    demo.reset()
+    # (A --limit that matches nothing is an error of Ansible's own; a play pattern that matches nothing is not.)
+    run, out = run_overview(demo, tmp_path, extra_vars={'msp_overview_tenants': 'no_such_group'})
+    assert run.rc != 0, run.output[-3000:]
+    message = run.one("Fail with the inventory's error")['result']['msg']
+    assert message.startswith('No tenant to read') and "'no_such_group'" in message, message
+    assert not os.path.exists(out)
+
+
+def test_check_mode_writes_no_report_and_says_so(demo, tmp_path):
+    demo.reset()
+    run, out = run_overview(demo, tmp_path, args=('--check', '--limit', 'Acme_Retail_Group'))
+    assert run.rc == 0, run.output[-3000:]
+    summary = run.one('Show the overview')['result']['msg']
+    assert summary[0].startswith('Fleet: 1 tenant (1 read, 0 failed'), summary
+    assert summary[-1].startswith('Check mode: no report was written'), summary
+    assert not any(line.startswith('Reports:') for line in summary)
+    assert not os.path.exists(os.path.join(out, 'msp_overview.json'))
+
+
+# Installed for `make test` (requirements-test.txt) but not for `make demo` (requirements-demo.txt).
+TEST_TOOLCHAIN = ('pytest', '_pytest', 'ansible_lint', 'ansible_runner', 'ansible_builder', 'antsibull_changelog',
+                  'pycentral', 'websocket')
+BLOCK_TOOLCHAIN = '''
+import runpy, sys
+class TestToolchain:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in %r:
+            raise ImportError('the demo imported %%s, which make demo does not install' %% name)
+sys.meta_path.insert(0, TestToolchain())
+sys.argv = ['run_demo.py', '--help']
+runpy.run_path(%r, run_name='__main__')
+'''
+
+
+def test_make_demo_installs_only_the_runtime_and_the_runner_needs_no_more(tmp_path):
+    venv = str(tmp_path / 'venv')
+    plan = subprocess.run(['make', '--no-print-directory', '-n', 'demo', 'VENV=' + venv], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    installs = [line for line in plan.splitlines() if 'pip install' in line]
+    assert installs == ['%s/bin/pip install --quiet -r requirements-demo.txt' % venv], plan
+    with open(os.path.join(ROOT, 'requirements-demo.txt'), encoding='utf-8') as handle:
+        demo_requirements = handle.read()
+    assert '-r requirements.txt' in demo_requirements and 'ansible-core==' in demo_requirements
+    assert not any(name.replace('_', '-') in demo_requirements for name in TEST_TOOLCHAIN if name != '_pytest')
+
+    runner = os.path.join(ROOT, 'tests', 'demo', 'run_demo.py')
+    proc = subprocess.run([sys.executable, '-c', BLOCK_TOOLCHAIN % (TEST_TOOLCHAIN, runner)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and 'usage: run_demo.py' in proc.stdout, proc.stderr[-3000:]

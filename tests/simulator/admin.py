@@ -3,6 +3,7 @@
 GET  /_sim/stats[?log=0]            counters, issued tokens and the request log
 POST /_sim/reset                    zero stats, clear faults and rate-limit windows, restore the start-up config;
                                     {"tokens": true} also forgets every token, {"dataset": true} drops added tenants
+                                    and device status changes
 POST /_sim/faults                   one fault rule or {"action": ...} (see docs/simulator.md)
 GET  /_sim/config                   the current runtime config
 GET  /_sim/truth                    ground truth: every tenant's GLP record, Central summary and item counts
@@ -114,6 +115,10 @@ def fault_action(app, body):
         return {'paging_anomaly': body.get('kind')}
     if action == 'config':
         return configure(app, body)
+    if action == 'device_status':
+        # A change in a tenant's network between two reads: a device goes OFFLINE or comes back ONLINE.
+        tenant = find_tenant(app, body.get('tenant'))
+        return app.dataset.set_device_status(tenant.id, str(body.get('serial') or ''), str(body.get('status') or '').upper())
     if action == 'add_tenant':
         if not body.get('name'):
             raise AdminError('add_tenant needs a name')

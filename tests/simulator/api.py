@@ -198,7 +198,20 @@ def next_page(route, params, items, anomaly):
         following = str(page)
     elif anomaly == 'empty_page' and page > 1:
         chunk, following = [], str(page + 1)
+    elif anomaly == 'total_too_low':    # cursors go on past a total that says half as much
+        total //= 2
+    elif anomaly == 'endless':          # fresh cursors and fresh (made-up) items, forever
+        if not chunk and items:
+            chunk = [made_up(item, page) for item in (items * limit)[:limit]]
+        following = str(page + 1)
+    elif anomaly == 'oversize':         # the limit ignored: everything that is left, on one page
+        chunk, following = items[start:], None
     return {'items': chunk, 'count': len(chunk), 'total': total, 'next': following}
+
+
+def made_up(item, page):
+    """A copy of an item that looks new: its identifying fields changed."""
+    return dict(item, **{key: f'{item[key]}~{page}' for key in ('id', 'serialNumber', 'macAddress') if key in item})
 
 
 def offset_page(route, params, items, anomaly):
@@ -213,6 +226,8 @@ def offset_page(route, params, items, anomaly):
         total += offset // limit
     elif anomaly == 'empty_page' and offset > 0:
         chunk = []
+    elif anomaly == 'oversize':         # the limit ignored: everything that is left, on one page
+        chunk = items[start:]
     body = {'items': chunk, 'count': len(chunk), 'offset': offset, 'total': total}
     if route.name == 'sites':
         body['response'] = {'code': '200', 'message': 'Success', 'status': 'OK'}

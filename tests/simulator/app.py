@@ -67,11 +67,12 @@ class SimApp:
 
     def _serve(self, req):
         family, api_path = req.origin, req.path[1:]
-        injected, delayed = self._injected(req, family)
+        injected, delayed, drip_ms = self._injected(req, family)
         if injected:
             return injected, None
         response, scope = self._route(req, family, api_path)
         response.fault = response.fault or delayed
+        response.drip_ms = drip_ms
         return response, scope
 
     def _route(self, req, family, api_path):
@@ -102,32 +103,41 @@ class SimApp:
         response.headers.update(limit_headers)
         return response, record.scope
 
+    def _token_tenant(self, req):
+        """The dashed tenant id of the request's bearer token, or None."""
+        header = req.headers.get('authorization', '')
+        record = self.tokens.get(header[7:].strip()) if header[:7].lower() == 'bearer ' else None
+        return getattr(record, 'tenant_id', None) if record else None
+
     def _injected(self, req, family):
-        """(the answer of an injected fault or None to serve the request, whether a fault delayed it)."""
-        rule = self.faults.take_rule(req.method, req.path, family)
+        """(the answer of an injected fault or None to serve the request, whether a fault touched it, the drip of
+        its body in ms)."""
+        rule = self.faults.take_rule(req.method, req.path, family, lambda: self._token_tenant(req))
         if rule is not None:
             if rule.delay_ms:
                 time.sleep(rule.delay_ms / 1000)
             if rule.reset_connection:
-                return Response(0, reset_connection=True, fault=True), True
+                return Response(0, reset_connection=True, fault=True), True, 0
             if rule.status is not None:
                 headers = dict(rule.headers)
                 if rule.retry_after is not None:
                     headers['Retry-After'] = str(rule.retry_after)
                 if rule.reset_header is not None:
                     headers[LIMIT_HEADERS[family][2]] = str(rule.reset_header)
-                return canned_response(rule.status, rule.body, headers), True
+                response = canned_response(rule.status, rule.body, headers, req, rule.json)
+                response.drip_ms = rule.drip_ms
+                return response, True, 0
         kind = self.faults.take_random()
         if kind == 'reset':
-            return Response(0, reset_connection=True, fault=True), True
+            return Response(0, reset_connection=True, fault=True), True, 0
         if kind:
             headers = {}
             if kind == '429':
                 headers[LIMIT_HEADERS[family][2]] = reset_value(family, 1)
                 if self.config['retry_after']:
                     headers['Retry-After'] = '1'
-            return canned_response(int(kind), 'json', headers), True
-        return None, rule is not None
+            return canned_response(int(kind), 'json', headers), True, 0
+        return None, rule is not None, rule.drip_ms if rule is not None else 0
 
     def _not_found(self, family, api_path, path):
         other = {'glp': 'central', 'central': 'glp'}[family]

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import shutil
+import shlex
 import signal
 import socket
 import ssl
@@ -16,6 +17,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -30,6 +32,7 @@ from tests.simulator.classic import ClassicApp
 from tests.simulator.classic_dataset import ClassicDataset
 from tests.simulator.dataset import CACHE_ITEMS, Dataset
 from tests.simulator.messages import Request, glp_error
+from tests.simulator.process import collection_env
 
 
 MAX_LINE = 65536
@@ -108,7 +111,21 @@ class Handler(BaseHTTPRequestHandler):
         elif self.request_version == 'HTTP/1.0':
             lines.append('Connection: keep-alive')
         head = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
+        if response.drip_ms and self.command != 'HEAD':
+            self.drip(head, response.body, response.drip_ms / 1000)
+            return
         self.wfile.write(head if self.command == 'HEAD' else head + response.body)
+
+    def drip(self, head, body, gap):
+        """A broken server: the head at once, then the body a byte at a time (until the client gives up)."""
+        try:
+            self.wfile.write(head)
+            for index in range(len(body)):
+                time.sleep(gap)
+                self.wfile.write(body[index:index + 1])
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True
 
     def reset_connection(self):
         """Drop the connection with a TCP RST, as a failing load balancer does."""
@@ -169,7 +186,17 @@ def parse_args(argv=None):
     parser.add_argument('--classic-customers', type=int, default=55, help='customers of the Classic Central MSP')
     parser.add_argument('--classic-rate-limit', type=int, default=7, help='Classic calls per second per MSP (0: off)')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
+    parser.add_argument('--exports', action='store_true',
+                        help='print shell export lines (GLP_*, CENTRAL_*) for the collection instead of the JSON line')
     return parser.parse_args(argv)
+
+
+def shell_exports(info):
+    """Lines to paste into a shell: the collection then talks to this simulator, as with a real account."""
+    lines = ['# central.msp -> this simulator (pid %d); paste into your shell:' % info['pid']]
+    lines += ['export %s=%s' % (name, shlex.quote(value)) for name, value in collection_env(info).items()]
+    lines.append('export NO_PROXY=127.0.0.1,localhost,::1  # the simulator is on loopback')
+    return '\n'.join(lines)
 
 
 def write_info(path, info):
@@ -222,7 +249,10 @@ def main(argv=None):
         threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
     if args.info_file:
         write_info(args.info_file, info)
-    print(json.dumps(info), flush=True)
+    if args.exports:
+        print(shell_exports(info), flush=True)
+    else:
+        print(json.dumps(info), flush=True)
     try:
         while not stop.wait(0.5):
             pass

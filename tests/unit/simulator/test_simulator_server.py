@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.simulator.client import SimClient
-from tests.simulator.pytest_plugin import ROOT, SERVER
+from tests.simulator.process import ROOT, SERVER
 
 INFO_KEYS = {'auth_url', 'glp_base_url', 'central_base_url', 'admin_url', 'ca_file', 'client_id', 'client_secret',
              'workspace_id', 'pid', 'classic'}
@@ -165,3 +165,37 @@ def test_verbose_logs_requests(simulator_factory):
 def test_bad_start_is_reported(simulator_factory):
     with pytest.raises(RuntimeError, match='did not start'):
         simulator_factory('--dataset', 'huge')
+
+
+def test_exports_point_a_shell_at_the_simulator(tmp_path):
+    """--exports prints what to paste into a shell; after it, the collection's own commands reach the simulator."""
+    info_file = tmp_path / 'info.json'
+    process = run_server('--dataset', 'demo', '--tls', '--exports', '--info-file', info_file)
+    try:
+        lines = [process.stdout.readline().rstrip('\n') for _line in range(9)]
+        info = json.loads(info_file.read_text())
+        assert lines[0].startswith('#') and str(info['pid']) in lines[0]
+        exports = lines[1:]
+        assert all(line.startswith('export ') for line in exports), lines
+        names = [line.split()[1].split('=')[0] for line in exports]
+        assert names == ['GLP_CLIENT_ID', 'GLP_CLIENT_SECRET', 'GLP_WORKSPACE_ID', 'GLP_AUTH_URL', 'GLP_BASE_URL',
+                         'CENTRAL_BASE_URL', 'CENTRAL_CA_PATH', 'NO_PROXY']
+        clean = {key: value for key, value in os.environ.items() if not key.startswith(('GLP_', 'CENTRAL_', 'ANSIBLE_'))}
+        script = '\n'.join(exports) + '\nexec "$@"\n'
+        shown = subprocess.run(['bash', '-c', script, 'bash', sys.executable, '-c',
+                                'import json, os; print(json.dumps(dict(os.environ)))'],
+                               env=clean, capture_output=True, text=True, check=True).stdout
+        env = json.loads(shown)
+        assert env['GLP_CLIENT_SECRET'] == info['client_secret'] and env['CENTRAL_CA_PATH'] == info['ca_file']
+        assert env['CENTRAL_BASE_URL'] == info['central_base_url'] and env['GLP_AUTH_URL'] == info['auth_url']
+        inventory = subprocess.run(
+            ['bash', '-c', script, 'bash', os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'),
+             '-i', os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml'), '--list'],
+            env=dict(clean, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'dev'),
+                     CENTRAL_TOKEN_CACHE_DIR=str(tmp_path / 'tokens'), ANSIBLE_INVENTORY_UNPARSED_FAILED='true'),
+            capture_output=True, text=True, check=False)
+        assert inventory.returncode == 0, inventory.stderr[-3000:]
+        assert len(json.loads(inventory.stdout)['msp_tenants']['hosts']) == 5
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0

@@ -160,3 +160,33 @@ def test_central_summary_is_null_when_central_has_none():
     known = dict(ACME, central={'sites_total': 3, 'device_health': None})
     entries = msp_overview([empty, known])['tenants']
     assert entries[1]['central'] is None and entries[0]['central'] == {'sites_total': 3, 'device_health': None}
+
+
+# ---- malformed data from one tenant (issue 15) ---------------------------------------------------------------
+
+@pytest.mark.parametrize('bad, fragment', [
+    ({'sites': ['HQ']}, 'sites item 0 is a str, not an object'),
+    ({'sites': [site('HQ', good=3, devices_good='3')]}, "site 'HQ' has devices_good of the wrong type (str)"),
+    ({'sites': [site('HQ', health_poor={'value': 1})]}, "site 'HQ' has health_poor of the wrong type (dict)"),
+    ({'sites': [site('HQ', alerts_total=True)]}, 'alerts_total of the wrong type (bool)'),
+    ({'devices': 'many'}, 'devices is a str, not a list'),
+    ({'alerts': [alert('CRITICAL'), 7]}, 'alerts item 1 is a int, not an object'),
+    ({'clients': [None]}, 'clients item 0 is a NoneType, not an object'),
+])
+def test_a_tenant_with_malformed_items_is_failed_and_reported_the_others_complete(bad, fragment):
+    hostile = dict(ACME, name=None, workspace_id='ws-hostile', **bad)
+    numbered = dict(ACME, name=42, workspace_id='ws-numbered')
+    report = msp_overview([ACME, hostile, numbered, DENTAL])
+    by_id = {entry['workspace_id']: entry for entry in report['tenants']}
+    entry = by_id['ws-hostile']
+    assert entry['status'] == 'failed' == entry['health'] and fragment in entry['error']
+    assert entry['error'].startswith('malformed data from Central: ')
+    assert entry['summary'] == dict.fromkeys(('sites', 'devices', 'clients', 'alerts')) and entry['active_alerts'] == []
+    assert by_id['ws-acme'] == by_id['ws-numbered'] | {'name': 'Acme', 'workspace_id': 'ws-acme'}
+    assert by_id['ws-acme']['status'] == 'ok' and by_id['ws-d']['status'] == 'not_provisioned'
+    assert report['totals']['tenants'] == {'total': 4, 'ok': 2, 'failed': 1, 'not_provisioned': 1, 'critical': 2,
+                                           'warning': 0, 'healthy': 0}
+    # Two good tenants counted, the hostile one not.
+    assert report['totals']['sites']['total'] == 6 and report['totals']['devices']['total'] == 10
+    text = msp_overview_csv(report)
+    assert len(list(csv.reader(io.StringIO(text)))) == 5

@@ -71,7 +71,7 @@ def test_workspace_id_hostnames():
     (['Bistro*'], [], False),
     ([], ['*Retail*'], False),
     (['Acme*'], ['*Group'], False),
-    (['acme*'], [], False),  # case-sensitive, like every tenant name lookup
+    (['acme*'], [], False),  # globs are case-sensitive
 ])
 def test_name_selected(include, exclude, selected):
     assert name_selected('Acme Retail Group', include, exclude) is selected
