@@ -67,11 +67,12 @@ keyed_groups:
     prefix: group
 '''
 
+import os
+
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.central.msp.plugins.inventory.tenants import InventoryModule as TenantsInventory
 from ansible_collections.central.msp.plugins.inventory.tenants import name_selected, tenant_hostnames, trust_as_template
 from ansible_collections.central.msp.plugins.module_utils.classic import CLASSIC_OPTIONS, ClassicClient, resolve_classic_settings
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
@@ -96,8 +97,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
     def verify_file(self, path):
         return super().verify_file(path) and path.endswith(('classic_customers.yml', 'classic_customers.yaml'))
 
-    # An empty environment variable counts as unset, as in the tenants inventory.
-    _connection_option = TenantsInventory._connection_option
+    def _connection_option(self, name):
+        value, origin = self.get_option_and_origin(name)
+        # An empty environment variable counts as unset (AWX injects empty credential fields as "").
+        if str(origin).startswith('env:') and not os.environ.get(str(origin).split(':', 1)[1].strip()):
+            return None
+        return value
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
