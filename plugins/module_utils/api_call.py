@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: central.msp contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the API call modules (tenant_api_call, classic_api_call) share: method, body and header checks, results."""
+"""Request and result helpers of classic_api_call: method, body and header checks, results, JSON pages."""
 
 from __future__ import annotations
 
