@@ -20,12 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
-import yaml
 
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, ConfigError, TenantError
 from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_offset
-from ansible_collections.central.msp.plugins.module_utils.settings import check_url
+from ansible_collections.central.msp.plugins.module_utils.settings import check_url, load_token_yaml
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, renew_margin, secret_digest
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 
@@ -130,15 +129,7 @@ def customer_id_of(value, what='customer id'):
 
 def read_token_file(path):
     """The connection values in a pycentral 1.x token file (its ``central_info`` block)."""
-    try:
-        with open(path, encoding='utf-8') as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise ConfigError('Cannot read token_file %s: %s. Fix the path (option token_file or env '
-                          'CLASSIC_CENTRAL_TOKEN_FILE) or give the options directly.' % (path, exc.strerror)) from None
-    except yaml.YAMLError:
-        raise ConfigError('token_file %s is not valid YAML. It must be a pycentral token file with a '
-                          "'central_info' block." % path) from None
+    data = load_token_yaml(path, "a pycentral 1.x token file with a 'central_info' block")
     info = data.get('central_info') if isinstance(data, dict) else None
     if not isinstance(info, dict):
         raise ConfigError("token_file %s has no 'central_info' block: expected pycentral 1.x's central_info {base_url, "

@@ -161,8 +161,9 @@ def _read_small_file(path, what):
         os.close(fd)
 
 
-def read_token_file(path):
-    """The ``unified`` block of a pycentral token.yaml (client_id, client_secret, workspace_id, base_url/cluster_name)."""
+def load_token_yaml(path, kind):
+    """The parsed YAML of a small token file: UTF-8, a regular file, no aliases. ``kind`` names the file for errors
+    (e.g. "a pycentral token.yaml with a 'unified' block")."""
     if not HAS_YAML:
         raise ConfigError('Reading token_file needs PyYAML; install it or pass the options directly.')
     content = _read_small_file(path, 'token_file')
@@ -177,8 +178,13 @@ def read_token_file(path):
         where = ' at line %d' % (mark.line + 1) if mark else ''
         problem = ' (%s)' % exc.problem if getattr(exc, 'problem', None) == 'aliases are not allowed in a token file' \
             else ''
-        raise ConfigError('token_file %s is not valid YAML%s%s. It must be a pycentral token.yaml with a '
-                          "'unified' block." % (path, where, problem)) from None
+        raise ConfigError('token_file %s is not valid YAML%s%s. It must be %s.' % (path, where, problem, kind)) from None
+    return data
+
+
+def read_token_file(path):
+    """The ``unified`` block of a pycentral token.yaml (client_id, client_secret, workspace_id, base_url/cluster_name)."""
+    data = load_token_yaml(path, "a pycentral token.yaml with a 'unified' block")
     unified = data.get('unified') if isinstance(data, dict) else None
     if not isinstance(unified, dict):
         raise ConfigError("token_file %s has no 'unified' block. MSP automation needs pycentral's unified "
