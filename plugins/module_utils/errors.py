@@ -66,3 +66,14 @@ class ApiError(CentralMspError):
 
 class AuthError(ApiError):
     """The token issuer refused a credential or an exchange."""
+
+
+class TaskFailed(CentralMspError):
+    """The task fails but still has data to return (partial tenants, an API's error response)."""
+
+    def __init__(self, message, result=None):
+        super().__init__(message)
+        self.result = dict(result or {})
+
+    def to_result(self):
+        return dict(self.result)

@@ -131,19 +131,21 @@ failed_tenants:
   sample: 0
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
+
+TASK = tenant_list_spec(
+    'alerts', 'alerts',
+    dict(
+        severity=dict(type='list', elements='str'),
+        status=dict(type='str'),
+        limit=dict(type='int', default=100),
+    ),
+    dict(severity='severity', status='status'),
+)
 
 
 def main():
-    run_tenant_list(
-        'alerts', 'alerts',
-        dict(
-            severity=dict(type='list', elements='str'),
-            status=dict(type='str'),
-            limit=dict(type='int', default=100),
-        ),
-        dict(severity='severity', status='status'),
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -140,20 +140,22 @@ failed_tenants:
   sample: 0
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
+
+TASK = tenant_list_spec(
+    'clients', 'clients',
+    dict(
+        site=dict(type='list', elements='str'),
+        status=dict(type='str'),
+        connection_type=dict(type='str'),
+        limit=dict(type='int', default=1000),
+    ),
+    dict(site='siteName', status='status', connection_type='clientConnectionType'),
+)
 
 
 def main():
-    run_tenant_list(
-        'clients', 'clients',
-        dict(
-            site=dict(type='list', elements='str'),
-            status=dict(type='str'),
-            connection_type=dict(type='str'),
-            limit=dict(type='int', default=1000),
-        ),
-        dict(site='siteName', status='status', connection_type='clientConnectionType'),
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -161,23 +161,25 @@ failed_tenants:
   sample: 0
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
+
+TASK = tenant_list_spec(
+    'devices',
+    lambda params: 'device_inventory' if params['source'] == 'inventory' else 'devices',
+    dict(
+        source=dict(type='str', choices=['inventory', 'monitoring'], default='inventory'),
+        device_type=dict(type='list', elements='str'),
+        status=dict(type='str'),
+        site=dict(type='str'),
+        serial=dict(type='list', elements='str'),
+        limit=dict(type='int', default=1000),
+    ),
+    dict(device_type='deviceType', status='status', site='siteName', serial='serialNumber'),
+)
 
 
 def main():
-    run_tenant_list(
-        'devices',
-        lambda params: 'device_inventory' if params['source'] == 'inventory' else 'devices',
-        dict(
-            source=dict(type='str', choices=['inventory', 'monitoring'], default='inventory'),
-            device_type=dict(type='list', elements='str'),
-            status=dict(type='str'),
-            site=dict(type='str'),
-            serial=dict(type='list', elements='str'),
-            limit=dict(type='int', default=1000),
-        ),
-        dict(device_type='deviceType', status='status', site='siteName', serial='serialNumber'),
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':

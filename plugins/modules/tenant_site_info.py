@@ -206,7 +206,7 @@ failed_tenants:
   sample: 0
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
 
 HEALTH_LEVELS = ('good', 'fair', 'poor')
 SEVERITIES = ('critical', 'major', 'minor')
@@ -241,13 +241,16 @@ def flatten_site(site):
     return flat
 
 
+TASK = tenant_list_spec(
+    'sites', 'sites',
+    dict(site=dict(type='list', elements='str'), limit=dict(type='int', default=100)),
+    dict(site='siteName'),
+    shape=flatten_site,
+)
+
+
 def main():
-    run_tenant_list(
-        'sites', 'sites',
-        dict(site=dict(type='list', elements='str'), limit=dict(type='int', default=100)),
-        dict(site='siteName'),
-        shape=flatten_site,
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':
