@@ -150,6 +150,8 @@ HOST_VARS = (
     ('msp_last_updated', 'last_updated'),
 )
 ALL_TENANTS = 'msp_tenants'
+# The tenant record (plugins/module_utils/msp_client.py: tenant_record) as one host variable.
+TENANT_VAR = 'msp_tenant'
 
 # Anything but letters, digits, '.', '-' and '_' is either awkward or meaningful in host patterns
 # (',', ':', '!', '&', '*', '[', '~', spaces...), and '{' could start a template.
@@ -308,6 +310,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         for host, record in zip(tenant_hostnames(records, self.get_option('hostname')), records):
             hostvars = {var: wrap_var(record.get(field)) for var, field in HOST_VARS}
+            # The whole record once more, as one variable: what tenant_overview_info and the overview take.
+            hostvars[TENANT_VAR] = wrap_var(dict(record))
             if 'device_counts' in record:
                 hostvars['msp_device_counts'] = wrap_var(record['device_counts'])
             self.inventory.add_host(host, group=ALL_TENANTS)

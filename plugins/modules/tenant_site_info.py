@@ -207,39 +207,7 @@ failed_tenants:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
-
-HEALTH_LEVELS = ('good', 'fair', 'poor')
-SEVERITIES = ('critical', 'major', 'minor')
-
-
-def group_values(container, levels, value_key):
-    """``{level: n}`` from Central's ``{"groups": [{"name": "Good", <value_key>: n}]}``; 0 for a missing group."""
-    values = dict.fromkeys(levels, 0)
-    for group in (container or {}).get('groups') or []:
-        level = str(group.get('name', '')).lower()
-        if level in values:
-            values[level] = group.get(value_key) or 0
-    return values
-
-
-def flatten_site(site):
-    """The site as Central sent it, plus flat counts, so templates and filters need no nested lookups."""
-    flat = dict(site)
-    devices = site.get('devices') or {}
-    clients = site.get('clients') or {}
-    alerts = site.get('alerts') or {}
-    groups = (('health', site.get('health'), HEALTH_LEVELS, 'value'),
-              ('devices', devices.get('health'), HEALTH_LEVELS, 'value'),
-              ('clients', clients.get('health'), HEALTH_LEVELS, 'value'),
-              ('alerts', alerts, SEVERITIES, 'count'))
-    for prefix, container, levels, value_key in groups:
-        for level, value in group_values(container, levels, value_key).items():
-            flat['%s_%s' % (prefix, level)] = value
-    flat['devices_total'] = devices.get('count') or 0
-    flat['clients_total'] = clients.get('count') or 0
-    flat['alerts_total'] = alerts.get('totalCount') or 0
-    return flat
-
+from ansible_collections.central.msp.plugins.module_utils.overview import flatten_site
 
 TASK = tenant_list_spec(
     'sites', 'sites',

@@ -8,6 +8,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.central.msp.plugins.filter.msp_overview import msp_overview
 from ansible_collections.central.msp.plugins.filter.msp_overview_csv import COLUMN_NAMES, msp_overview_csv
+from ansible_collections.central.msp.plugins.module_utils.overview import overview_record
 
 
 def site(name, good=0, fair=0, poor=0, **extra):
@@ -23,20 +24,26 @@ def alert(severity, status='ACTIVE', created='2025-11-20T10:00:00.000Z'):
     return {'id': severity + created, 'name': 'n', 'severity': severity, 'status': status, 'createdAt': created}
 
 
-ACME = {
-    'name': 'Acme', 'workspace_id': 'ws-acme', 'central_tenant_id': 'c1', 'central_provisioned': True,
-    'sites': [site('HQ', good=3), site('Store', good=2, fair=1), site('Depot', good=1, poor=1)],
-    'devices': [device('AP', 'ONLINE'), device('AP', 'OFFLINE'), device('SWITCH', 'ONLINE'),
-                device('GATEWAY', None), device('SENSOR', 'ONLINE')],
-    'clients': [{'clientConnectionType': 'WIRELESS', 'status': 'CONNECTED'},
-                {'clientConnectionType': 'WIRED', 'status': 'FAILED'},
-                {'clientConnectionType': 'WIRELESS', 'status': 'CONNECTED'}],
-    'alerts': [alert('MINOR', created='2025-11-20T11:00:00.000Z'), alert('CRITICAL'), alert('MAJOR', 'CLEARED'),
-               alert('CRITICAL', created='2025-11-19T10:00:00.000Z')],
-}
-BROKEN = {'name': 'broken', 'workspace_id': 'ws-b', 'central_provisioned': True, 'sites': [site('X', good=1)],
-          'error': 'POST token exchange failed: HTTP 400 invalid_grant'}
-DENTAL = {'name': 'Dental', 'workspace_id': 'ws-d', 'central_provisioned': False}
+def record(name, workspace_id, error=None, **fields):
+    """An overview record (plugins/module_utils/overview.py): the tenant record, the error, the item lists."""
+    items = {kind: fields.pop(kind) for kind in ('sites', 'devices', 'clients', 'alerts') if kind in fields}
+    return overview_record(dict(fields, name=name, workspace_id=workspace_id), error, items)
+
+
+ACME = record(
+    'Acme', 'ws-acme', central_tenant_id='c1', central_provisioned=True,
+    sites=[site('HQ', good=3), site('Store', good=2, fair=1), site('Depot', good=1, poor=1)],
+    devices=[device('AP', 'ONLINE'), device('AP', 'OFFLINE'), device('SWITCH', 'ONLINE'),
+             device('GATEWAY', None), device('SENSOR', 'ONLINE')],
+    clients=[{'clientConnectionType': 'WIRELESS', 'status': 'CONNECTED'},
+             {'clientConnectionType': 'WIRED', 'status': 'FAILED'},
+             {'clientConnectionType': 'WIRELESS', 'status': 'CONNECTED'}],
+    alerts=[alert('MINOR', created='2025-11-20T11:00:00.000Z'), alert('CRITICAL'), alert('MAJOR', 'CLEARED'),
+            alert('CRITICAL', created='2025-11-19T10:00:00.000Z')],
+)
+BROKEN = record('broken', 'ws-b', 'POST token exchange failed: HTTP 400 invalid_grant', central_provisioned=True,
+                sites=[site('X', good=1)])
+DENTAL = record('Dental', 'ws-d', central_provisioned=False)
 
 
 def test_tenant_summaries_follow_the_counting_rules():
@@ -62,7 +69,7 @@ def test_tenant_summaries_follow_the_counting_rules():
 
 
 def test_site_level_falls_back_to_health_shares():
-    report = msp_overview([{'name': 'a', 'sites': [{'health_fair': 20, 'health_good': 80}]}], ['sites'])
+    report = msp_overview([record('a', 'ws-a', sites=[{'health_fair': 20, 'health_good': 80}])], ['sites'])
     assert report['tenants'][0]['summary']['sites']['fair'] == 1
 
 
@@ -81,7 +88,7 @@ def test_failed_and_unprovisioned_tenants_are_kept_but_not_counted():
 
 
 def test_totals_add_up_tenants():
-    other = dict(ACME, name='Beta', workspace_id='ws-beta')
+    other = dict(ACME, tenant=dict(ACME['tenant'], name='Beta', workspace_id='ws-beta'))
     totals = msp_overview([ACME, other])['totals']
     assert totals['devices']['by_type'] == {'AP': 4, 'SWITCH': 2, 'GATEWAY': 2, 'SENSOR': 2}
     assert totals['alerts']['by_severity'] == {'CRITICAL': 4, 'MAJOR': 0, 'MINOR': 2}
@@ -129,8 +136,7 @@ def test_csv_has_stable_columns_and_one_row_per_tenant():
 
 
 def test_csv_quotes_and_defuses_formulas():
-    text = msp_overview_csv(msp_overview([{'name': '=HYPERLINK("x")', 'workspace_id': 'w'},
-                                          {'name': 'Bistro d\'Or, "Lyon"\nnord', 'workspace_id': 'v'}]))
+    text = msp_overview_csv(msp_overview([record('=HYPERLINK("x")', 'w'), record('Bistro d\'Or, "Lyon"\nnord', 'v')]))
     names = [row['tenant'] for row in parse_csv(text)]
     assert names == ['\'=HYPERLINK("x")', 'Bistro d\'Or, "Lyon"\nnord']
     with pytest.raises(AnsibleFilterError):
@@ -138,7 +144,11 @@ def test_csv_quotes_and_defuses_formulas():
 
 
 def test_central_summary_is_null_when_central_has_none():
-    empty = dict(DENTAL, central={'sites_total': None, 'device_health': None})
-    known = dict(ACME, central={'sites_total': 3, 'device_health': None})
-    entries = msp_overview([empty, known])['tenants']
-    assert entries[1]['central'] is None and entries[0]['central'] == {'sites_total': 3, 'device_health': None}
+    empty = record('Dental', 'ws-d', central_provisioned=False, sites_total=None, device_health=None)
+    assert msp_overview([empty])['tenants'][0]['central'] is None
+
+
+def test_central_summary_has_the_central_fields_of_the_tenant_record():
+    known = record('Acme', 'ws-acme', sites_total=3, device_health=None, created_at='2024-01-01')
+    assert msp_overview([known])['tenants'][0]['central'] == {
+        'sites_total': 3, 'sites_degraded': None, 'device_health': None, 'alerts': None, 'last_updated': None}
