@@ -56,6 +56,18 @@ options:
       - How many tenants are read at once.
     type: int
     default: 16
+  report:
+    description:
+      - Return the MSP overview report (RV(report)) instead of the records (RV(tenants)). The report is made on
+        the controller by the P(central.msp.msp_overview#filter) filter, so the items read never travel through
+        Ansible's results, only the report does.
+    type: bool
+    default: false
+  details:
+    description:
+      - With O(report), include each tenant's detail lists (as the filter's O(central.msp.msp_overview#filter:details)).
+    type: bool
+    default: true
 '''
 
 EXAMPLES = r'''
@@ -66,10 +78,18 @@ EXAMPLES = r'''
   run_once: true
   register: overview
 
-- name: The report
+- name: The report from the records
   ansible.builtin.set_fact:
     report: "{{ overview.tenants | central.msp.msp_overview(['sites', 'alerts']) }}"
   run_once: true
+
+- name: The report itself, made on the controller (the items read stay there)
+  central.msp.tenant_overview_info:
+    tenant_records: "{{ ansible_play_hosts | map('extract', hostvars, 'msp_tenant') | list }}"
+    report: true
+    details: false
+  run_once: true
+  register: overview
 
 - name: Tenants from msp_tenant_info instead of the inventory
   central.msp.tenant_overview_info:
@@ -78,9 +98,17 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+report:
+  description: The MSP overview report, as the P(central.msp.msp_overview#filter) filter makes it from RV(tenants).
+  returned: with O(report)
+  type: dict
+report_json:
+  description: RV(report) as compact JSON text, encoded on the controller (what C(msp_overview.json) holds).
+  returned: with O(report)
+  type: str
 tenants:
   description: One record per tenant given, in the same order.
-  returned: always
+  returned: without O(report)
   type: list
   elements: dict
   contains:
@@ -127,6 +155,9 @@ TASK = TaskSpec(dict(
     kinds=dict(type='list', elements='str', choices=list(KINDS), default=list(KINDS)),
     device_source=dict(type='str', choices=list(DEVICE_SOURCES), default='inventory'),
     concurrency=dict(type='int', default=16),
+    # Used by the action plugin, on the controller (plugins/action/tenant_overview_info.py).
+    report=dict(type='bool', default=False),
+    details=dict(type='bool', default=True),
 ), read_overview)
 
 

@@ -75,8 +75,16 @@ class ModuleAction(ActionBase):
         except ValueError as exc:
             return dict(result, failed=True, msg=str(exc))
         if reason:
-            return self._run_module(result, task_vars)
-        return merge_hash(result, self._run_here())
+            result = self._run_module(result, task_vars)
+        else:
+            result = merge_hash(result, self._run_here())
+        if not result.get('failed') and isinstance((result.get('invocation') or {}).get('module_args'), dict):
+            self.on_controller(result, result['invocation']['module_args'])
+        return result
+
+    def on_controller(self, result, params):
+        """What the action adds to a successful result in the controller, whichever path ran the work (``params``:
+        the validated options, no_log values masked). Nothing by default."""
 
     def _run_module(self, result, task_vars):
         """What ansible.builtin.normal does: transfer and run the module on the task's host."""
