@@ -35,7 +35,8 @@ PLAY = '''---
 # name -> task body (YAML, indented under the task). Every module appears; the comments say what is compared.
 TASKS = [
     ('tenants', '''
-      central.msp.msp_tenant_info:'''),
+      central.msp.msp_tenant_info:
+      register: listing'''),
     ('tenants by glob, GLP only', '''
       central.msp.msp_tenant_info: {name: "*o*", with_central: false}'''),
     # The secret given as an option: masked in the invocation on both paths.
@@ -72,6 +73,17 @@ TASKS = [
     ('api call refused', '''
       central.msp.tenant_api_call: {app: glp, path: devices/v1/devices, tenant: Acme Retail Group,
                                     status_code: [201]}'''),
+    # Records of the listing above: the GLP-only tenant is not read; with report, the action makes the report.
+    ('overview records', '''
+      central.msp.tenant_overview_info: {tenant_records: "{{ listing.tenants }}", kinds: [sites, alerts]}'''),
+    ('overview report', '''
+      central.msp.tenant_overview_info:
+        tenant_records: "{{ listing.tenants[:3] }}"
+        device_source: monitoring
+        report: true
+        concurrency: 2'''),
+    ('overview of a record without a workspace id', '''
+      central.msp.tenant_overview_info: {tenant_records: [{name: nobody}]}'''),
     ('unsupported option', '''
       central.msp.tenant_site_info: {tenant: Acme Retail Group, colour: blue}'''),
     ('mutually exclusive', '''
@@ -130,10 +142,14 @@ def results_by_task(run):
 
 
 def comparable(result):
-    """A result without what differs from one request to the next: debug ids (the simulator makes one per
-    error, as the live API does) and the response's Date header."""
+    """A result without what differs from one run to the next: debug ids (the simulator makes one per error, as
+    the live API does), the response's Date header and the report's time stamp."""
+    result = json.loads(json.dumps(result))
+    inner = result.get('result') or {}
+    if isinstance(inner.get('report_json'), str):
+        inner['report_json'] = json.loads(inner['report_json'])
     text = re.sub(r'debugId [0-9a-f]+', 'debugId <id>', json.dumps(result))
-    text = re.sub(r'"(debug_id|debugId|date)": "[^"]*"', r'"\1": "<varies>"', text)
+    text = re.sub(r'"(debug_id|debugId|date|generated_at)": "[^"]*"', r'"\1": "<varies>"', text)
     return json.loads(text)
 
 
@@ -221,6 +237,15 @@ def test_the_cases_are_what_they_say(runs, simulator):
     assert result('defaults, tenants without Central')['tenants'][0]['central_provisioned'] is None
     assert 'connection failed' in result('defaults, an explicit option wins', 'failed')['msg']
     assert 'Unknown cluster_name' in result('module_defaults with a wrong cluster', 'failed')['msg']
+    records = result('overview records')['tenants']
+    assert [record['tenant']['name'] for record in records] == [tenant['name'] for tenant in result('tenants')['tenants']]
+    assert [record['sites'] is None for record in records] == [
+        tenant['central_provisioned'] is False for tenant in result('tenants')['tenants']]
+    report = result('overview report')
+    assert report['report']['totals']['tenants']['total'] == 3
+    assert json.loads(report['report_json']) == report['report']
+    assert 'tenant_records[0] is not a tenant record' in result('overview of a record without a workspace id',
+                                                                'failed')['msg']
     assert secret not in json.dumps(found)
 
 
