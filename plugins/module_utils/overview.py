@@ -108,5 +108,5 @@ def read_overview(task):
             params['concurrency'])
         for index, entry in zip(wanted, entries):
             records[index] = entry['result'] or overview_record(tenants[index], entry['msg'])
-    return {'tenants': records, 'count': len(records), 'failed_tenants': sum(bool(record['error'])
-                                                                            for record in records)}
+    failed = sum(bool(record['error']) for record in records)
+    return {'tenants': records, 'count': len(records), 'failed_tenants': failed}

@@ -46,9 +46,12 @@ def nonempty_env_fallback(*names, **kwargs):
 
 
 def connection_argument_spec(environ=None):
-    """The shared connection options, each falling back to its environment variables (in ``environ``)."""
-    return {name: dict(spec, fallback=(nonempty_env_fallback, envs, {'environ': environ}))
-            for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+    """The shared connection options, each falling back to its environment variables (in ``environ``, else in
+    the process's environment)."""
+    def fallback(envs):
+        # A module's spec keeps the (function, names) form that validate-modules checks.
+        return (nonempty_env_fallback, envs) if environ is None else (nonempty_env_fallback, envs, {'environ': environ})
+    return {name: dict(spec, fallback=fallback(envs)) for name, (spec, envs) in CONNECTION_OPTIONS.items()}
 
 
 def missing_requests_message(where):

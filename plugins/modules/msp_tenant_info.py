@@ -139,7 +139,7 @@ from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 def list_tenants(task):
     params = task.params
     tenants, central_error = task.client.tenant_overview(params['with_central'], params['name'],
-                                                           params['tenant_workspace_id'])
+                                                         params['tenant_workspace_id'])
     result = {'tenants': tenants, 'count': len(tenants)}
     if central_error is not None:
         # GLP answered: the tenant list is still worth having without Central's figures.

@@ -331,8 +331,9 @@ def main_job_lines(document):
         'and the fewest pages of each kind per tenant Central manages, and the inventory\'s listing pages (the peer '
         'lists GLP only, and reads the GLP-only tenants too, which answer 403). **check**: every tenant\'s status '
         'and its counts of sites, devices, clients and alerts in `msp_overview.json`, and the fleet totals, equal '
-        'the simulator\'s (the peer: its totals).' % (settings.get('overview_devices_per_tenant', 50),
-                                                        settings.get('overview_big_tenant_devices', 500), LATENCY_MS),
+        'the simulator\'s (the peer: its totals).' % (
+            settings.get('overview_devices_per_tenant', 50), settings.get('overview_big_tenant_devices', 500),
+            LATENCY_MS),
     ]
     for size in document['sizes']:
         rows = [row for row in results_for(document, size) if row['scenario'] in MAIN_JOB]
@@ -362,8 +363,8 @@ def render(document):
         '# Benchmarks: request economy and wall time, 10 to 1,000 tenants',
         '',
         'Written by `make bench` (`python -m tests.performance.bench`) on %s in %.1f minutes; '
-        '`results.json` beside this file has every figure. Issues 7 and 14.' % (document['date'],
-                                                                               document['elapsed_s'] / 60),
+        '`results.json` beside this file has every figure. Issues 7 and 14.' % (
+            document['date'], document['elapsed_s'] / 60),
         '',
         '* Machine: %s, %d CPUs (%s), %s GB RAM, Python %s. Load average (1 min) %.1f at the start, %.1f at the '
         'end: the machine is shared, so wall times carry that noise; request counts do not, and CPU times much '
