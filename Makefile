@@ -13,7 +13,7 @@ SANITY_ROOT := build/sanity/ansible_collections/central/msp
 export ANSIBLE_COLLECTIONS_PATH := $(DEV_COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv dev-tree unit integration sanity lint build docs-check test demo bench soak clean
+.PHONY: venv dev-tree unit integration sanity lint build docs-check test demo bench soak compat clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-test.txt
@@ -57,6 +57,10 @@ bench: venv dev-tree
 
 soak: venv dev-tree
 	$(BIN)/python -m pytest tests -q -m slow
+
+# Unit and parity tests on every ansible-core release of requires_ansible, venvs under build/compat/.
+compat: venv dev-tree
+	bash tests/compat/run.sh
 
 clean:
 	rm -rf build reports .pytest_cache

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
@@ -19,13 +18,12 @@ from urllib.parse import quote, unquote, urlsplit
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, TenantError
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
-from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id
+from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id, is_workspace_id
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, secret_digest
 
 TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 APPS = ('central', 'glp')
-WORKSPACE_ID = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
 
 @dataclass(frozen=True)
@@ -52,10 +50,6 @@ ENDPOINTS = {
     'glp_devices': Endpoint('glp', 'devices/v1/devices', 'offset', 2000, 'id'),
     'audit_logs': Endpoint('glp', 'audit-log/v1/logs', 'offset', 2000, 'id'),
 }
-
-
-def is_workspace_id(value):
-    return bool(WORKSPACE_ID.match(str(value or '').strip()))
 
 
 def odata_string(value):
@@ -121,7 +115,8 @@ class MspClient:
     def _exchange(self, tenant):
         call = 'token exchange into tenant workspace %s' % dashed_id(tenant)
         subject = self.msp_token()
-        for attempt in (1, 2):
+        renewed = False
+        while True:
             response = self.http.send('POST', self._token_url(tenant), call, retry_unsafe=True, data={
                 'grant_type': TOKEN_EXCHANGE_GRANT,
                 'subject_token': subject,
@@ -132,12 +127,11 @@ class MspClient:
             error = self._auth_error(call, response,
                                      'Is this a tenant of the MSP workspace %s? msp_tenant_info lists them'
                                      % dashed_id(self.settings.workspace_id))
-            if attempt == 1 and (response.status_code == 401 or error.error_code in ('invalid_grant', 'invalid_token')):
-                # The MSP token expired or was revoked: renew it once and exchange again.
-                subject = self.msp_token(stale=subject)
-                continue
-            raise error
-        raise error  # pragma: no cover - the loop always returns or raises
+            if renewed or not (response.status_code == 401 or error.error_code in ('invalid_grant', 'invalid_token')):
+                raise error
+            # The MSP token expired or was revoked: renew it once and exchange again.
+            subject = self.msp_token(stale=subject)
+            renewed = True
 
     def _auth_error(self, call, response, hint):
         error = error_from_response(call, response, hint, self.http.redact)
@@ -178,16 +172,17 @@ class MspClient:
         call = self.describe(method, app, path, tenant)
         token = self.tenant_token(tenant) if tenant else self.msp_token()
         extra = {key: value for key, value in (headers or {}).items() if key.lower() != 'authorization'}
-        for attempt in (1, 2):
+        renewed = False
+        while True:
             # A token read from the cache was never seen by this process's redaction; make sure it is.
             self.http.add_sensitive(token)
             sent = dict(extra, Accept='application/json', Authorization='Bearer %s' % token)
             response = self.http.send(method, url, call, headers=sent, params=params, json=body)
-            if response.status_code != 401 or attempt == 2:
+            if response.status_code != 401 or renewed:
                 return response
             response.close()
             token = self.tenant_token(tenant, stale=token) if tenant else self.msp_token(stale=token)
-        return response  # pragma: no cover
+            renewed = True
 
     def call(self, app, method, path, tenant=None, params=None, body=None, headers=None, expected=(200,)):
         """Send one call; the response if its status is expected, else an ApiError."""

@@ -110,6 +110,11 @@ def compact_id(value, what='workspace id'):
     return text
 
 
+def is_workspace_id(value):
+    """Whether ``value`` reads as a GLP workspace id (dashed or not) rather than a name."""
+    return bool(_HEX32.match(str(value or '').strip().replace('-', '').lower()))
+
+
 def dashed_id(value, what='workspace id'):
     """A GLP workspace id in the dashed UUID form GLP returns."""
     text = compact_id(value, what)

@@ -91,7 +91,6 @@ class HttpClient:
         self.timeout = settings.timeout
         self.max_retries = settings.max_retries
         self.sleep = sleep
-        self.retries = 0  # retries made, for tests and diagnostics
         self._sensitive = {settings.client_secret}
         self.session = requests.Session()
         # Enough pooled connections for concurrent tenants without reconnecting.
@@ -144,7 +143,7 @@ class HttpClient:
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 if attempt < self.max_retries and idempotent:
-                    self._pause(retry_wait(None, attempt))
+                    self.sleep(retry_wait(None, attempt))
                     attempt += 1
                     continue
                 raise ApiError(call, message='%s after %d attempt%s: %s' % (
@@ -156,14 +155,10 @@ class HttpClient:
                 if wait > MAX_SERVER_WAIT:
                     return response
                 response.close()
-                self._pause(wait)
+                self.sleep(wait)
                 attempt += 1
                 continue
             return response
-
-    def _pause(self, seconds):
-        self.retries += 1
-        self.sleep(seconds)
 
 
 def _reason(exc):

@@ -148,3 +148,23 @@ def test_empty_environment_variables_count_as_unset(monkeypatch):
     assert validated['validate_certs'] is True
     settings = resolve_settings(dict(validated, client_secret='s', workspace_id=MSP))
     assert settings.central_base_url == CLUSTERS['UK'] and settings.verify is True
+
+
+def test_a_dashed_workspace_id_is_one():
+    from ansible_collections.central.msp.plugins.module_utils.settings import is_workspace_id
+    assert is_workspace_id('5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11')
+
+
+def test_a_compact_workspace_id_is_one():
+    from ansible_collections.central.msp.plugins.module_utils.settings import is_workspace_id
+    assert is_workspace_id(' 5B1F2C4E8F5E4C1A9A553C2F9D0B7A11 ')
+
+
+def test_a_tenant_name_is_not_a_workspace_id():
+    from ansible_collections.central.msp.plugins.module_utils.settings import is_workspace_id
+    assert not is_workspace_id('Acme Retail Group')
+
+
+def test_nothing_is_not_a_workspace_id():
+    from ansible_collections.central.msp.plugins.module_utils.settings import is_workspace_id
+    assert not is_workspace_id(None)
