@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Mapping
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -35,6 +36,20 @@ EXECUTION_VAR = 'central_msp_execution'
 EXECUTIONS = ('controller', 'module')
 LOCAL_CONNECTIONS = ('local', 'ansible.builtin.local')
 MODULES_PACKAGE = 'ansible_collections.central.msp.plugins.modules'
+
+
+def plain(value):
+    """Task arguments as a module receives them after their JSON trip: plain str, dict and list (no YAML string
+    types, no data tags), so validation messages and results read the same on both paths."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode('utf-8', errors='surrogateescape')
+    if isinstance(value, Mapping):
+        return {plain(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(item) for item in value]
+    return value
 
 
 class ModuleAction(ActionBase):
@@ -100,7 +115,7 @@ class ModuleAction(ActionBase):
         self._compute_environment_string(task_environment)
         environ = dict(os.environ, **{str(key): str(value) for key, value in task_environment.items()})
         validation = ArgumentSpecValidator(spec.argument_spec(environ),
-                                           mutually_exclusive=spec.mutually_exclusive).validate(dict(self._task.args))
+                                           mutually_exclusive=spec.mutually_exclusive).validate(plain(self._task.args))
         params = validation.validated_parameters
         no_log_values = validation._no_log_values  # pylint: disable=protected-access  # AnsibleModule reads it too
         # The invocation holds the secret itself (given or from the environment): masked on its own, so that

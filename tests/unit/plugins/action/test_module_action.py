@@ -202,3 +202,17 @@ def test_importing_the_plugin_opens_nothing():
         for name in [name for name in sys.modules if name.startswith('ansible_collections.central.msp.plugins.action')]:
             importlib.reload(sys.modules[name])
         importlib.reload(sys.modules['ansible_collections.central.msp.plugins.plugin_utils.module_action'])
+
+
+def test_arguments_reach_the_work_as_plain_types():
+    from ansible_collections.central.msp.plugins.plugin_utils.module_action import plain
+
+    class YamlText(str):
+        pass
+    converted = plain({YamlText('k'): (YamlText('v'), {'n': 1})})
+    assert [type(key) for key in converted] + [type(converted['k'][0])] == [str, str]
+
+
+def test_tuples_become_lists_as_in_json():
+    from ansible_collections.central.msp.plugins.plugin_utils.module_action import plain
+    assert plain({'a': (1, 2)}) == {'a': [1, 2]}
