@@ -1,11 +1,17 @@
 # central.msp — one entry point for people and CI.
-#   make demo   the main job: the MSP overview on the local simulator
-#   make test   every test and Ansible check (unit, integration, sanity, lint, build)
+#   make demo   the main job: the MSP overview on the local simulator (installs only the runtime)
+#   make test   every test and Ansible check (unit, integration, sanity, lint, docs lint, build)
+#   make docs   the docs site (antsibull-docs + Sphinx) in build/docs/html
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What `make demo` needs: ansible-core, the collection's requirements and the simulator's (requirements-demo.txt).
+RUNTIME_STAMP := $(VENV)/.runtime
+# antsibull-docs and Sphinx, apart from the test toolchain (requirements-docs.txt).
+DOCS_VENV := build/venv-docs
+DOCS_STAMP := $(DOCS_VENV)/.installed
 # Tests and playbooks import the collection through a symlink (always current);
 # ansible-test needs a real copy, made fresh in build/sanity.
 DEV_COLLECTIONS := $(CURDIR)/build/dev
@@ -13,13 +19,23 @@ SANITY_ROOT := build/sanity/ansible_collections/central/msp
 export ANSIBLE_COLLECTIONS_PATH := $(DEV_COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv dev-tree unit integration sanity lint build docs-check test demo bench soak compat clean
+.PHONY: venv runtime dev-tree unit integration sanity lint build docs-check docs-lint docs test demo bench soak compat clean
+
+runtime: $(RUNTIME_STAMP)
+$(RUNTIME_STAMP): requirements.txt requirements-demo.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements-demo.txt
+	touch $@
 
 venv: $(STAMP)
-$(STAMP): requirements.txt requirements-test.txt
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): $(RUNTIME_STAMP) requirements-test.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+$(DOCS_STAMP): requirements-docs.txt
+	$(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/pip install --quiet -r requirements-docs.txt
 	touch $@
 
 dev-tree:
@@ -41,15 +57,21 @@ lint: venv dev-tree
 docs-check: venv dev-tree
 	bash tests/sanity/ansible_doc.sh
 
+docs-lint: $(DOCS_STAMP) dev-tree
+	$(PYTHON) tests/sanity/docs_site.py lint --bin $(DOCS_VENV)/bin
+
+docs: $(DOCS_STAMP) dev-tree
+	$(PYTHON) tests/sanity/docs_site.py build --bin $(DOCS_VENV)/bin --dest build/docs
+
 build: venv
 	rm -rf build/dist && mkdir -p build/dist
 	$(BIN)/ansible-galaxy collection build --output-path build/dist --force .
 
 test: venv dev-tree
 	$(BIN)/python -m pytest tests/unit tests/integration tests/performance -q -m "not slow"
-	$(MAKE) --no-print-directory sanity lint docs-check build
+	$(MAKE) --no-print-directory sanity lint docs-check docs-lint build
 
-demo: venv dev-tree
+demo: runtime dev-tree
 	$(BIN)/python tests/demo/run_demo.py
 
 bench: venv dev-tree

@@ -21,7 +21,9 @@ class ActionModule(ModuleAction):
 
     def on_controller(self, result, params):
         if params.get('report'):
-            report = msp_overview(result.pop('tenants'), params['kinds'], details=params['details'])
+            report = msp_overview(result.pop('tenants'), params['kinds'], details=params['details'],
+                                  clients_window={'start_at': params.get('clients_start_at') or '',
+                                                  'end_at': params.get('clients_end_at') or ''})
             result['report'] = report
             # Encoded here, from plain data: to_json over the report's lazy templating containers costs fifty times
             # as much (seconds per hundred tenants).

@@ -34,7 +34,8 @@ options:
   base_url:
     description:
       - Central API gateway, for example V(https://us5.api.central.arubanetworks.com).
-      - Needed for Central calls. Mutually exclusive with O(cluster_name).
+      - Needed for Central calls. Give it or O(cluster_name), not both; an explicit O(base_url) overrides
+        E(CENTRAL_CLUSTER_NAME) too (and an explicit O(cluster_name) overrides E(CENTRAL_BASE_URL)).
       - If not set, E(CENTRAL_BASE_URL) is used, then O(token_file).
     type: str
   cluster_name:
@@ -131,7 +132,8 @@ options:
   base_url:
     description:
       - Central API gateway, for example V(https://us5.api.central.arubanetworks.com).
-      - Needed for Central calls. Mutually exclusive with O(cluster_name).
+      - Needed for Central calls. Give it or O(cluster_name), not both; an explicit O(base_url) overrides
+        E(CENTRAL_CLUSTER_NAME) too (and an explicit O(cluster_name) overrides E(CENTRAL_BASE_URL)).
       - If not set, E(CENTRAL_BASE_URL) is used, then O(token_file).
     type: str
     env:

@@ -13,7 +13,7 @@ class ModuleDocFragment:
 options:
   tenant:
     description:
-      - Name of the tenant (customer workspace) to act in, looked up in GLP. Names are exact and case-sensitive.
+      - Name of the tenant (customer workspace) to act in, looked up in GLP. An exact match wins; otherwise the name in any case, when only one tenant has it.
       - An unknown name fails with the closest names; a name that several tenants share fails with their IDs.
       - Mutually exclusive with O(tenant_workspace_id).
     type: str
@@ -60,7 +60,7 @@ options:
 options:
   tenant:
     description:
-      - Name of the tenant (customer workspace) to act in, looked up in GLP. Names are exact and case-sensitive.
+      - Name of the tenant (customer workspace) to act in, looked up in GLP. An exact match wins; otherwise the name in any case, when only one tenant has it.
       - An unknown name fails with the closest names; a name that several tenants share fails with their IDs.
       - Mutually exclusive with O(tenant_workspace_id).
     type: str

@@ -12,11 +12,14 @@ description:
   - Builds the cross-tenant report that C(playbooks/msp_overview.yml) writes as JSON, CSV and HTML, made of
     fleet totals plus one entry per tenant with its summaries, its active alerts and (optionally) its detail lists.
   - Each input record is one tenant's, as M(central.msp.tenant_overview_info) returns it in its C(tenants). A record
-    with an O(_input[].error) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the fleet totals
-    and the other tenants are unaffected.
+    with an C(error) key (see O(_input)) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of
+    the fleet totals and the other tenants are unaffected.
   - Counting rules. A site is V(poor) when any of its devices is in Poor health (what Central calls a degraded site),
-    else V(fair) when any is Fair, else V(good). Alert summaries count the V(ACTIVE) alerts by severity;
-    V(CLEARED) ones are only in the totals by status. A missing or empty value is counted under V(UNKNOWN).
+    else V(fair) when any is Fair, else V(good). Alert summaries count the V(Active) alerts by severity;
+    V(Cleared) and V(Deferred) ones are only in the totals by status. Counts are keyed by the values Central sends
+    (V(ACCESS_POINT), V(ONLINE), V(Wireless), V(Connected), V(Critical)...); a missing or empty value is counted
+    under V(UNKNOWN).
+  - Failed clients are those Central listed in the clients' time window (O(clients_window)); the report says which.
   - The layout is documented field by field in the collection's C(docs/reports.md).
 author:
   - central.msp contributors (@central-msp)
@@ -50,6 +53,11 @@ options:
     description:
       - Time stamp written into the report. Defaults to now (UTC), ISO 8601.
     type: str
+  clients_window:
+    description:
+      - The window the clients were read with (C(start_at), C(end_at), as given to M(central.msp.tenant_client_info));
+        empty values mean Central's default, the three hours before each read. Written into RV(_value.clients_window).
+    type: dict
 '''
 
 EXAMPLES = r'''
@@ -61,7 +69,7 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: >-
       {{ ([{'tenant': {'name': 'Acme', 'workspace_id': '5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11'},
-            'alerts': [{'severity': 'CRITICAL', 'status': 'ACTIVE', 'name': 'Device Disconnected'}]}]
+            'alerts': [{'severity': 'Critical', 'status': 'Active', 'name': 'Device Disconnected'}]}]
           | central.msp.msp_overview(['alerts'])).totals.alerts }}
 '''
 
@@ -78,6 +86,11 @@ _value:
       description: When the report was made.
       type: str
       sample: "2025-11-20T12:00:00Z"
+    clients_window:
+      description:
+        - The window failed clients were read from - C(start_at), C(end_at) (null - Central's default) and
+          C(description), a sentence saying it.
+      type: dict
     kinds:
       description: The kinds fetched.
       type: list
@@ -107,8 +120,8 @@ _value:
           type: str
         health:
           description:
-            - V(critical) (active critical alerts or a poor site), V(warning) (active major alerts, a fair site or an
-              offline device), V(healthy), or the status when it is not V(ok).
+            - V(critical) (active Critical alerts or a poor site), V(warning) (active Major alerts, a fair site or an
+              OFFLINE device), V(healthy), or the status when it is not V(ok).
           type: str
         summary:
           description: Counts per kind (C(sites), C(devices), C(clients), C(alerts)); a kind not fetched is null.
@@ -126,19 +139,24 @@ from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
 
-SCHEMA_VERSION = 1
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
+
+SCHEMA_VERSION = 2
 KINDS = ('sites', 'devices', 'clients', 'alerts')
-SEVERITIES = ('CRITICAL', 'MAJOR', 'MINOR')
-HEALTH_LEVELS = ('good', 'fair', 'poor')
+SEVERITIES = vocabulary.ALERT_SEVERITIES
+CRITICAL = SEVERITIES[0]
+MAJOR = SEVERITIES[1]
+HEALTH_LEVELS = tuple(level.lower() for level in vocabulary.HEALTH_LEVELS)
 UNKNOWN = 'UNKNOWN'
 
 # Values that always appear in the count dictionaries, so that consumers (the CSV columns, the HTML bars)
 # can rely on the keys whatever the data holds. Other values found are added beside them.
-DEVICE_TYPES = ('AP', 'SWITCH', 'GATEWAY')
-CONNECTION_TYPES = ('WIRELESS', 'WIRED')
-DEVICE_STATUSES = ('ONLINE', 'OFFLINE')
-CLIENT_STATUSES = ('CONNECTED', 'FAILED')
-ALERT_STATUSES = ('ACTIVE', 'CLEARED')
+DEVICE_TYPES = vocabulary.DEVICE_TYPES
+CONNECTION_TYPES = tuple(reversed(vocabulary.CONNECTION_TYPES))     # Wireless first
+DEVICE_STATUSES = vocabulary.DEVICE_STATUSES
+CLIENT_STATUSES = vocabulary.CLIENT_FILTER_STATUSES
+ALERT_STATUSES = vocabulary.ALERT_STATUSES
+OFFLINE = 'OFFLINE'
 
 # Central's MSP-level summary of a tenant: these fields of its tenant record.
 CENTRAL_FIELDS = ('sites_total', 'sites_degraded', 'device_health', 'alerts', 'last_updated')
@@ -151,9 +169,9 @@ DETAIL_FIELDS = {
     'devices': ('serialNumber', 'deviceName', 'deviceType', 'model', 'status', 'siteName', 'firmwareVersion',
                 'macAddress', 'ipv4', 'isProvisioned'),
     'clients': ('clientName', 'macAddress', 'ipv4', 'status', 'clientConnectionType', 'siteName', 'connectedTo',
-                'wlanName', 'vlanId', 'wirelessBand', 'userName'),
-    'alerts': ('id', 'name', 'severity', 'status', 'summary', 'category', 'deviceName', 'deviceType', 'siteName',
-               'createdAt'),
+                'wlanName', 'vlanId', 'wirelessBand', 'userName', 'lastSeenAt'),
+    # Live alerts name no site, device or serial number: the summary says which device.
+    'alerts': ('id', 'name', 'severity', 'priority', 'status', 'summary', 'category', 'deviceType', 'createdAt'),
 }
 
 
@@ -201,7 +219,7 @@ def summarize_clients(clients):
 
 
 def is_active(alert):
-    return str(alert.get('status') or '').upper() == 'ACTIVE'
+    return vocabulary.is_value(alert.get('status'), 'Active')
 
 
 def summarize_alerts(alerts):
@@ -231,8 +249,10 @@ def detail(kind, items):
 
 
 def severity_rank(alert):
-    severity = str(alert.get('severity') or '').upper()
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+    for rank, severity in enumerate(SEVERITIES):
+        if vocabulary.is_value(alert.get('severity'), severity):
+            return rank
+    return len(SEVERITIES)
 
 
 def active_alerts(alerts):
@@ -248,9 +268,9 @@ def tenant_health(summary):
     sites = summary.get('sites') or {}
     devices = summary.get('devices') or {}
     severity = (summary.get('alerts') or {}).get('by_severity') or {}
-    if severity.get('CRITICAL') or sites.get('poor'):
+    if severity.get(CRITICAL) or sites.get('poor'):
         return 'critical'
-    if severity.get('MAJOR') or sites.get('fair') or (devices.get('by_status') or {}).get('OFFLINE'):
+    if severity.get(MAJOR) or sites.get('fair') or (devices.get('by_status') or {}).get(OFFLINE):
         return 'warning'
     return 'healthy'
 
@@ -276,6 +296,43 @@ def central_summary(tenant):
     return central
 
 
+# The flat counts of a site (tenant_site_info): numbers, or the site's health cannot be judged.
+SITE_COUNTS = ('health_good', 'health_fair', 'health_poor', 'devices_total', 'devices_good', 'devices_fair',
+               'devices_poor', 'clients_total', 'alerts_total', 'alerts_critical', 'alerts_major', 'alerts_minor')
+
+
+def malformed(kind, items):
+    """Why these items cannot be counted, or None: every item an object, a site's counts numbers."""
+    if not isinstance(items, (list, tuple)):
+        return '%s is a %s, not a list' % (kind, type(items).__name__)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            return '%s item %d is a %s, not an object' % (kind, index, type(item).__name__)
+        if kind == 'sites':
+            for field in SITE_COUNTS:
+                value = item.get(field)
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    return 'site %r has %s of the wrong type (%s)' % (
+                        str(item.get('siteName') or item.get('id'))[:60], field, type(value).__name__)
+    return None
+
+
+def summarize_tenant(entry, record, kinds, details):
+    """Fill the entry's summaries, details and active alerts; the reason when the tenant's data is malformed."""
+    for kind in kinds:
+        items = record.get(kind) or []
+        problem = malformed(kind, items)
+        if problem:
+            return problem
+        items = list(items)
+        entry['summary'][kind] = SUMMARIZE[kind](items)
+        if details:
+            entry['details'][kind] = detail(kind, items)
+    if 'alerts' in kinds:
+        entry['active_alerts'] = active_alerts(record.get('alerts') or [])
+    return None
+
+
 def tenant_entry(record, kinds, details):
     status = tenant_status(record)
     tenant = tenant_of(record)
@@ -294,13 +351,17 @@ def tenant_entry(record, kinds, details):
     if details:
         entry['details'] = dict.fromkeys(KINDS)
     if status == 'ok':
-        for kind in kinds:
-            items = list(record.get(kind) or [])
-            entry['summary'][kind] = SUMMARIZE[kind](items)
+        try:
+            problem = summarize_tenant(entry, record, kinds, details)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a shape no check above foresaw
+            problem = 'unexpected data (%s: %s)' % (type(exc).__name__, str(exc)[:200])
+        if problem:
+            # That tenant's failure, reported as such; the others and the totals are unaffected.
+            status = 'failed'
+            entry.update(status=status, error='malformed data from Central: %s' % problem,
+                         summary=dict.fromkeys(KINDS), active_alerts=[])
             if details:
-                entry['details'][kind] = detail(kind, items)
-        if 'alerts' in kinds:
-            entry['active_alerts'] = active_alerts(record.get('alerts') or [])
+                entry['details'] = dict.fromkeys(KINDS)
     entry['health'] = tenant_health(entry['summary']) if status == 'ok' else status
     return entry
 
@@ -337,8 +398,17 @@ def sort_key(record):
     return (str(tenant.get('name') or '').casefold(), str(tenant.get('workspace_id') or ''))
 
 
-def msp_overview(tenants, kinds=None, details=True, generated_at=None):
-    """The report: schema_version, generated_at, kinds, totals, tenants."""
+def window_description(window):
+    start, end = window.get('start_at'), window.get('end_at')
+    if not start and not end:
+        return ('Failed clients: those Central listed in its default window, the %d hours before each tenant was '
+                'read.' % vocabulary.CLIENT_DEFAULT_WINDOW_HOURS)
+    return 'Failed clients: those Central listed between %s and %s.' % (
+        start or '%d hours before the end' % vocabulary.CLIENT_DEFAULT_WINDOW_HOURS, end or 'the time of each read')
+
+
+def msp_overview(tenants, kinds=None, details=True, generated_at=None, clients_window=None):
+    """The report: schema_version, generated_at, clients_window, kinds, totals, tenants."""
     if not isinstance(tenants, (list, tuple)):
         raise AnsibleFilterError('msp_overview expects a list of tenant records, got %s' % type(tenants).__name__)
     kinds = list(KINDS if kinds is None else kinds)
@@ -349,9 +419,13 @@ def msp_overview(tenants, kinds=None, details=True, generated_at=None):
     if bad:
         raise AnsibleFilterError('msp_overview: every tenant record must be a dict, got %r' % (bad[0],))
     entries = [tenant_entry(record, kinds, details) for record in sorted(tenants, key=sort_key)]
+    given = clients_window if isinstance(clients_window, dict) else {}
+    window = {'start_at': given.get('start_at') or None, 'end_at': given.get('end_at') or None}
+    window['description'] = window_description(window)
     return {
         'schema_version': SCHEMA_VERSION,
         'generated_at': generated_at or datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'clients_window': window,
         'kinds': [kind for kind in KINDS if kind in kinds],
         'totals': fleet_totals(entries, kinds),
         'tenants': entries,

@@ -18,10 +18,14 @@ description:
     O(compose), C(host_vars/) or C(group_vars/msp_tenants) override them.
   - Uses a YAML configuration file whose name ends with C(central_msp.yml) or C(central_msp.yaml).
   - If Central fails but GLP answers, hosts are still made from GLP with a warning and null Central variables;
-    with O(strict) that is an error. A refused credential fails the source with a clear message; Ansible
+    with O(require_central) that is an error. A refused credential fails the source with a clear message; Ansible
     itself only warns about a failed source unless C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) (AWX sets it for
     inventory updates) or C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true).
-  - No credential or token is ever put in a variable. Every string from the API is marked unsafe (never templated).
+  - No credential or token is ever put in a variable. A string from the API that could be a template (it holds
+    C({) or C(}), or starts with C(#jinja2:)) is marked unsafe, so it is never templated; every other string is
+    plain text, so C(ansible-inventory --list --export) (what AWX runs for an inventory source) writes it as a
+    plain string rather than as an C(__ansible_unsafe) mapping, and the enabled and instance ID variables of an
+    AWX inventory source read it as it is.
 author:
   - central.msp contributors (@central-msp)
 extends_documentation_fragment:
@@ -38,8 +42,11 @@ options:
     description:
       - What names the hosts.
       - V(name) uses the tenant name made a valid inventory name (characters other than letters, digits, C(.),
-        C(-) and C(_) become C(_)). Tenants whose names end up the same all get their short workspace ID appended,
-        for example C(Acme_Retail_5b1f2c4e), so a host name never silently changes from one tenant to another.
+        C(-) and C(_) become C(_)). When names end up the same, the tenant created first (GLP C(createdAt)) keeps
+        the plain name and the others get their short workspace ID appended, for example C(Acme_Retail_5b1f2c4e);
+        an existing host keeps its name when a namesake appears later, and never passes it to another tenant.
+      - Tenants sharing a name get no Central summary, since joined by name one could be shown another's figures;
+        their C(msp_central_*), sites, device health and alerts variables are null, with a warning.
       - V(workspace_id) uses the dashed GLP workspace ID.
     type: str
     choices: [name, workspace_id]
@@ -76,6 +83,14 @@ options:
       - How many tenants are read at once for O(with_device_counts).
     type: int
     default: 8
+  require_central:
+    description:
+      - Make a failure of Central (its tenant list, or a tenant's device count with O(with_device_counts)) an
+        error that fails the inventory source, instead of a warning and hosts with null Central variables.
+      - O(strict) keeps its Ansible meaning (an error in O(compose), O(groups) or O(keyed_groups) is fatal).
+    type: bool
+    default: false
+    version_added: 0.1.0
 notes:
   - The inventory cache key is made of the plugin file, the issuer URL, the client ID, a hash of the client secret,
     the MSP workspace, the API base URLs and the options that change what is fetched, so two MSP accounts (or
@@ -117,11 +132,13 @@ import unicodedata
 from collections import Counter
 
 from ansible.errors import AnsibleParserError
+from ansible.inventory.data import InventoryData
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, compact_id, resolve_settings
 from ansible_collections.central.msp.plugins.module_utils.token_cache import secret_digest
 
@@ -164,21 +181,56 @@ def safe_hostname(name):
     return _NOT_HOSTNAME.sub('_', text).strip('_')
 
 
-def tenant_hostnames(records, mode='name'):
-    """One unique host name per tenant record, the same whatever order the API returns them in."""
+# Names a tenant host must never take: Ansible's own groups and localhost spellings, and this plugin's groups.
+BUILTIN_NAMES = frozenset(('all', 'ungrouped', 'localhost', '127.0.0.1', '::1', ALL_TENANTS, 'central_provisioned',
+                           'central_not_provisioned', 'degraded'))
+
+
+def tenant_hostnames(records, mode='name', reserved=frozenset()):
+    """One unique host name per tenant record, the same whatever order the API returns them in.
+
+    A name that is also a group (``reserved``: every group of the inventory) gets the suffix too: a customer
+    naming its workspace "all" or "degraded" must not turn a host into a group or a group into a loop."""
     if mode == 'workspace_id':
         return [record['workspace_id'] for record in records]
     names = [safe_hostname(record['name']) or record['workspace_id'] for record in records]
-    # Every tenant of a clash gets a suffix (not just the later ones), so adding a tenant never hands
-    # an existing host name to a different customer; 8 hex digits, or all 32 if even those clash.
+    # In a clash the tenant created first keeps the plain name and the others get a suffix (8 hex digits of
+    # their workspace id, or all 32 if even those clash): a tenant that joins later with the same name never
+    # renames an existing host nor takes its name.
+
+    def age(index):
+        return str(records[index].get('created_at') or '~'), compact_id(records[index]['workspace_id'])
+
+    first = {}
+    for index in sorted(range(len(records)), key=age):
+        first.setdefault(names[index], index)
     for digits in (8, 32):
-        clashes = {name for name, count in Counter(names).items() if count > 1}
+        clashes = {name for name, count in Counter(names).items() if count > 1} | (set(names) & set(reserved))
         if not clashes:
             break
-        names = [name if name not in clashes else '%s_%s' % (safe_hostname(record['name']) or 'tenant',
-                                                             compact_id(record['workspace_id'])[:digits])
-                 for name, record in zip(names, records)]
+        names = [name if name not in clashes or first.get(name) == index else
+                 '%s_%s' % (safe_hostname(record['name']) or 'tenant', compact_id(record['workspace_id'])[:digits])
+                 for index, (name, record) in enumerate(zip(names, records))]
     return names
+
+
+def could_be_template(text):
+    """Whether Ansible could ever render this string as a template (any Jinja delimiter or an override header)."""
+    return '{' in text or '}' in text or text.startswith('#jinja2:')
+
+
+def host_value(value):
+    """An API value as a host variable: strings that could be templates unsafe, the others plain text.
+
+    Plain strings export as strings (AWX stores host variables and reads instance_id_var / enabled_var from
+    what ansible-inventory --export writes); one with a delimiter stays unsafe, whatever the nesting."""
+    if isinstance(value, str):
+        return wrap_var(value) if could_be_template(value) else trust_as_template(str(value))
+    if isinstance(value, dict):
+        return {str(key): host_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [host_value(item) for item in value]
+    return value
 
 
 def name_selected(name, include, exclude):
@@ -207,19 +259,38 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def verify_file(self, path):
         return super().verify_file(path) and path.endswith(('central_msp.yml', 'central_msp.yaml'))
 
-    def _connection_option(self, name):
-        value, origin = self.get_option_and_origin(name)
-        # An empty environment variable counts as unset (AWX injects every credential field, empty ones as ""):
-        # Ansible would otherwise turn "" into the current directory for a path, or false for a bool.
-        if str(origin).startswith('env:') and not os.environ.get(str(origin).split(':', 1)[1].strip()):
-            return None
+    def _connection_options(self):
+        """(explicit, from the environment): each connection option by where its value came from."""
+        explicit, from_env = {}, {}
+        for name in CONNECTION_OPTIONS:
+            value, origin = self.get_option_and_origin(name)
+            if str(origin).startswith('env:'):
+                # An empty environment variable counts as unset (AWX injects every credential field, empty ones
+                # as ""): Ansible would otherwise turn "" into the current directory for a path, or false for a bool.
+                if os.environ.get(str(origin).split(':', 1)[1].strip()):
+                    from_env[name] = self._raw_connection_option(name, value, origin)
+            else:  # the file, or a documented default
+                explicit[name] = self._raw_connection_option(name, value, origin)
+        return explicit, from_env
+
+    def _raw_connection_option(self, name, value, origin):
+        """For a boolean or a number, the value as written (file or environment), so settings.py parses it the
+        way modules do: Ansible's plugin config turns a misspelt boolean (ture, enabled, 2) into false."""
+        if CONNECTION_OPTIONS[name][0].get('type') not in ('bool', 'int'):
+            return value
+        origin = str(origin)
+        if origin.startswith('env:'):
+            return os.environ.get(origin.split(':', 1)[1].strip(), value)
+        if origin == 'Direct' and isinstance(self._config_data, dict) and name in self._config_data:
+            return self._config_data[name]
         return value
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        self._config_data = self._read_config_data(path)
         try:
-            settings = resolve_settings({name: self._connection_option(name) for name in CONNECTION_OPTIONS})
+            explicit, from_env = self._connection_options()
+            settings = resolve_settings(explicit, env=from_env)
         except CentralMspError as exc:
             raise AnsibleParserError('central.msp.tenants: %s' % exc) from None
 
@@ -228,14 +299,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         records = None
         if use_cache:
             entry = self._cache.get(key)
-            if isinstance(entry, dict) and entry.get('format') == CACHE_FORMAT:
+            if isinstance(entry, dict) and entry.get('format') == CACHE_FORMAT and isinstance(entry.get('tenants'), list):
                 records = entry['tenants']
-        if records is None:
-            records, complete = self._fetch(settings)
-            # A degraded answer (Central or a device count missing) is not kept: the next run tries again.
-            if self.get_option('cache') and complete:
-                self._cache[key] = {'format': CACHE_FORMAT, 'tenants': records}
+        if records is not None:
+            self._populate(records)
+            return
+        records, complete = self._fetch(settings)
         self._populate(records)
+        # Kept only once the inventory was built from it, and only whole: a degraded answer (Central or a device
+        # count missing) is not kept, so the next run tries again.
+        if self.get_option('cache') and complete:
+            self._cache[key] = {'format': CACHE_FORMAT, 'tenants': records}
+            self._write_cache_privately(key)
+
+    def _write_cache_privately(self, key):
+        """Write the cache entry now and make it 0600: it lists the MSP's customers (jsonfile writes 0644)."""
+        self.update_cache_if_changed()
+        directory = getattr(getattr(self._cache, '_plugin', None), '_cache_dir', None)
+        if not isinstance(directory, str):
+            return  # not a file-backed cache
+        try:
+            # The file name is the key behind a prefix the cache plugin chooses.
+            for name in os.listdir(directory):
+                if name.endswith(key):
+                    os.chmod(os.path.join(directory, name), 0o600)
+        except OSError:
+            pass
 
     # ---- fetching -----------------------------------------------------------------------------------------
 
@@ -266,13 +355,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         records = [record for record in records if name_selected(record['name'], include, exclude)]
         if self.get_option('with_device_counts'):
             complete = self._add_device_counts(client, records) and complete
+        retries = client.http.retry_summary()
+        if retries:
+            self.display.v('central.msp.tenants: %s' % retries['msg'])
         return records, complete
 
     def _add_device_counts(self, client, records):
         """Set each record's device_counts ({type: n}); False if some tenant could not be counted."""
         def count(tenant):
             devices = client.get_all('device_inventory', tenant['workspace_id']).items
-            return dict(sorted(Counter(device.get('deviceType') or 'UNKNOWN' for device in devices).items()))
+            # Every device type Central has, 0 when absent, so groups and conditions can rely on the keys.
+            counts = Counter(dict.fromkeys(vocabulary.DEVICE_TYPES, 0))
+            counts.update(device.get('deviceType') or 'UNKNOWN' for device in devices)
+            return dict(sorted(counts.items()))
 
         for record in records:
             # A tenant Central does not know has no Central devices; unknown (Central failed) stays null.
@@ -286,40 +381,91 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 by_id[entry['workspace_id']]['device_counts'] = entry['result']
         if failed:
-            self._warn_or_fail('msp_device_counts is null for %d tenant(s) that could not be read: %s'
-                               % (len(failed), '; '.join(failed)))
+            self._warn_or_fail('msp_device_counts is null for %d %s that could not be read: %s'
+                               % (len(failed), 'tenant' if len(failed) == 1 else 'tenants', '; '.join(failed)))
         return not failed
 
     def _warn(self, message):
         self.display.warning('central.msp.tenants: %s' % message)
 
     def _warn_or_fail(self, message):
-        if self.get_option('strict'):
-            raise AnsibleParserError('central.msp.tenants: %s (strict is on, so this is an error).' % message)
-        self._warn(message + '. Set strict: true to make this an error.')
+        if self.get_option('require_central'):
+            raise AnsibleParserError('central.msp.tenants: %s (require_central is on, so this is an error).' % message)
+        self._warn(message + '. Set require_central: true to make this an error.')
 
     # ---- building the inventory ---------------------------------------------------------------------------
 
-    def _populate(self, records):
-        strict = self.get_option('strict')
-        self.inventory.add_group(ALL_TENANTS)
-        # On the group, not the hosts, so host_vars, group_vars/msp_tenants and compose can override them.
-        self.inventory.set_variable(ALL_TENANTS, 'ansible_connection', 'local')
-        self.inventory.set_variable(ALL_TENANTS, 'ansible_python_interpreter',
-                                    trust_as_template('{{ ansible_playbook_python }}'))
+    def _mark_composed(self, host):
+        """Composed variables by the same rule as the API's: a result Ansible left untrusted is plain text
+        when it holds no delimiter (a tenant label made of a tenant name), unsafe otherwise."""
+        variables = self.inventory.get_host(host).vars
+        for name in self.get_option('compose') or {}:
+            if name in variables:
+                self.inventory.set_variable(host, name, host_value(variables[name]))
 
-        for host, record in zip(tenant_hostnames(records, self.get_option('hostname')), records):
-            hostvars = {var: wrap_var(record.get(field)) for var, field in HOST_VARS}
-            # The whole record once more, as one variable: what tenant_overview_info and the overview take.
-            hostvars[TENANT_VAR] = wrap_var(dict(record))
-            if 'device_counts' in record:
-                hostvars['msp_device_counts'] = wrap_var(record['device_counts'])
-            self.inventory.add_host(host, group=ALL_TENANTS)
-            for var, value in hostvars.items():
-                self.inventory.set_variable(host, var, value)
-            for group in default_groups(record):
-                self.inventory.add_group(group)
-                self.inventory.add_child(group, host)
-            self._set_composite_vars(self.get_option('compose'), hostvars, host, strict=strict)
-            self._add_host_to_composed_groups(self.get_option('groups'), hostvars, host, strict=strict)
-            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, host, strict=strict)
+    def _populate(self, records):
+        """Build the hosts and groups in a scratch inventory, then copy them in: a failure half-way leaves
+        nothing behind, and host names are chosen knowing every group the build makes."""
+        reserved = set(BUILTIN_NAMES) | set(self.inventory.groups) | set(self.get_option('groups') or {})
+        for _attempt in range(3):
+            names = tenant_hostnames(records, self.get_option('hostname'), reserved)
+            scratch = InventoryData()
+            self._build(scratch, records, names)
+            made = set(scratch.groups) | set(self.inventory.groups)
+            if not made & set(names):
+                break
+            # A keyed group took a tenant's name (only known once built): suffix those tenants too.
+            reserved |= made
+        else:  # pragma: no cover - every round removes the clashes it found
+            raise AnsibleParserError('central.msp.tenants: could not give every tenant a host name that is not '
+                                     'also a group name.')
+        self._copy_into_inventory(scratch)
+
+    def _build(self, target, records, names):
+        strict = self.get_option('strict')
+        real, self.inventory = self.inventory, target
+        try:
+            target.add_group(ALL_TENANTS)
+            # On the group, not the hosts, so host_vars, group_vars/msp_tenants and compose can override them.
+            target.set_variable(ALL_TENANTS, 'ansible_connection', trust_as_template('local'))
+            target.set_variable(ALL_TENANTS, 'ansible_python_interpreter',
+                                trust_as_template('{{ ansible_playbook_python }}'))
+            for host, record in zip(names, records):
+                hostvars = {var: host_value(record.get(field)) for var, field in HOST_VARS}
+                # The whole record once more, as one variable: what tenant_overview_info and the overview take.
+                hostvars[TENANT_VAR] = host_value(dict(record))
+                if 'device_counts' in record:
+                    hostvars['msp_device_counts'] = host_value(record['device_counts'])
+                target.add_host(host, group=ALL_TENANTS)
+                for var, value in hostvars.items():
+                    target.set_variable(host, var, value)
+                for group in default_groups(record):
+                    target.add_group(group)
+                    target.add_child(group, host)
+                self._set_composite_vars(self.get_option('compose'), hostvars, host, strict=strict)
+                self._mark_composed(host)
+                self._add_host_to_composed_groups(self.get_option('groups'), hostvars, host, strict=strict)
+                self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, host, strict=strict)
+        finally:
+            self.inventory = real
+
+    def _copy_into_inventory(self, scratch):
+        inventory = self.inventory
+        skip = ('all', 'ungrouped')
+        for name, group in scratch.groups.items():
+            if name in skip:
+                continue
+            inventory.add_group(name)
+            for var, value in group.vars.items():
+                inventory.set_variable(name, var, value)
+        for name, group in scratch.groups.items():
+            if name in skip:
+                continue
+            for child in group.child_groups:
+                inventory.add_child(name, child.name)
+            for host in group.hosts:
+                inventory.add_host(host.name, group=name)
+                if name == ALL_TENANTS:  # every host is there: its variables are copied once
+                    for var, value in host.vars.items():
+                        if var not in ('inventory_file', 'inventory_dir'):  # the real inventory sets its own
+                            inventory.set_variable(host.name, var, value)

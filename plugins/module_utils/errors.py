@@ -68,6 +68,12 @@ class AuthError(ApiError):
     """The token issuer refused a credential or an exchange."""
 
 
+class DataError(CentralMspError):
+    """An API answered with data of the wrong shape (a string for an object, a number for a name...).
+
+    Reported as the failure of that call, so of that tenant only; the message names what was wrong."""
+
+
 class TaskFailed(CentralMspError):
     """The task fails but still has data to return (partial tenants, an API's error response)."""
 

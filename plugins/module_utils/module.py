@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: central.msp contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the central.msp modules share: tenant options, tenant selection, OData filters and the tenant_*_info task."""
+"""What every central.msp module shares: the connection argument_spec, tenant selection and error handling."""
 
 from __future__ import annotations
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
-from ansible_collections.central.msp.plugins.module_utils.msp_client import odata_string
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.queries import Match, plan_list
 from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 
 # One tenant, by name or workspace id (every tenant_* module).
@@ -47,8 +47,7 @@ def collect_tenant_items(task, items_key, fetch):
     """The shared body of the tenant_*_info modules.
 
     ``fetch(client, workspace_id) -> list`` reads one tenant. One tenant gives ``{tenant, <items_key>, count}``;
-    several give ``{tenants: [{name, workspace_id, <items_key>, count, failed, msg}], count, failed_tenants}``.
-    Some tenants failing raises TaskFailed (carrying the others' data) unless allow_partial, then it warns."""
+    several give ``{tenants: [{name, workspace_id, <items_key>, count, failed, msg}], count, failed_tenants}``."""
     params = task.params
     client = task.client
     choice = tenant_selection(params)
@@ -67,7 +66,9 @@ def collect_tenant_items(task, items_key, fetch):
         items = entry.pop('result') or []
         entry[items_key] = items
         entry['count'] = len(items)
+        entry['central_provisioned'] = None if entry['failed'] else True
         entries.append(entry)
+    mark_not_provisioned(client, entries)
     failed = [entry for entry in entries if entry['failed']]
     result = {'tenants': entries, 'count': sum(entry['count'] for entry in entries), 'failed_tenants': len(failed)}
     if failed:
@@ -80,43 +81,46 @@ def collect_tenant_items(task, items_key, fetch):
     return result
 
 
-def odata_filter(raw=None, **fields):
-    """One OData filter from a raw expression and field values (a list means ``in``), joined with ``and``."""
-    clauses = []
-    for field, value in fields.items():
-        if value in (None, '', []):
-            continue
-        if isinstance(value, (list, tuple)):
-            if len(value) == 1:
-                clauses.append('%s eq %s' % (field, odata_string(value[0])))
-            else:
-                clauses.append('%s in (%s)' % (field, ', '.join(odata_string(item) for item in value)))
-        else:
-            clauses.append('%s eq %s' % (field, odata_string(value)))
-    if raw:
-        clauses.append('(%s)' % raw if clauses else raw)
-    return ' and '.join(clauses) or None
+def mark_not_provisioned(client, entries):
+    """Turn the 403s of GreenLake-only tenants into "not provisioned in Central" entries, not failures.
+
+    A 403 in a tenant's Central scope is what Central answers for a tenant it does not manage; Central's tenant
+    list (read only when such a 403 happened) tells that apart from a refused permission."""
+    refused = [entry for entry in entries
+               if isinstance(entry.get('error'), ApiError) and entry['error'].status == 403]
+    for entry in entries:
+        entry.pop('error', None)
+    if not refused:
+        return
+    glp_only = client.not_in_central(entry['workspace_id'] for entry in refused)
+    for entry in refused:
+        if entry['workspace_id'] in glp_only:
+            entry.update(failed=False, central_provisioned=False,
+                         msg='not provisioned in Central (a GreenLake-only tenant): nothing to read')
 
 
-def tenant_list_spec(items_key, endpoint, options, filter_fields, shape=None):
+def tenant_list_spec(items_key, endpoint, options, filter_fields, shape=None, query_params=None):
     """The TaskSpec of a tenant_*_info module: read every page of every chosen tenant.
 
-    ``options``: the module's own options (including its ``limit``); ``filter_fields``: option name -> API field
-    the option filters on; ``endpoint``: an ENDPOINTS name, or a function of the params returning one;
-    ``shape``: applied to each item (e.g. to add flat keys)."""
+    ``options``: the module's own options (including its ``limit``); ``filter_fields``: option name ->
+    :class:`queries.Match` (or an API field name) or :class:`queries.QueryParam`; ``endpoint``: an ENDPOINTS name,
+    or a function of the params returning one; ``shape``: applied to each item (e.g. to add flat keys);
+    ``query_params``: query parameter -> the option whose value it sends."""
+    matches = {option: Match(spec) if isinstance(spec, str) else spec for option, spec in filter_fields.items()}
 
     def work(task):
         params = task.params
-        query = {
-            'filter': odata_filter(params['filter'], **{field: params[option] for option, field in filter_fields.items()}),
-            'sort': params['sort'],
-        }
         name = endpoint(params) if callable(endpoint) else endpoint
+        plan = plan_list(name, params, matches, params['filter'], params['sort'],
+                         {param: params[option] for param, option in (query_params or {}).items()})
         fields = params['fields']
         keys_seen = set()  # every key of every item read, to tell a misspelt field from an absent one
 
         def fetch(client, workspace_id):
-            items = client.get_all(name, workspace_id, query, params['limit']).items
+            items = []
+            for query in plan.queries:
+                items.extend(client.get_all(name, workspace_id, query, params['limit']).items)
+            items = plan.apply(items)
             if shape:
                 items = [shape(item) for item in items]
             if fields:

@@ -11,45 +11,38 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import math
+import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from datetime import datetime, timezone
 from urllib.parse import quote, unquote, urlsplit
 
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, TenantError
+from ansible_collections.central.msp.plugins.module_utils import contract
+from ansible_collections.central.msp.plugins.module_utils.errors import (
+    ApiError, AuthError, CentralMspError, DataError, TenantError)
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
-from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id, is_workspace_id
+from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, secret_digest
 
 TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 APPS = ('central', 'glp')
+# expires_in beyond this is absurd (a broken issuer); between a day and this, a day is kept.
+MAX_EXPIRES_IN = 365 * 86400
+KEPT_EXPIRES_IN = 86400
+# What RFC 6750 allows in a bearer token (b64token), so it can travel in a header.
+_BEARER = re.compile(r'^[A-Za-z0-9._~+/=-]+$')
+WORKSPACE_ID = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """A list endpoint: where it lives, how it pages, its largest page and the field that identifies an item."""
-
-    app: str
-    path: str
-    paging: str  # 'next' (string cursor) or 'offset'
-    max_limit: int
-    key: str
-    first_cursor: str | None = None
+# The list endpoints, as our contract describes them (paging, largest page, item key, first cursor).
+ENDPOINTS = contract.ENDPOINTS
 
 
-ENDPOINTS = {
-    'msp_tenants': Endpoint('glp', 'workspaces/v1/msp-tenants', 'offset', 300, 'id'),
-    # Without next=1 the live list-tenants answers 400.
-    'central_tenants': Endpoint('central', 'network-msp/v1/list-tenants', 'next', 100, 'tenantId', first_cursor='1'),
-    'device_inventory': Endpoint('central', 'network-monitoring/v1/device-inventory', 'next', 1000, 'serialNumber'),
-    'devices': Endpoint('central', 'network-monitoring/v1/devices', 'next', 1000, 'serialNumber'),
-    'sites': Endpoint('central', 'network-monitoring/v1/sites-health', 'offset', 100, 'id'),
-    'clients': Endpoint('central', 'network-monitoring/v1/clients', 'next', 1000, 'id'),
-    'alerts': Endpoint('central', 'network-notifications/v1/alerts', 'next', 100, 'id'),
-    'glp_devices': Endpoint('glp', 'devices/v1/devices', 'offset', 2000, 'id'),
-    'audit_logs': Endpoint('glp', 'audit-log/v1/logs', 'offset', 2000, 'id'),
-}
+def is_workspace_id(value):
+    return bool(WORKSPACE_ID.match(str(value or '').strip()))
 
 
 def odata_string(value):
@@ -67,8 +60,10 @@ def safe_api_path(path):
         raise CentralMspError('path %r is refused: give a path relative to the API base URL (for example '
                               'network-monitoring/v1/devices), never a URL or a //host reference, so the token only '
                               'goes to the configured host.' % path)
-    if any(segment in ('..', '.') for segment in decoded.split('/')):
-        raise CentralMspError("path %r is refused: '.' and '..' segments could leave the API base path." % path)
+    # A segment's parameters (';...') are ignored by some servers and proxies: '..;' is '..' to them.
+    if any(segment.split(';', 1)[0] in ('..', '.') for segment in decoded.split('/')):
+        raise CentralMspError("path %r is refused: '.' and '..' segments (also as '..;' or percent-encoded) could "
+                              "leave the API base path." % path)
     if '?' in text or '#' in text or any(ord(char) < 32 or char == ' ' for char in decoded):
         raise CentralMspError('path %r is refused: no query, fragment, spaces or control characters; pass query '
                               'parameters in params.' % path)
@@ -94,12 +89,17 @@ class MspClient:
 
     def msp_token(self, stale=None):
         """The MSP workspace token (client credentials). ``stale``: a token just rejected, never reused."""
-        return self.cache.get(cache_key(*self._owner), self._fetch_msp_token, stale)
+        return self._known(self.cache.get(cache_key(*self._owner), self._fetch_msp_token, stale))
 
     def tenant_token(self, workspace_id, stale=None):
         """A token scoped to one tenant workspace (RFC 8693 exchange of the MSP token)."""
         tenant = compact_id(workspace_id, 'tenant workspace id')
-        return self.cache.get(cache_key(*(self._owner + (tenant,))), lambda: self._exchange(tenant), stale)
+        return self._known(self.cache.get(cache_key(*(self._owner + (tenant,))), lambda: self._exchange(tenant), stale))
+
+    def _known(self, token):
+        # A token read from the cache was never seen by this process: masked before anything can echo it.
+        self.http.add_sensitive(token)
+        return token
 
     def _fetch_msp_token(self):
         call = 'MSP token request (client credentials for workspace %s)' % dashed_id(self.settings.workspace_id)
@@ -115,8 +115,7 @@ class MspClient:
     def _exchange(self, tenant):
         call = 'token exchange into tenant workspace %s' % dashed_id(tenant)
         subject = self.msp_token()
-        renewed = False
-        while True:
+        for attempt in (1, 2):
             response = self.http.send('POST', self._token_url(tenant), call, retry_unsafe=True, data={
                 'grant_type': TOKEN_EXCHANGE_GRANT,
                 'subject_token': subject,
@@ -127,11 +126,12 @@ class MspClient:
             error = self._auth_error(call, response,
                                      'Is this a tenant of the MSP workspace %s? msp_tenant_info lists them'
                                      % dashed_id(self.settings.workspace_id))
-            if renewed or not (response.status_code == 401 or error.error_code in ('invalid_grant', 'invalid_token')):
-                raise error
-            # The MSP token expired or was revoked: renew it once and exchange again.
-            subject = self.msp_token(stale=subject)
-            renewed = True
+            if attempt == 1 and (response.status_code == 401 or error.error_code in ('invalid_grant', 'invalid_token')):
+                # The MSP token expired or was revoked: renew it once and exchange again.
+                subject = self.msp_token(stale=subject)
+                continue
+            raise error
+        raise error  # pragma: no cover - the loop always returns or raises
 
     def _auth_error(self, call, response, hint):
         error = error_from_response(call, response, hint, self.http.redact)
@@ -140,12 +140,19 @@ class MspClient:
     def _token_from(self, call, response):
         try:
             body = response.json()
-            token = body['access_token']
-            expires_in = float(body.get('expires_in') or 900)
-        except (ValueError, KeyError, TypeError):
-            raise ApiError(call, response.status_code, message='the token response has no access_token') from None
+        except ValueError:
+            body = None
+        token = body.get('access_token') if isinstance(body, dict) else None
+        if token is None:
+            raise ApiError(call, response.status_code, message='the token response has no access_token')
+        if not isinstance(token, str) or not _BEARER.match(token):
+            # Never shown: a malformed token may still be a credential.
+            raise ApiError(call, response.status_code, message='the token response has an access_token that is not a '
+                           'usable bearer token (%s); the issuer is misbehaving' % (
+                               'not a string but %s' % type(token).__name__ if not isinstance(token, str) else
+                               'empty' if not token else 'characters a header cannot carry, such as CR/LF'))
         self.http.add_sensitive(token)
-        return token, expires_in
+        return token, _expires_in(call, response.status_code, body.get('expires_in'))
 
     # ---- calls --------------------------------------------------------------------------------------------
 
@@ -172,17 +179,16 @@ class MspClient:
         call = self.describe(method, app, path, tenant)
         token = self.tenant_token(tenant) if tenant else self.msp_token()
         extra = {key: value for key, value in (headers or {}).items() if key.lower() != 'authorization'}
-        renewed = False
-        while True:
+        for attempt in (1, 2):
             # A token read from the cache was never seen by this process's redaction; make sure it is.
             self.http.add_sensitive(token)
             sent = dict(extra, Accept='application/json', Authorization='Bearer %s' % token)
             response = self.http.send(method, url, call, headers=sent, params=params, json=body)
-            if response.status_code != 401 or renewed:
+            if response.status_code != 401 or attempt == 2:
                 return response
             response.close()
             token = self.tenant_token(tenant, stale=token) if tenant else self.msp_token(stale=token)
-            renewed = True
+        return response  # pragma: no cover
 
     def call(self, app, method, path, tenant=None, params=None, body=None, headers=None, expected=(200,)):
         """Send one call; the response if its status is expected, else an ApiError."""
@@ -215,8 +221,11 @@ class MspClient:
                            message='expected a JSON body, got %s' % (
                                response.headers.get('Content-Type') or 'no content type')) from None
 
-    def get_all(self, endpoint, tenant=None, params=None, limit=None):
-        """Every item of a list endpoint (an :class:`Endpoint` or a name in ENDPOINTS), as a PagedResult."""
+    def get_all(self, endpoint, tenant=None, params=None, limit=None, only_objects=True):
+        """Every item of a list endpoint (an :class:`Endpoint` or a name in ENDPOINTS), as a PagedResult.
+
+        An item that is not a JSON object is a DataError (the call's, so the tenant's, failure) unless
+        ``only_objects`` is false, for callers that sort the good items from the bad themselves."""
         if isinstance(endpoint, str):
             endpoint = ENDPOINTS[endpoint]
         limit = min(int(limit or endpoint.max_limit), endpoint.max_limit)
@@ -232,6 +241,13 @@ class MspClient:
             result = paginate_next(fetch, what, limit, params, endpoint.key, endpoint.first_cursor)
         for message in result.warnings:
             self.warn(message)
+        if only_objects:
+            bad = [item for item in result.items if not isinstance(item, dict)]
+            if bad:
+                raise DataError('%s returned %d item%s that %s not JSON objects (the first: %s); the list cannot be '
+                                'trusted, so it is reported as failed.' % (
+                                    what, len(bad), '' if len(bad) == 1 else 's', 'is' if len(bad) == 1 else 'are',
+                                    _sample(bad[0])))
         return result
 
     # ---- tenants ------------------------------------------------------------------------------------------
@@ -239,13 +255,48 @@ class MspClient:
     def glp_tenants(self, name=None):
         """The MSP's tenant workspaces from GLP, optionally only those with exactly this name."""
         params = {'filter': 'workspaceName eq %s' % odata_string(name)} if name is not None else None
-        items = self.get_all('msp_tenants', params=params).items
+        items = self._sound_tenants(self.get_all('msp_tenants', params=params, only_objects=False).items)
         if name is not None:
             items = [item for item in items if item.get('workspaceName') == name]
         return items
 
+    def _sound_tenants(self, items):
+        """GLP tenant items that can be used: objects with a workspace id, the name a string or None. The rest is
+        left out, with a warning that says what was wrong, so one bad entry costs only itself."""
+        sound, problems = [], []
+        for item in items:
+            if not isinstance(item, dict) or not is_workspace_id(item.get('id')) or isinstance(item.get('id'), bool):
+                problems.append('an entry without a workspace id (%s)' % _sample(item))
+                continue
+            name = item.get('workspaceName')
+            if not isinstance(name, str):
+                problems.append('tenant %s has a workspaceName that is %s' % (
+                    dashed_id(item['id']), 'null' if name is None else 'a %s, not a string' % type(name).__name__))
+                name = str(name) if isinstance(name, (int, float)) and not isinstance(name, bool) else None
+                item = dict(item, workspaceName=name)
+            sound.append(item)
+        if problems:
+            self.warn("GLP's tenant list (workspaces/v1/msp-tenants) holds malformed data: %s. An entry without a "
+                      'workspace id is left out; a tenant without a usable name keeps its workspace id.'
+                      % '; '.join(problems[:10]) + (' (and %d more)' % (len(problems) - 10) if len(problems) > 10 else ''))
+        return sound
+
     def central_tenants(self):
-        return self.get_all('central_tenants').items
+        """Central's tenant summaries by name; entries that are not objects with a string name are left out, warned."""
+        sound, problems = [], []
+        for item in self.get_all('central_tenants', only_objects=False).items:
+            name = item.get('tenantName') if isinstance(item, dict) else None
+            if isinstance(name, (int, float)) and not isinstance(name, bool):
+                item = dict(item, tenantName=str(name))
+            elif not isinstance(name, str):
+                problems.append(_sample(item))
+                continue
+            sound.append(item)
+        if problems:
+            self.warn("Central's tenant list (network-msp/v1/list-tenants) holds %d entr%s without a tenant name, left "
+                      'out (the first: %s); the tenants they describe show as not provisioned in Central.'
+                      % (len(problems), 'y' if len(problems) == 1 else 'ies', problems[0]))
+        return sound
 
     def resolve_tenant(self, name=None, workspace_id=None):
         """``{'name', 'workspace_id'}`` for a tenant given by name (looked up in GLP) or by workspace id.
@@ -271,11 +322,15 @@ class MspClient:
         if not everyone:
             raise TenantError('No tenant named %r: the MSP workspace %s returned no tenants at all. Is workspace_id '
                               "the MSP workspace and not a tenant's?" % (name, dashed_id(self.settings.workspace_id)))
-        names = sorted({item.get('workspaceName', '') for item in everyone})
+        # No exact match: the same name in another case is taken when only one tenant has it.
+        folded = [item for item in everyone if str(item.get('workspaceName') or '').casefold() == str(name).casefold()]
+        if folded:
+            return self._one_tenant(name, folded, everyone)
+        names = sorted({item.get('workspaceName') or '' for item in everyone})
         close = difflib.get_close_matches(name, names, n=5, cutoff=0.4)
         close += [other for other in names if name.lower() in other.lower() and other not in close][:5 - len(close)]
-        raise TenantError('No tenant named %r in MSP workspace %s.%s Names are exact and case-sensitive; '
-                          'msp_tenant_info lists them all.' % (
+        raise TenantError('No tenant named %r in MSP workspace %s.%s Names match exactly, or in any case when '
+                          'only one tenant has the name; msp_tenant_info lists them all.' % (
                               name, dashed_id(self.settings.workspace_id),
                               ' Closest names: %s.' % ', '.join(repr(n) for n in close) if close else ''), close)
 
@@ -306,44 +361,94 @@ class MspClient:
         Returns ``(tenants, central_error)``: when Central fails the GLP data still comes back and
         central_error says why. ``name`` may be a glob; ``workspace_id`` dashed or not."""
         glp = self.glp_tenants(name if name and not _is_glob(name) else None)
+        # Names GLP gives to more than one workspace (it allows that): counted before any narrowing.
+        glp_names = Counter(item.get('workspaceName') for item in glp)
         if name and _is_glob(name):
-            glp = [item for item in glp if fnmatch.fnmatchcase(item.get('workspaceName', ''), name)]
+            glp = [item for item in glp if fnmatch.fnmatchcase(item.get('workspaceName') or '', name)]
         if workspace_id:
             glp = [item for item in glp if compact_id(item['id']) == compact_id(workspace_id, 'workspace_id filter')]
         central, central_error = {}, None
         if with_central and glp:
             try:
                 for item in self.central_tenants():
-                    central.setdefault(item.get('tenantName'), item)
+                    central.setdefault(item.get('tenantName'), []).append(item)
             except CentralMspError as exc:
                 central_error = exc
-        tenants = [tenant_record(item, central.get(item.get('workspaceName')) if with_central else None,
-                                 with_central and central_error is None) for item in glp]
-        tenants.sort(key=lambda tenant: (tenant['name'].casefold(), tenant['workspace_id']))
+        ambiguous = sorted({item.get('workspaceName') for item in glp
+                            if glp_names[item.get('workspaceName')] > 1 or len(central.get(item.get('workspaceName'), ())) > 1},
+                           key=str)
+        if with_central and central_error is None and ambiguous:
+            # Joining by a shared name could show one customer another's figures: leave them out instead.
+            self.warn('Tenant name%s %s belong%s to more than one tenant, so Central\'s summary (sites, device health, '
+                      'alerts) cannot be matched to the right one by name and is left empty for them '
+                      '(central_provisioned: null); tenant-level reads still enter each tenant by its own workspace id.'
+                      % ('s' if len(ambiguous) > 1 else '', ', '.join(repr(n) for n in ambiguous),
+                         '' if len(ambiguous) > 1 else 's'))
+        problems = []
+        tenants = []
+        for item in glp:
+            known = with_central and central_error is None and item.get('workspaceName') not in ambiguous
+            matches = central.get(item.get('workspaceName')) if known else None
+            tenants.append(tenant_record(item, matches[0] if matches else None, known, problems))
+        if problems:
+            self.warn("Central's tenant summaries hold values of the wrong type, shown as null: %s."
+                      % '; '.join(problems[:10]))
+        tenants.sort(key=lambda tenant: ((tenant['name'] or '').casefold(), tenant['workspace_id']))
         return tenants, central_error
+
+    def not_in_central(self, workspace_ids):
+        """Those of these tenant workspace ids that Central's tenant list does not have (GreenLake-only
+        tenants); empty when that list cannot be read, since then nothing is known."""
+        records, central_error = self.tenant_overview()
+        if central_error is not None:
+            return set()
+        wanted = {dashed_id(workspace_id) for workspace_id in workspace_ids}
+        return {record['workspace_id'] for record in records
+                if record['workspace_id'] in wanted and record['central_provisioned'] is False}
 
     def for_each_tenant(self, tenants, work, concurrency=8):
         """Run ``work(tenant)`` for each tenant, ``concurrency`` at a time; one tenant's failure hides no other's.
 
-        Returns one dict per tenant, in order: name, workspace_id, failed, msg, result."""
+        Returns one dict per tenant, in order: name, workspace_id, failed, msg, result (and the exception as
+        ``error`` for a failed one: not for results, it is for the caller to inspect)."""
         def run(tenant):
             entry = {'name': tenant['name'], 'workspace_id': tenant['workspace_id'], 'failed': False, 'msg': ''}
             try:
                 entry['result'] = work(tenant)
             except CentralMspError as exc:
-                entry.update(failed=True, msg=str(exc), result=None)
+                entry.update(failed=True, msg=str(exc), result=None, error=exc)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+                # Data of a shape nobody expected: that tenant's failure, not everyone's.
+                entry.update(failed=True, result=None, msg='the API returned data of an unexpected shape (%s: %s)'
+                             % (type(exc).__name__, self.http.redact(str(exc))[:300]))
             return entry
 
         with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), 64))) as pool:
             return list(pool.map(run, tenants))
 
 
+def _expires_in(call, status, value):
+    """Seconds a token lives, from expires_in (900 when absent); an error when the value is absurd."""
+    if value in (None, ''):
+        return 900.0
+    try:
+        seconds = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        seconds = None
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_EXPIRES_IN:
+        raise ApiError(call, status, message='the token response has an unusable expires_in (%s); expected a number '
+                       'of seconds between 1 and %d' % (str(value)[:40] if isinstance(value, (int, float)) else
+                                                        type(value).__name__, MAX_EXPIRES_IN))
+    return min(seconds, float(KEPT_EXPIRES_IN))
+
+
 def _is_glob(pattern):
     return any(char in pattern for char in '*?[')
 
 
-def tenant_record(glp, central, central_known):
-    """One tenant, the way modules and the inventory present it."""
+def tenant_record(glp, central, central_known, problems=None):
+    """One tenant, the way modules and the inventory present it. A Central value of the wrong type is null, and
+    said in ``problems``."""
     record = {
         'name': glp.get('workspaceName'),
         'workspace_id': dashed_id(glp['id']),
@@ -360,14 +465,46 @@ def tenant_record(glp, central, central_known):
         'last_updated': None,
     }
     if central:
-        health = central.get('deviceHealthStatus') or {}
-        alerts = central.get('alerts') or {}
+        wrong = []
+
+        def count(container, key, default=None):
+            value = container.get(key, default)
+            if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+                return value
+            wrong.append('%s: %s' % (key, _sample(value)))
+            return None
+
+        def group(key, names):
+            value = central.get(key) or {}
+            if not isinstance(value, dict):
+                wrong.append('%s: %s' % (key, _sample(value)))
+                return None
+            return {name: count(value, name, 0) for name in names}
+
         record.update({
             'central_tenant_id': central.get('tenantId'),
-            'sites_total': central.get('totalSites'),
-            'sites_degraded': central.get('degradedSites'),
-            'device_health': {key: health.get(key, 0) for key in ('total', 'good', 'fair', 'poor')},
-            'alerts': {key: alerts.get(key, 0) for key in ('total', 'critical', 'major', 'minor')},
-            'last_updated': central.get('lastUpdatedTime'),
+            'sites_total': count(central, 'totalSites'),
+            'sites_degraded': count(central, 'degradedSites'),
+            'device_health': group('deviceHealthStatus', ('total', 'good', 'fair', 'poor')),
+            'alerts': group('alerts', ('total', 'critical', 'major', 'minor')),
+            'last_updated': epoch_to_iso(central.get('lastUpdatedTime')),
         })
+        if wrong and problems is not None:
+            problems.append('%s (%s): %s' % (record['name'], record['workspace_id'], ', '.join(wrong)))
     return record
+
+
+def epoch_to_iso(value):
+    """list-tenants' lastUpdatedTime (epoch seconds) as an ISO 8601 UTC time; anything else as it came."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+        except (OverflowError, OSError, ValueError):
+            return None
+    return value
+
+
+def _sample(value):
+    """A short, printable picture of a bad value for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + '...'

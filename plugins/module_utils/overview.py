@@ -11,41 +11,72 @@ read. The msp_overview filter turns a list of them into the report.
 
 from __future__ import annotations
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, DataError
+from ansible_collections.central.msp.plugins.module_utils.queries import Match, plan_list
 from ansible_collections.central.msp.plugins.module_utils.settings import dashed_id
 
 KINDS = ('sites', 'devices', 'clients', 'alerts')
 DEVICE_SOURCES = {'inventory': 'device_inventory', 'monitoring': 'devices'}
-HEALTH_LEVELS = ('good', 'fair', 'poor')
-SEVERITIES = ('critical', 'major', 'minor')
+# The flat keys' suffixes: Central's health levels and severities, lower case.
+HEALTH_LEVELS = tuple(level.lower() for level in vocabulary.HEALTH_LEVELS)
+SEVERITIES = tuple(severity.lower() for severity in vocabulary.ALERT_SEVERITIES)
 
 
-def group_values(container, levels, value_key):
+def _wrong(site, field, value):
+    return DataError('Central sent site %r with %s of the wrong type (%s: %r); its health cannot be read.'
+                     % (str(site.get('siteName') or site.get('id'))[:60], field, type(value).__name__,
+                        str(value)[:40]))
+
+
+def _count(site, field, value):
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _wrong(site, field, value)
+    return value
+
+
+def _object(site, field, value):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _wrong(site, field, value)
+    return value
+
+
+def group_values(site, field, container, levels, value_key):
     """``{level: n}`` from Central's ``{"groups": [{"name": "Good", <value_key>: n}]}``; 0 for a missing group."""
     values = dict.fromkeys(levels, 0)
-    for group in (container or {}).get('groups') or []:
+    groups = _object(site, field, container).get('groups') or []
+    if not isinstance(groups, list):
+        raise _wrong(site, field + '.groups', groups)
+    for group in groups:
+        group = _object(site, field + '.groups[]', group)
         level = str(group.get('name', '')).lower()
         if level in values:
-            values[level] = group.get(value_key) or 0
+            values[level] = _count(site, '%s.groups[%s].%s' % (field, level, value_key), group.get(value_key))
     return values
 
 
 def flatten_site(site):
-    """The site as Central sent it, plus flat counts, so templates and filters need no nested lookups."""
+    """The site as Central sent it, plus flat counts, so templates and filters need no nested lookups.
+
+    A field of the wrong type is a DataError: that tenant's failure, never a crash or a made-up count."""
     flat = dict(site)
-    devices = site.get('devices') or {}
-    clients = site.get('clients') or {}
-    alerts = site.get('alerts') or {}
-    groups = (('health', site.get('health'), HEALTH_LEVELS, 'value'),
-              ('devices', devices.get('health'), HEALTH_LEVELS, 'value'),
-              ('clients', clients.get('health'), HEALTH_LEVELS, 'value'),
-              ('alerts', alerts, SEVERITIES, 'count'))
-    for prefix, container, levels, value_key in groups:
-        for level, value in group_values(container, levels, value_key).items():
+    devices = _object(site, 'devices', site.get('devices'))
+    clients = _object(site, 'clients', site.get('clients'))
+    alerts = _object(site, 'alerts', site.get('alerts'))
+    groups = (('health', 'health', site.get('health'), HEALTH_LEVELS, 'value'),
+              ('devices', 'devices.health', devices.get('health'), HEALTH_LEVELS, 'value'),
+              ('clients', 'clients.health', clients.get('health'), HEALTH_LEVELS, 'value'),
+              ('alerts', 'alerts', alerts, SEVERITIES, 'count'))
+    for prefix, field, container, levels, value_key in groups:
+        for level, value in group_values(site, field, container, levels, value_key).items():
             flat['%s_%s' % (prefix, level)] = value
-    flat['devices_total'] = devices.get('count') or 0
-    flat['clients_total'] = clients.get('count') or 0
-    flat['alerts_total'] = alerts.get('totalCount') or 0
+    flat['devices_total'] = _count(site, 'devices.count', devices.get('count'))
+    flat['clients_total'] = _count(site, 'clients.count', clients.get('count'))
+    flat['alerts_total'] = _count(site, 'alerts.totalCount', alerts.get('totalCount'))
     return flat
 
 
@@ -56,15 +87,28 @@ def overview_record(tenant, error=None, items=None):
     return record
 
 
-def read_kind(client, workspace_id, kind, device_source='inventory'):
+# The clients the overview counts: connected ones, and the failed ones of the time window.
+CLIENT_STATUSES = ['connected', 'failed']
+
+
+def read_kind(client, workspace_id, kind, device_source='inventory', clients_window=None):
     """Every item of one kind in one tenant, shaped as the tenant_*_info module of that kind returns it."""
     if kind == 'sites':
         return [flatten_site(site) for site in client.get_all('sites', workspace_id).items]
+    if kind == 'clients':
+        window = clients_window or {}
+        plan = plan_list('clients', {'status': CLIENT_STATUSES},
+                         {'status': Match('status', vocabulary.CLIENT_FILTER_STATUSES)},
+                         extra={'start-at': window.get('start_at'), 'end-at': window.get('end_at')})
+        items = []
+        for query in plan.queries:
+            items.extend(client.get_all('clients', workspace_id, query).items)
+        return plan.apply(items)
     endpoint = DEVICE_SOURCES[device_source] if kind == 'devices' else kind
     return client.get_all(endpoint, workspace_id).items
 
 
-def read_tenant(client, tenant, kinds, device_source='inventory'):
+def read_tenant(client, tenant, kinds, device_source='inventory', clients_window=None):
     """The record of one tenant: its kinds read one after the other; the first failure ends it with ``error``.
 
     A tenant Central does not manage (central_provisioned false) has nothing to read."""
@@ -75,7 +119,7 @@ def read_tenant(client, tenant, kinds, device_source='inventory'):
         if kind not in kinds:
             continue
         try:
-            items[kind] = read_kind(client, tenant['workspace_id'], kind, device_source)
+            items[kind] = read_kind(client, tenant['workspace_id'], kind, device_source, clients_window)
         except CentralMspError as exc:
             return overview_record(tenant, '%s: %s' % (kind, exc))
     return overview_record(tenant, items=items)
@@ -94,6 +138,10 @@ def checked_tenants(tenants):
     return checked
 
 
+def clients_window(params):
+    return {'start_at': params.get('clients_start_at') or None, 'end_at': params.get('clients_end_at') or None}
+
+
 def read_overview(task):
     """The work of tenant_overview_info: every given tenant, ``concurrency`` at a time."""
     params = task.params
@@ -104,7 +152,7 @@ def read_overview(task):
         client = task.client
         entries = client.for_each_tenant(
             [tenants[index] for index in wanted],
-            lambda tenant: read_tenant(client, tenant, params['kinds'], params['device_source']),
+            lambda tenant: read_tenant(client, tenant, params['kinds'], params['device_source'], clients_window(params)),
             params['concurrency'])
         for index, entry in zip(wanted, entries):
             records[index] = entry['result'] or overview_record(tenants[index], entry['msg'])

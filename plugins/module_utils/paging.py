@@ -12,9 +12,12 @@ and can never loop forever, even when the server misbehaves (a repeated cursor, 
 from __future__ import annotations
 
 import json
+import math
 
 # A hard stop far beyond any real list: 10,000 pages.
 MAX_PAGES = 10000
+# Cursors followed past the reported total before paging is cut off: twice the pages the total needs, plus this.
+EXTRA_PAGES = 10
 
 
 class PagedResult:
@@ -26,6 +29,7 @@ class PagedResult:
         self.total = None
         self.warnings = []
         self._seen = set()
+        self._oversize = False
 
     def add(self, items, key):
         """Keep the items not seen before; returns how many were new."""
@@ -54,6 +58,20 @@ class PagedResult:
     def complete(self):
         return self.total is not None and len(self.items) >= self.total
 
+    def check_size(self, items, limit, what):
+        """Warn (once) about a page larger than the limit asked for; its items are kept."""
+        if limit and len(items) > int(limit) and not self._oversize:
+            self._oversize = True
+            self.warnings.append('%s: page %d held %d items although %d were asked for; the server ignores the page '
+                                 'size. Kept them all.' % (what, self.pages, len(items), int(limit)))
+
+    def page_bound(self, limit):
+        """Pages after which a listing that still gets cursors is cut off: derived from total when known."""
+        if self.total is None or not limit:
+            return MAX_PAGES
+        needed = max(1, math.ceil(self.total / int(limit)))
+        return min(MAX_PAGES, max(2 * needed, needed + EXTRA_PAGES))
+
 
 def _identity(item, key):
     if key and isinstance(item, dict) and item.get(key) not in (None, ''):
@@ -69,19 +87,35 @@ def page_items(body, items_key='items'):
 
 
 def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=None, items_key='items'):
-    """Follow string ``next`` cursors. ``fetch_page(params) -> body``."""
+    """Follow string ``next`` cursors. ``fetch_page(params) -> body``.
+
+    A cursor is followed even when ``total`` items are in hand (a total that is too low would otherwise lose pages
+    silently), with a warning when more items come; a stream of fresh cursors is cut off at a bound derived from
+    the total."""
     result = PagedResult()
     cursor = first_cursor
     seen_cursors = {first_cursor} if first_cursor is not None else set()
-    while result.pages < MAX_PAGES:
+    beyond_total = False
+    while True:
+        if result.pages >= result.page_bound(limit):
+            result.warnings.append('%s: stopped after %d pages: the server kept sending new cursors (total %s, %d items '
+                                   'received). The list may be incomplete or hold items it should not.'
+                                   % (what, result.pages, result.total, len(result.items)))
+            break
         query = dict(params or {}, limit=limit)
         if cursor is not None:
             query['next'] = cursor
+        was_complete = result.complete()
         body = fetch_page(query)
         result.pages += 1
         items = page_items(body, items_key)
         result.note_total(body.get('total') if isinstance(body, dict) else None, what)
         added = result.add(items, key)
+        result.check_size(items, limit, what)
+        if was_complete and added and not beyond_total:
+            beyond_total = True
+            result.warnings.append('%s: page %d brought new items after the reported total (%s) was reached; kept '
+                                   'them. The server\'s total is wrong.' % (what, result.pages, result.total))
         cursor = body.get('next') if isinstance(body, dict) else None
         if cursor in (None, ''):
             break
@@ -89,8 +123,6 @@ def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=N
             if not result.complete():
                 result.warnings.append('%s: page %d came back empty before the last page; stopped there.'
                                        % (what, result.pages))
-            break
-        if result.complete():
             break
         cursor = str(cursor)
         if cursor in seen_cursors:
@@ -100,8 +132,6 @@ def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=N
             result.repeated(what)
             break
         seen_cursors.add(cursor)
-    else:
-        result.warnings.append('%s: stopped after %d pages.' % (what, MAX_PAGES))
     return result
 
 
@@ -115,6 +145,7 @@ def paginate_offset(fetch_page, what, limit, params=None, key=None, items_key='i
         items = page_items(body, items_key)
         result.note_total(body.get('total') if isinstance(body, dict) else None, what)
         added = result.add(items, key)
+        result.check_size(items, limit, what)
         offset += len(items)
         if items and not added:
             result.repeated(what)

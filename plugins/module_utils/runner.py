@@ -24,7 +24,8 @@ from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
-from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, resolve_settings
+from ansible_collections.central.msp.plugins.module_utils.settings import (
+    CONNECTION_OPTIONS, GATEWAY_OPTIONS, resolve_settings)
 from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
 
 # Characters json.dumps escapes inside a string (with ensure_ascii=False): a no_log value holding one of them
@@ -51,7 +52,22 @@ def connection_argument_spec(environ=None):
     def fallback(envs):
         # A module's spec keeps the (function, names) form that validate-modules checks.
         return (nonempty_env_fallback, envs) if environ is None else (nonempty_env_fallback, envs, {'environ': environ})
-    return {name: dict(spec, fallback=fallback(envs)) for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+    # Except base_url and cluster_name: resolve_settings reads their variables itself, because an explicit one of
+    # the two overrides the other's variable too (GATEWAY_OPTIONS).
+    return {name: dict(spec) if name in GATEWAY_OPTIONS else dict(spec, fallback=fallback(envs))
+            for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+
+
+def gateway_environment(environ=None):
+    """base_url and cluster_name from their environment variables (the first set and not empty)."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name in GATEWAY_OPTIONS:
+        for variable in CONNECTION_OPTIONS[name][1]:
+            if environ.get(variable):
+                values[name] = environ[variable]
+                break
+    return values
 
 
 def missing_requests_message(where):
@@ -62,12 +78,12 @@ def missing_requests_message(where):
 class Task:
     """One run of a task: its validated options, check mode, the warnings it gave and a lazily built client."""
 
-    def __init__(self, params, check_mode=False, client_factory=None):
+    def __init__(self, params, check_mode=False, client_factory=None, environ=None):
         self.params = params
         self.check_mode = check_mode
         self.warnings = []
-        self._client_factory = client_factory or (lambda task: MspClient(resolve_settings(task.params),
-                                                                         warn=task.warn))
+        self._client_factory = client_factory or (lambda task: MspClient(
+            resolve_settings(task.params, env=gateway_environment(environ)), warn=task.warn))
         self._client = None
 
     def warn(self, message):
@@ -78,6 +94,12 @@ class Task:
         if self._client is None:
             self._client = self._client_factory(self)
         return self._client
+
+    def retry_result(self):
+        """``{'retries': {count, rate_limited, waited_seconds, msg}}`` when requests were retried, else {}."""
+        http = getattr(self._client, 'http', None)
+        summary = http.retry_summary() if http is not None and hasattr(http, 'retry_summary') else None
+        return {'retries': summary} if summary else {}
 
 
 @dataclass(frozen=True)
@@ -99,9 +121,10 @@ class TaskSpec:
         try:
             result = self.work(task)
         except CentralMspError as exc:
-            return True, dict(exc.to_result(), msg=str(exc))
+            return True, dict(exc.to_result(), msg=str(exc), **task.retry_result())
         result = dict(result)
         result.setdefault('changed', False)
+        result.update(task.retry_result())
         return False, result
 
     def run_module(self):

@@ -4,8 +4,12 @@
 """Connection options: their definition (once, for modules and plugins), precedence and validation.
 
 Precedence: an explicit option beats its environment variable beats the pycentral ``token_file``.
-Modules get env fallbacks from their argument_spec; the inventory plugin from its ``env:`` docs;
-both then call :func:`resolve_settings` with the merged values.
+base_url and cluster_name name one thing (the Central gateway), so an explicit one of them also beats the
+other's environment variable: a task's cluster_name wins over the CENTRAL_BASE_URL an AWX credential injects.
+Only two values given the same way (two options, or two environment variables) conflict.
+Modules get env fallbacks from their argument_spec, except for those two (:data:`GATEWAY_OPTIONS`, read with
+:func:`environment_values`); the inventory plugin knows each value's origin from its ``env:`` docs. Both call
+:func:`resolve_settings` with the explicit values and, apart, those from the environment.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import stat
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -66,6 +71,9 @@ CONNECTION_OPTIONS = {
     'token_cache_dir': (dict(type='path'), ['CENTRAL_TOKEN_CACHE_DIR']),
 }
 
+# Two ways of naming the Central gateway; see resolve_settings for their precedence.
+GATEWAY_OPTIONS = ('base_url', 'cluster_name')
+
 _HEX32 = re.compile(r'^[0-9a-fA-F]{32}$')
 
 
@@ -110,37 +118,80 @@ def compact_id(value, what='workspace id'):
     return text
 
 
-def is_workspace_id(value):
-    """Whether ``value`` reads as a GLP workspace id (dashed or not) rather than a name."""
-    return bool(_HEX32.match(str(value or '').strip().replace('-', '').lower()))
-
-
 def dashed_id(value, what='workspace id'):
     """A GLP workspace id in the dashed UUID form GLP returns."""
     text = compact_id(value, what)
     return '-'.join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
 
 
+# A pycentral token.yaml is a few hundred bytes.
+MAX_TOKEN_FILE_BYTES = 1024 * 1024
+
+if HAS_YAML:
+    class _PlainYamlLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+        """SafeLoader without aliases: a credential file has no use for them, and they make alias bombs."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, 'aliases are not allowed in a token file',
+                                                  event.start_mark)
+            return super().compose_node(parent, index)
+
+
+def _read_small_file(path, what):
+    """The bytes of a regular file, without blocking on a FIFO or reading a device; a ConfigError otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ConfigError('Cannot read %s %s: %s. Fix the path (option token_file or env CENTRAL_TOKEN_FILE) or give '
+                          'the credentials as options.' % (what, path, exc.strerror)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError('Cannot read %s %s: %s. Point token_file at a pycentral token.yaml.' % (
+                what, path, 'Is a directory' if stat.S_ISDIR(info.st_mode) else 'not a regular file (a FIFO or a device)'))
+        if info.st_size > MAX_TOKEN_FILE_BYTES:
+            raise ConfigError('%s %s is %d bytes, far too big for a pycentral token.yaml.' % (what, path, info.st_size))
+        with os.fdopen(os.dup(fd), 'rb') as handle:
+            return handle.read(MAX_TOKEN_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError('Cannot read %s %s: %s.' % (what, path, exc.strerror)) from None
+    finally:
+        os.close(fd)
+
+
 def read_token_file(path):
     """The ``unified`` block of a pycentral token.yaml (client_id, client_secret, workspace_id, base_url/cluster_name)."""
     if not HAS_YAML:
         raise ConfigError('Reading token_file needs PyYAML; install it or pass the options directly.')
+    content = _read_small_file(path, 'token_file')
     try:
-        with open(path, encoding='utf-8') as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise ConfigError('Cannot read token_file %s: %s. Fix the path (option token_file or env '
-                          'CENTRAL_TOKEN_FILE) or give the credentials as options.' % (path, exc.strerror)) from None
+        text = content.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        raise ConfigError('token_file %s is not UTF-8 text (byte %d). Save it as UTF-8.' % (path, exc.start)) from None
+    try:
+        data = yaml.load(text, Loader=_PlainYamlLoader)  # nosec B506 - a SafeLoader without aliases
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         where = ' at line %d' % (mark.line + 1) if mark else ''
-        raise ConfigError('token_file %s is not valid YAML%s. It must be a pycentral token.yaml with a '
-                          "'unified' block." % (path, where)) from None
+        problem = ' (%s)' % exc.problem if getattr(exc, 'problem', None) == 'aliases are not allowed in a token file' \
+            else ''
+        raise ConfigError('token_file %s is not valid YAML%s%s. It must be a pycentral token.yaml with a '
+                          "'unified' block." % (path, where, problem)) from None
     unified = data.get('unified') if isinstance(data, dict) else None
     if not isinstance(unified, dict):
         raise ConfigError("token_file %s has no 'unified' block. MSP automation needs pycentral's unified "
                           'credential: unified: {client_id, client_secret, workspace_id, base_url or cluster_name}.' % path)
-    return {key: value for key, value in unified.items() if key in CONNECTION_OPTIONS and value not in (None, '')}
+    values = {}
+    for key, value in unified.items():
+        if key not in CONNECTION_OPTIONS or value in (None, ''):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ConfigError('token_file %s: unified.%s must be a string, not %s.' % (
+                path, key, 'a boolean' if isinstance(value, bool) else 'a %s' % type(value).__name__))
+        values[key] = str(value) if isinstance(value, int) else value
+    return values
 
 
 def check_url(url, option):
@@ -173,9 +224,38 @@ def cluster_url(name):
                       % (name, ', '.join(CLUSTERS)))
 
 
-def resolve_settings(options):
-    """Validate merged options (explicit or env) and fill gaps from the token file."""
-    values = {key: value for key, value in options.items() if key in CONNECTION_OPTIONS and value not in (None, '')}
+def environment_values(names=None):
+    """Option name -> the value of its first environment variable that is set and not empty.
+
+    An empty variable counts as unset: AWX injects every credential field, empty ones as ""."""
+    values = {}
+    for name in names or CONNECTION_OPTIONS:
+        for variable in CONNECTION_OPTIONS[name][1]:
+            if os.environ.get(variable):
+                values[name] = os.environ[variable]
+                break
+    return values
+
+
+def _given(options):
+    return {key: value for key, value in (options or {}).items()
+            if key in CONNECTION_OPTIONS and value not in (None, '')}
+
+
+def resolve_settings(options, env=None):
+    """Validate the options and fill gaps from the environment, then from the token file.
+
+    ``options``: values given explicitly (or already merged with their environment variables);
+    ``env``: values that came from environment variables, by option name."""
+    values = _given(options)
+    # An option given explicitly, even as "" (to unset it), hides its own environment variable.
+    from_env = {key: value for key, value in _given(env).items() if (options or {}).get(key) is None}
+    if any(name in values for name in GATEWAY_OPTIONS):
+        # An explicit gateway overrides both gateway variables, not only its own.
+        for name in GATEWAY_OPTIONS:
+            from_env.pop(name, None)
+    for key, value in from_env.items():
+        values.setdefault(key, value)
     if values.get('token_file'):
         from_file = read_token_file(values['token_file'])
         if 'base_url' in values or 'cluster_name' in values:
@@ -192,8 +272,11 @@ def resolve_settings(options):
                                                      's' if len(missing) > 1 else '',
                                                      ', '.join(CONNECTION_OPTIONS[key][1][0] for key in missing)))
     if values.get('base_url') and values.get('cluster_name'):
-        raise ConfigError('Both base_url and cluster_name are set; they name the same thing. Keep one of them '
-                          '(check the environment variables CENTRAL_BASE_URL and CENTRAL_CLUSTER_NAME too).')
+        if all(name in from_env for name in GATEWAY_OPTIONS):
+            raise ConfigError('Both environment variables CENTRAL_BASE_URL and CENTRAL_CLUSTER_NAME are set; they '
+                              'name the same thing. Unset one of them, or give base_url or cluster_name as an '
+                              'option (an option overrides both variables).')
+        raise ConfigError('Both base_url and cluster_name are set; they name the same thing. Keep one of them.')
 
     central = None
     if values.get('base_url'):
@@ -207,22 +290,67 @@ def resolve_settings(options):
                           'that signs the API certificates.' % ca_path)
 
     return Settings(
-        client_id=str(values['client_id']),
-        client_secret=str(values['client_secret']),
+        client_id=_credential(values['client_id'], 'client_id'),
+        client_secret=_credential(values['client_secret'], 'client_secret'),
         workspace_id=compact_id(values['workspace_id'], 'workspace_id (the MSP workspace)'),
         central_base_url=central,
         glp_base_url=check_url(values.get('glp_base_url') or DEFAULT_GLP_BASE_URL, 'glp_base_url'),
         auth_url=check_url(values.get('auth_url') or DEFAULT_AUTH_URL, 'auth_url'),
-        validate_certs=_as_bool(values.get('validate_certs', True)),
+        validate_certs=_as_bool(values.get('validate_certs', True), 'validate_certs'),
         ca_path=ca_path,
-        timeout=int(values.get('timeout', 30)),
-        max_retries=max(0, int(values.get('max_retries', 5))),
-        token_cache=_as_bool(values.get('token_cache', True)),
+        timeout=_as_int(values.get('timeout', 30), 'timeout', 1),
+        max_retries=_as_int(values.get('max_retries', 5), 'max_retries', 0),
+        token_cache=_as_bool(values.get('token_cache', True), 'token_cache'),
         token_cache_dir=values.get('token_cache_dir'),
     )
 
 
-def _as_bool(value):
+# The spellings Ansible's own boolean type takes, so modules and plugins agree on every value.
+TRUE_WORDS = frozenset(('1', 'true', 'yes', 'on', 'y', 't'))
+FALSE_WORDS = frozenset(('0', 'false', 'no', 'off', 'n', 'f'))
+
+
+def _env_names(name):
+    return ' / '.join(CONNECTION_OPTIONS[name][1]) if name in CONNECTION_OPTIONS else ''
+
+
+def _as_bool(value, name='option'):
+    """A boolean, or a ConfigError: a misspelt value (ture, enabled, 2) never silently means false."""
     if isinstance(value, bool):
         return value
-    return str(value).strip().lower() in ('1', 'true', 'yes', 'on')
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError('%s %r is not a boolean: use true or false (also yes/no, on/off, 1/0)%s.' % (
+        name, value, '; check the environment variable %s' % _env_names(name) if _env_names(name) else ''))
+
+
+def _as_int(value, name, minimum):
+    """A whole number of at least ``minimum``, or a ConfigError naming the option."""
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.match(r'^\s*[+-]?\d+\s*$', value):
+        number = int(value)
+    if number is None or number < minimum:
+        raise ConfigError('%s %r is not valid: expected a whole number of at least %d%s.' % (
+            name, value, minimum, ' (seconds)' if name == 'timeout' else ''))
+    return number
+
+
+def _credential(value, name):
+    """client_id / client_secret as text HTTP can carry; never echoed in the error."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ConfigError('%s must be a string, not %s.' % (name, type(value).__name__))
+    text = str(value)
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise ConfigError('%s holds a line break or another control character (a pasted newline?); remove it. Check '
+                          'the option, the environment variable %s and the token_file.' % (name, _env_names(name)))
+    if not text.isascii():
+        raise ConfigError('%s holds a non-ASCII character; GreenLake API credentials are plain ASCII. Check for a '
+                          'character pasted by mistake in the option, %s or the token_file.' % (name, _env_names(name)))
+    return text

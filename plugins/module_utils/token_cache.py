@@ -6,7 +6,12 @@
 Every Ansible task is its own process, so an in-memory cache dies with the task. Here each token
 lives in its own 0600 file in a 0700 directory, keyed by a hash of who asked for it. A per-key
 file lock makes concurrent processes that miss at once fetch once: the first fetches, the rest wait
-and read. Only access tokens and their expiry are stored, never the client secret.
+and read. When the first fails, the ones that waited for it fail with its error instead of trying
+again one after another. Only access tokens and their expiry are stored, never the client secret.
+
+Nothing in the directory is trusted blindly: a symlinked directory or one in a world-writable parent is
+not used, an entry that is not a regular file of this user is skipped, and an entry holds the key it was
+written for, so a file copied under another tenant's name is refused.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import math
 import os
 import stat
 import tempfile
@@ -21,8 +27,20 @@ import threading
 import time
 from contextlib import contextmanager
 
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+
 # Renew ahead of expiry: a tenth of the lifetime, at most a minute (900 s tokens renew at 840 s).
 MAX_RENEW_MARGIN = 60.0
+# A token entry is a few kilobytes; anything bigger is not one of ours.
+MAX_ENTRY_BYTES = 64 * 1024
+
+
+class _Refused(ValueError):
+    """A cache entry that is there but must not be used; the message says why."""
+
+
+class SharedFailure(CentralMspError):
+    """The process (or thread) that was fetching this token failed while this one waited for it."""
 
 
 def default_cache_dir():
@@ -62,6 +80,7 @@ class TokenCache:
     def __init__(self, directory=None, enabled=True, warn=None):
         self._warn = warn or (lambda message: None)
         self._memory = {}
+        self._failures = {}  # key -> (when, error) of this process's last failed fetch
         self._locks = {}
         self._guard = threading.Lock()
         self.directory = None
@@ -74,12 +93,29 @@ class TokenCache:
 
     def _prepare(self, directory):
         """The cache directory, private to this user; None (memory only) when that cannot be had."""
+        directory = os.path.abspath(directory)
+        parent = os.path.dirname(directory)
         try:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            info = os.stat(directory)
+            os.makedirs(parent, mode=0o700, exist_ok=True)
+            parent_mode = os.stat(parent).st_mode
+            if parent_mode & stat.S_IWOTH:
+                self._warn('Token cache disabled: %s is inside %s, which every user can write to, so another user '
+                           'could put something else in its place. Set token_cache_dir to a directory in a private '
+                           'parent, such as ~/.cache/central.msp/tokens.' % (directory, parent))
+                return None
+            try:
+                os.mkdir(directory, 0o700)
+            except FileExistsError:
+                pass
+            info = os.lstat(directory)
         except OSError as exc:
             self._warn('Token cache disabled: cannot create %s (%s). Every task will fetch its own tokens; '
                        'set token_cache_dir to a writable directory.' % (directory, exc.strerror))
+            return None
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            self._warn('Token cache disabled: %s is %s, not a directory of its own; it is not followed. Set '
+                       'token_cache_dir to a real directory.' % (
+                           directory, 'a symbolic link' if stat.S_ISLNK(info.st_mode) else 'not a directory'))
             return None
         if info.st_uid != os.getuid():
             self._warn('Token cache disabled: %s belongs to another user. Set token_cache_dir to a directory '
@@ -87,7 +123,7 @@ class TokenCache:
             return None
         if stat.S_IMODE(info.st_mode) & 0o077:
             try:
-                os.chmod(directory, 0o700)
+                os.chmod(directory, 0o700)  # a real directory: lstat said so above
             except OSError:
                 self._warn('Token cache disabled: %s is readable by other users and cannot be made private.'
                            % directory)
@@ -107,15 +143,42 @@ class TokenCache:
     def _path(self, key):
         return os.path.join(self.directory, key + '.json')
 
-    def _read(self, key):
+    def _open_entry(self, path):
+        """A read handle on a regular file of this user, never following a link nor blocking on a FIFO; None
+        when there is nothing there; raises ValueError for anything else."""
         try:
-            with open(self._path(key), encoding='utf-8') as handle:
-                data = json.load(handle)
-            return CachedToken(str(data['access_token']), float(data['issued_at']), float(data['expires_at']))
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            self._warn('Discarded a corrupt token cache entry in %s; it will be rewritten.' % self.directory)
+        except OSError as exc:
+            raise _Refused('cannot be opened (%s)' % exc.strerror) from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > MAX_ENTRY_BYTES:
+            os.close(fd)
+            raise _Refused('is not a regular file of this user')
+        return os.fdopen(fd, 'rb')
+
+    def _read(self, key):
+        try:
+            handle = self._open_entry(self._path(key))
+            if handle is None:
+                return None
+            with handle:
+                data = json.loads(handle.read(MAX_ENTRY_BYTES + 1).decode('utf-8'))
+            if not isinstance(data, dict) or data.get('key') != key:
+                # Written for another owner or tenant (a copied file): never used for this one.
+                raise _Refused('belongs to another credential or tenant')
+            token, issued_at, expires_at = data['access_token'], data['issued_at'], data['expires_at']
+            if not isinstance(token, str) or not token or not all(
+                    isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                    for value in (issued_at, expires_at)):
+                raise _Refused('has values of the wrong type')
+            return CachedToken(token, float(issued_at), float(expires_at))
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            if isinstance(exc, _Refused):
+                self._warn('Discarded a token cache entry in %s that %s; it will be rewritten.' % (self.directory, exc))
+            else:
+                self._warn('Discarded a corrupt token cache entry in %s; it will be rewritten.' % self.directory)
             self._remove(key)
             return None
 
@@ -125,7 +188,7 @@ class TokenCache:
             try:
                 os.fchmod(handle, 0o600)
                 with os.fdopen(handle, 'w', encoding='utf-8') as out:
-                    json.dump({'access_token': token.access_token, 'issued_at': token.issued_at,
+                    json.dump({'key': key, 'access_token': token.access_token, 'issued_at': token.issued_at,
                                'expires_at': token.expires_at}, out)
                 os.replace(tmp, self._path(key))
             except BaseException:
@@ -136,17 +199,50 @@ class TokenCache:
             self._warn('Could not write the token cache in %s (%s); continuing without it.'
                        % (self.directory, exc.strerror))
 
-    def _remove(self, key):
+    def _failure_path(self, key):
+        return os.path.join(self.directory, key + '.failed')
+
+    def _write_failure(self, key, error):
+        """Tell the processes waiting for this key that the fetch failed, and why (a secret-free message)."""
         try:
-            os.unlink(self._path(key))
+            handle, tmp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-', suffix='.failed')
+            with os.fdopen(handle, 'w', encoding='utf-8') as out:
+                json.dump({'key': key, 'at': time.time(), 'message': str(error)}, out)
+            os.replace(tmp, self._failure_path(key))
+        except OSError:
+            pass
+
+    def _read_failure(self, key, since):
+        """The message of a failure recorded for ``key`` after ``since``, else None."""
+        try:
+            handle = self._open_entry(self._failure_path(key))
+            if handle is None:
+                return None
+            with handle:
+                data = json.loads(handle.read(MAX_ENTRY_BYTES + 1).decode('utf-8'))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if isinstance(data, dict) and data.get('key') == key and isinstance(data.get('at'), (int, float)) \
+                and data['at'] >= since and isinstance(data.get('message'), str):
+            return data['message']
+        return None
+
+    def _remove(self, key, suffix='.json'):
+        try:
+            os.unlink(os.path.join(self.directory, key + suffix))
         except OSError:
             pass
 
     @contextmanager
     def _file_lock(self, key):
         try:
-            fd = os.open(os.path.join(self.directory, key + '.lock'), os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(os.path.join(self.directory, key + '.lock'),
+                         os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
         except OSError:
+            yield
+            return
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)  # a FIFO or device put there: not something to lock on
             yield
             return
         try:
@@ -160,25 +256,49 @@ class TokenCache:
 
     def get(self, key, fetch, stale=None):
         """The access token for ``key``, calling ``fetch() -> (access_token, expires_in)`` at most once
-        across threads and processes. ``stale`` is a token the caller saw rejected: never returned again."""
+        across threads and processes. ``stale`` is a token the caller saw rejected: never returned again.
+
+        If the thread or process that was fetching fails while this one waits, this one fails with its error
+        (a SharedFailure in another process) rather than fetching again: a hanging issuer costs one wait."""
+        waiting_since = time.time()
         with self._thread_lock(key):
+            failure = self._failures.get(key)
+            if failure is not None and failure[0] >= waiting_since:
+                raise failure[1]
             token = self._memory.get(key)
             if self._usable(token, stale):
                 return token.access_token
             if not self.on_disk:
-                token = self._fetch(fetch)
+                token = self._fetch_once(key, fetch)
                 self._memory[key] = token
                 return token.access_token
             token = self._read(key)
             if not self._usable(token, stale):
                 with self._file_lock(key):
-                    # Another process may have fetched while we waited for the lock.
+                    # Another process may have fetched while we waited for the lock, or failed to.
+                    message = self._read_failure(key, waiting_since)
+                    if message is not None:
+                        raise SharedFailure('%s (another task fetching the same token at the same time failed like '
+                                            'this; not tried again)' % message)
                     token = self._read(key)
                     if not self._usable(token, stale):
-                        token = self._fetch(fetch)
+                        try:
+                            token = self._fetch_once(key, fetch)
+                        except CentralMspError as exc:
+                            self._write_failure(key, exc)
+                            raise
+                        self._remove(key, '.failed')
                         self._write(key, token)
             self._memory[key] = token
             return token.access_token
+
+    def _fetch_once(self, key, fetch):
+        try:
+            return self._fetch(fetch)
+        except CentralMspError as exc:
+            # Threads queued behind this one learn of it instead of fetching again, one after another.
+            self._failures[key] = (time.time(), exc)
+            raise
 
     @staticmethod
     def _fetch(fetch):

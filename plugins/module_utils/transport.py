@@ -5,10 +5,18 @@
 
 from __future__ import annotations
 
+import base64
 import email.utils
+import errno
+import ipaddress
+import math
 import random
 import re
+import socket
+import threading
 import time
+from datetime import datetime, timezone
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, ConfigError
 
@@ -19,6 +27,13 @@ try:
 except ImportError:
     HAS_REQUESTS = False
 
+try:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    HAS_URLLIB3_POOLS = True
+except ImportError:  # pragma: no cover - requests always brings urllib3
+    HAS_URLLIB3_POOLS = False
+
 # Statuses worth another try: rate limited, or a transient server/CDN failure.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 SAFE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
@@ -26,6 +41,8 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 # A server asking for a longer pause than this is treated as a failure rather than waited out.
 MAX_SERVER_WAIT = 300.0
+# No API answer is anywhere near this; a bigger one is a broken or hostile server, not data.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title>', re.IGNORECASE | re.DOTALL)
 
 
@@ -41,20 +58,52 @@ def retry_wait(response, attempt):
 
 
 def _header_seconds(value):
+    """Seconds from a delay, an epoch time, an RFC 3339 date-time or an HTTP date; None for anything else.
+
+    Proxies and CDNs merge repeated headers into one ("1, 1"): the longest wait of the parts counts."""
     if value in (None, ''):
         return None
     value = str(value).strip()
+    parts = [part.strip() for part in value.split(',')]
+    if len(parts) > 1 and all(_number(part) is not None for part in parts):
+        return max(_delay(_number(part)) for part in parts)
+    seconds = _number(value)
+    if seconds is not None:
+        return _delay(seconds)
+    # Central's X-RateLimit-Reset is an RFC 3339 date-time; Retry-After may be an HTTP date.
+    parsed = _moment(value)
+    if parsed is None:
+        return None
     try:
-        seconds = float(value)
+        return max(0.0, parsed.timestamp() - time.time())
+    except (OverflowError, ValueError):
+        return None
+
+
+def _number(text):
+    try:
+        number = float(text)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if ',' in value else None
-        if parsed is None:
-            return None
-        seconds = parsed.timestamp() - time.time()
-    else:
-        if seconds > 1e9:  # an epoch timestamp rather than a delay
-            seconds -= time.time()
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _delay(seconds):
+    if seconds > 1e9:  # an epoch timestamp rather than a delay
+        seconds -= time.time()
     return max(0.0, seconds)
+
+
+def _moment(value):
+    """An RFC 3339 date-time or an HTTP date as an aware datetime, or None."""
+    try:
+        if ',' in value:
+            parsed = email.utils.parsedate_to_datetime(value)
+            return parsed if parsed is not None and parsed.tzinfo is not None else None
+        parsed = datetime.fromisoformat(value.replace('Z', '+00:00').replace('z', '+00:00'))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 def error_from_response(call, response, hint=None, redact=None):
@@ -91,10 +140,22 @@ class HttpClient:
         self.timeout = settings.timeout
         self.max_retries = settings.max_retries
         self.sleep = sleep
-        self._sensitive = {settings.client_secret}
+        self.retries = 0  # retries made (any reason), reported in module results
+        self.rate_limited = 0  # of which after a 429
+        self.waited = 0.0  # seconds slept before retries
+        self._redactor = Redactor()
+        self._redactor.add(settings.client_secret)
+        # The HTTP Basic header of the token request: base64 of client_id:client_secret, whole.
+        for encoding in ('utf-8', 'latin-1'):
+            try:
+                pair = ('%s:%s' % (settings.client_id, settings.client_secret)).encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            self._redactor.add_literal(base64.b64encode(pair).decode('ascii'))
         self.session = requests.Session()
         # Enough pooled connections for concurrent tenants without reconnecting.
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64, max_retries=0)
+        _watch_status_and_headers(adapter)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         self.session.verify = settings.verify
@@ -113,52 +174,328 @@ class HttpClient:
                 pass
 
     def add_sensitive(self, value):
-        """Remember a token so no error message can echo it."""
-        if value:
-            self._sensitive.add(value)
+        """Remember a token so no error message can echo it, in any encoding."""
+        self._redactor.add(value)
 
     def redact(self, text):
-        text = str(text)
-        for value in self._sensitive:
-            if value and value in text:
-                text = text.replace(value, '********')
-        return text
+        return self._redactor.redact(text)
+
+    def redact_data(self, data):
+        """Decoded JSON with every known secret masked in its strings (keys too)."""
+        return self._redactor.redact_data(data)
 
     def send(self, method, url, call, retry_unsafe=False, **kwargs):
-        """Send with bounded retries; return the final response whatever its status.
+        """Send with bounded retries; return the final response, its body read, whatever its status.
 
         Unsafe methods are retried only when the server certainly did not act (429) unless ``retry_unsafe``
-        (token requests, which have no side effects)."""
+        (token requests, which have no side effects). ``timeout`` bounds each attempt's whole response, not
+        one socket read, so a server dripping bytes cannot hold the task."""
         method = method.upper()
         idempotent = retry_unsafe or method in SAFE_METHODS
+        check_headers(kwargs.get('headers'))
         attempt = 0
         while True:
+            deadline = time.monotonic() + self.timeout
+            _DEADLINE.watch = watch = {'at': deadline, 'fired': False}
             try:
                 response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False,
-                                                proxies=requests.utils.get_environ_proxies(url), **kwargs)
+                                                proxies=_proxies(url), stream=True, **kwargs)
+                _read_body(response, deadline, call)
             except requests.exceptions.SSLError as exc:
-                raise ApiError(call, message='TLS verification failed (%s)' % _reason(exc),
+                raise ApiError(call, message='TLS verification failed (%s)' % self.redact(_reason(exc)),
                                hint='Set ca_path to the CA bundle that signs the server certificate '
                                     '(env CENTRAL_CA_PATH); validate_certs: false only for testing') from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
+                    requests.exceptions.ChunkedEncodingError, _WholeResponseTimeout) as exc:
+                if watch['fired']:  # the watchdog cut a status line or headers that kept dripping
+                    exc = _WholeResponseTimeout('the status line and headers took longer than timeout')
+                unreachable = _unreachable(exc)
+                if unreachable:
+                    # Another try cannot resolve a name or open a closed port: say so at once.
+                    raise ApiError(call, message='%s (%s)' % (unreachable, self.redact(_reason(exc))),
+                                   hint='Check base_url / cluster_name, glp_base_url and auth_url, and any '
+                                        'HTTPS_PROXY / NO_PROXY in the environment') from None
                 if attempt < self.max_retries and idempotent:
-                    self.sleep(retry_wait(None, attempt))
+                    self._pause(retry_wait(None, attempt))
                     attempt += 1
                     continue
+                timed_out = isinstance(exc, (requests.exceptions.Timeout, _WholeResponseTimeout))
                 raise ApiError(call, message='%s after %d attempt%s: %s' % (
-                    'timed out' if isinstance(exc, requests.exceptions.Timeout) else 'connection failed',
+                    'timed out' if timed_out else 'connection failed',
                     attempt + 1, '' if attempt == 0 else 's', self.redact(_reason(exc)))) from None
+            except (requests.exceptions.InvalidHeader, UnicodeError) as exc:
+                # A header value requests or http.client cannot send; never shown (it may be a token).
+                raise ApiError(call, message='the request could not be sent: a header value is not valid '
+                                             '(%s)' % type(exc).__name__) from None
+            finally:
+                _DEADLINE.watch = None
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries and (
                     idempotent or response.status_code == 429):
                 wait = retry_wait(response, attempt)
                 if wait > MAX_SERVER_WAIT:
                     return response
                 response.close()
-                self.sleep(wait)
+                self._pause(wait, rate_limited=response.status_code == 429)
                 attempt += 1
                 continue
             return response
+
+    def _pause(self, seconds, rate_limited=False):
+        self.retries += 1
+        self.rate_limited += bool(rate_limited)
+        self.waited += seconds
+        self.sleep(seconds)
+
+    def retry_summary(self):
+        """What retrying cost so far, for a result (None when nothing was retried)."""
+        if not self.retries:
+            return None
+        return {'count': self.retries, 'rate_limited': self.rate_limited, 'waited_seconds': round(self.waited, 1),
+                'msg': 'retried %d %s (%d after a rate limit), waited %.1f s in all' % (
+                    self.retries, 'request' if self.retries == 1 else 'requests', self.rate_limited, self.waited)}
+
+
+class _WholeResponseTimeout(Exception):
+    """The response did not arrive in full within ``timeout``."""
+
+
+# The deadline of the attempt this thread is sending, for the watchdog of its connection.
+_DEADLINE = threading.local()
+
+
+def _watched(connection_class):
+    """A urllib3 connection class whose wait for the status line and headers ends at the attempt's deadline: a
+    timer shuts the socket down, so a server dripping its headers cannot hold the task (reads are bounded one
+    at a time only)."""
+
+    class Watched(connection_class):
+        def getresponse(self, *args, **kwargs):  # pylint: disable=arguments-differ
+            watch = getattr(_DEADLINE, 'watch', None)
+            sock = getattr(self, 'sock', None)
+            if not watch or sock is None:
+                return super().getresponse(*args, **kwargs)
+
+            def cut():
+                watch['fired'] = True
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            timer = threading.Timer(max(0.0, watch['at'] - time.monotonic()), cut)
+            timer.daemon = True
+            timer.start()
+            try:
+                return super().getresponse(*args, **kwargs)
+            finally:
+                timer.cancel()
+
+    Watched.__name__ = 'Watched' + connection_class.__name__
+    return Watched
+
+
+if HAS_URLLIB3_POOLS:
+    class _WatchedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = _watched(HTTPConnection)
+
+    class _WatchedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = _watched(HTTPSConnection)
+
+
+def _watch_status_and_headers(adapter):
+    manager = getattr(adapter, 'poolmanager', None)
+    if HAS_URLLIB3_POOLS and isinstance(getattr(manager, 'pool_classes_by_scheme', None), dict):
+        manager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
+
+
+def _read_body(response, deadline, call):
+    """Read the body of a streamed response, giving up at ``deadline`` or past MAX_RESPONSE_BYTES."""
+    if response._content is not False:  # already read
+        return
+    raw = response.raw
+    if hasattr(raw, 'read1') and hasattr(raw, 'release_conn'):
+        # urllib3 2: read1 returns what one socket read brings (decoded, as requests would), so the deadline is
+        # checked between the drips.
+        def read(amount):
+            return raw.read1(amount, decode_content=True)
+    else:  # urllib3 < 2, or a plain file: the deadline is checked per chunk instead
+        pieces = response.iter_content(8192)
+
+        def read(_amount):
+            return next(pieces, b'')
+    chunks, size = [], 0
+    try:
+        while True:
+            chunk = read(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                raise ApiError(call, response.status_code, message='the response is larger than %d MiB; refused as '
+                               'broken' % (MAX_RESPONSE_BYTES // (1024 * 1024)))
+            if time.monotonic() > deadline:
+                raise _WholeResponseTimeout('the whole response took longer than timeout (%d bytes in hand)' % size)
+    except (ApiError, _WholeResponseTimeout):
+        response.close()
+        raise
+    except Exception as exc:  # urllib3's own errors mid-body: a broken connection, like requests would say
+        response.close()
+        raise requests.exceptions.ChunkedEncodingError(str(exc)) from None
+    response._content = b''.join(chunks)
+    response._content_consumed = True
+    release = getattr(raw, 'release_conn', None)
+    if release:
+        release()
+
+
+def _proxies(url):
+    """Proxies for this URL from the environment; none for loopback (http to loopback stays on this machine)."""
+    host = urlsplit(url).hostname or ''
+    if _is_loopback(host):
+        return {'http': None, 'https': None}
+    return requests.utils.get_environ_proxies(url)
+
+
+def _is_loopback(host):
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _unreachable(exc):
+    """What makes a host unreachable for sure (a name that does not resolve, a refused connection), or None."""
+    seen, current = set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = type(current).__name__
+        if name in ('NameResolutionError', 'LocationParseError') or isinstance(current, socket.gaierror):
+            return 'the host name does not resolve'
+        if isinstance(current, ConnectionRefusedError) or getattr(current, 'errno', None) == errno.ECONNREFUSED:
+            return 'the connection was refused'
+        nested = getattr(current, 'reason', None)
+        if nested is None and current.args and isinstance(current.args[0], BaseException):
+            nested = current.args[0]
+        current = nested if isinstance(nested, BaseException) else (current.__context__ or current.__cause__)
+    return None
+
+
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def check_headers(headers):
+    """Refuse header names and values that HTTP cannot carry (CR/LF, controls, non-ASCII), naming the header."""
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise ConfigError('Header name %r is not a valid HTTP header name (letters, digits and !#$%%&\'*+.^_`|~- '
+                              'only).' % (name,))
+        text = value if isinstance(value, str) else str(value)
+        if any(ord(char) < 32 and char != '\t' or ord(char) == 127 for char in text) or not text.isascii():
+            what = 'the token' if name.lower() == 'authorization' else 'the value of header %s' % name
+            raise ConfigError('%s holds a line break, a control character or a non-ASCII character, which HTTP '
+                              'headers cannot carry; fix the value.' % (what[:1].upper() + what[1:]))
+
+
+class Redactor:
+    """Masks secrets and tokens in text in every form they travel in: as is, base64 (HTTP Basic),
+    percent- and form-encoded, JSON-escaped (\\uXXXX) and any mix of those."""
+
+    MASK = '********'
+    MIN_LENGTH = 6  # shorter values would mask ordinary words
+
+    def __init__(self):
+        self._values = set()
+        self._literals = set()
+        self._ordered = []
+        self._patterns = {}
+
+    def add(self, value):
+        if not isinstance(value, str) or not value or value in self._literals:
+            return
+        self._literals.add(value)
+        if len(value) >= self.MIN_LENGTH:
+            self._values.add(value)
+            self._literals.update(_base64_cores(value.encode('utf-8')))
+        self._ordered = None  # sorted when next needed: adding happens per token, masking rarely
+
+    def add_literal(self, text):
+        if text and len(text) >= self.MIN_LENGTH:
+            self._literals.add(text)
+            self._ordered = None
+
+    def redact(self, text):
+        text = str(text)
+        if self._ordered is None:
+            self._ordered = sorted(self._literals, key=len, reverse=True)  # a longer form before its parts
+        for literal in self._ordered:
+            if literal in text:
+                text = text.replace(literal, self.MASK)
+        if '%' in text or '\\' in text or '+' in text:
+            views = _decoded_views(text)
+            for value in self._values:
+                if any(value in view for view in views):
+                    text = self._pattern(value).sub(self.MASK, text)
+        return text
+
+    def redact_data(self, data):
+        if isinstance(data, str):
+            return self.redact(data)
+        if isinstance(data, list):
+            return [self.redact_data(item) for item in data]
+        if isinstance(data, dict):
+            return {self.redact(key) if isinstance(key, str) else key: self.redact_data(value)
+                    for key, value in data.items()}
+        return data
+
+    def _pattern(self, value):
+        pattern = self._patterns.get(value)
+        if pattern is None:
+            pattern = re.compile(''.join(_any_encoding(char) for char in value))
+            self._patterns[value] = pattern
+        return pattern
+
+
+_JSON_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|["\\/bfnrt])')
+_JSON_SIMPLE = {'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+
+def _json_unescape(text):
+    return _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] == 'u' and len(m.group(1)) == 5
+                            else _JSON_SIMPLE.get(m.group(1), m.group(0)), text)
+
+
+def _decoded_views(text):
+    unescaped = _json_unescape(text)
+    return {text, unescaped, unquote(text), unquote_plus(text), unquote(unescaped), unquote_plus(unescaped)}
+
+
+def _any_encoding(char):
+    """A regex for one character as is, percent-encoded (any case), form-encoded or JSON-escaped."""
+    forms = [re.escape(char)]
+    forms += [''.join('%%(?:%s|%s)' % ('%02X' % byte, '%02x' % byte) for byte in char.encode('utf-8'))]
+    if ord(char) <= 0xFFFF:
+        forms.append('\\\\u(?i:%04x)' % ord(char))
+    if char == ' ':
+        forms.append('\\+')
+    if char == '/':
+        forms.append('\\\\/')
+    return '(?:%s)' % '|'.join(forms)
+
+
+def _base64_cores(data):
+    """The parts of base64 text that depend only on ``data``, wherever it starts in the encoded stream."""
+    cores = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b'\0' * offset + data).decode('ascii')
+        first = (offset * 8 + 5) // 6  # characters that still hold bits of what comes before
+        last = (offset + len(data)) * 8 // 6  # characters made of whole bits of the data
+        core = encoded[first:last]
+        if len(core) >= 8:
+            cores.add(core)
+            cores.add(core.replace('+', '-').replace('/', '_'))  # base64url
+    return cores
 
 
 def _reason(exc):

@@ -74,11 +74,11 @@ tenants:
     name:
       description: Tenant workspace name in GLP.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed). Use it as O(central.msp.tenant_device_info#module:tenant_workspace_id).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
     inventory_ownership:
       description: Who owns the tenant's device inventory in GLP.
       type: str
@@ -94,7 +94,9 @@ tenants:
     central_provisioned:
       description:
         - V(true) when Central's tenant list has a tenant of this name, V(false) when it has none.
-        - Null when Central was not asked (O(with_central=false)) or could not be read.
+        - Null when Central was not asked (O(with_central=false)) or could not be read, and when more than one tenant
+          has this name (in GLP or in Central), since joined by name one could be shown another's figures; their Central
+          fields stay null and the task warns.
       type: bool
       sample: true
     central_tenant_id:
@@ -118,9 +120,9 @@ tenants:
       type: dict
       sample: {total: 6, critical: 1, major: 2, minor: 3}
     last_updated:
-      description: When Central last refreshed this summary.
+      description: When Central last refreshed this summary (its C(lastUpdatedTime), epoch seconds, as ISO 8601 UTC).
       type: str
-      sample: "2025-06-01T12:00:00Z"
+      sample: "2025-11-20T11:58:59Z"
 count:
   description: Number of tenants returned.
   returned: always
@@ -131,6 +133,29 @@ central_error:
   returned: when O(with_central=true) and Central failed
   type: str
   sample: "GET central network-msp/v1/list-tenants (MSP scope) failed: HTTP 503 ..."
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec

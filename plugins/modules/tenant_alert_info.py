@@ -28,16 +28,21 @@ attributes:
 options:
   severity:
     description:
-      - Only alerts of these severities, for example V(CRITICAL), V(MAJOR), V(MINOR).
+      - Only alerts of these severities - V(critical), V(major), V(minor), in any case (Central's C(Critical),
+        C(Major), C(Minor)).
+      - Central's alerts filter has no severity, so every alert is read and the module keeps those of these
+        severities.
     type: list
     elements: str
   status:
     description:
-      - Only alerts with this status, for example V(ACTIVE) or V(CLEARED).
+      - Only alerts with this status - V(active), V(cleared) or V(deferred), in any case (Central's C(Active),
+        C(Cleared), C(Deferred)). Central filters on it.
     type: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with the filters above, for example V(category eq 'SYSTEM').
+      - A raw filter, joined with V(and) to the filters above. Central takes only C(and) and C(eq) / C(in) on
+        C(siteId), C(typeId), C(status), C(category) and C(deviceType), for example V(category eq 'System').
     type: str
   sort:
     description:
@@ -53,15 +58,15 @@ options:
 EXAMPLES = r'''
 - name: Active critical alerts of one tenant
   central.msp.tenant_alert_info:
-    tenant: Acme Retail
-    severity: [CRITICAL]
-    status: ACTIVE
+    tenant: Acme Retail Group
+    severity: [critical]
+    status: active
   register: acme_alerts
 
 - name: Critical and major alerts of every tenant, newest first
   central.msp.tenant_alert_info:
     all_tenants: true
-    severity: [CRITICAL, MAJOR]
+    severity: [critical, major]
     sort: createdAt desc
   register: fleet_alerts
 '''
@@ -75,25 +80,26 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 alerts:
   description: The alerts, with Central's field names.
   returned: when one tenant was chosen
   type: list
   elements: dict
   sample:
-    - id: "a-0001"
-      name: Device disconnected
-      summary: Access point acme-hq-ap-01 is down
-      severity: CRITICAL
-      status: ACTIVE
-      category: DEVICE
-      deviceType: AP
-      createdAt: "2025-06-01T11:58:00Z"
+    - id: "22071893000:47765082406"
+      name: Device Disconnected
+      summary: Device Disconnected on Access Point CHI-AP01 (CN0010002X)
+      severity: Critical
+      priority: Very High
+      status: Active
+      category: System
+      deviceType: Access Point
+      createdAt: "2025-06-01T11:58:00.000Z"
 count:
   description: Number of alerts returned (over all tenants when several were read).
   returned: always
@@ -122,16 +128,48 @@ tenants:
       description: Whether reading this tenant failed.
       type: bool
     msg:
-      description: Why it failed; empty otherwise.
+      description: Why it failed, or that Central does not manage the tenant; empty otherwise.
       type: str
+    central_provisioned:
+      description:
+        - Whether Central manages the tenant. V(false) for a GreenLake-only tenant, which is not a failure (its
+          list is empty); null when it failed for another reason.
+      type: bool
+      version_added: 0.1.0
 failed_tenants:
   description: How many tenants failed.
   returned: when several tenants were chosen
   type: int
   sample: 0
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
+from ansible_collections.central.msp.plugins.module_utils.queries import Match
+
 
 TASK = tenant_list_spec(
     'alerts', 'alerts',
@@ -140,7 +178,7 @@ TASK = tenant_list_spec(
         status=dict(type='str'),
         limit=dict(type='int', default=100),
     ),
-    dict(severity='severity', status='status'),
+    dict(severity=Match('severity', vocabulary.ALERT_SEVERITIES), status=Match('status', vocabulary.ALERT_STATUSES)),
 )
 
 

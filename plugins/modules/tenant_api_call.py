@@ -17,7 +17,7 @@ description:
   - O(path) is relative to the API base URL. Absolute URLs, C(//host) references and C(.)/C(..) segments are
     refused, so the token can only go to the configured hosts.
   - V(GET) reports RV(ignore:changed=false). Other methods report RV(ignore:changed=true) and are not sent in
-    check mode.
+    check mode; RV(request) then shows what would have been sent.
 author:
   - central.msp contributors (@central-msp)
 extends_documentation_fragment:
@@ -71,8 +71,11 @@ options:
       - For a V(GET) of a list endpoint, fetch every page and return all items in C(items) of RV(json).
       - The paging style is read from the first response, C(next) cursors (Central monitoring) or
         C(offset)/C(total) (GLP, Central sites-health). A C(limit) in O(params) sets the page size and a C(next)
-        the first cursor (C(network-msp/v1/list-tenants) needs V(1)); an C(offset) is ignored, reading starts at the
-        first item.
+        the first cursor; an endpoint whose first cursor is not the default gets it from the module
+        (C(network-msp/v1/list-tenants) starts at V(1), and takes a C(limit) of at most 100). An C(offset) is
+        ignored, reading starts at the first item.
+      - O(params) are sent as given. Central answers a query parameter an endpoint does not take, and a filter with
+        C(or), C(not) or an operator other than C(eq) / C(in), with HTTP 400.
     type: bool
     default: false
 '''
@@ -80,7 +83,7 @@ options:
 EXAMPLES = r'''
 - name: Devices of a tenant, every page
   central.msp.tenant_api_call:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
     path: network-monitoring/v1/devices
     params:
       filter: "deviceType eq 'SWITCH'"
@@ -95,7 +98,7 @@ EXAMPLES = r'''
 
 - name: Acknowledge an alert in a tenant given by workspace ID (skipped in check mode)
   central.msp.tenant_api_call:
-    tenant_workspace_id: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+    tenant_workspace_id: 4e94f932-a912-4e70-94f9-6eba8a6805da
     method: POST
     path: network-notifications/v1/alerts/acknowledge
     body:
@@ -112,11 +115,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 status:
   description: HTTP status of the (last) response.
   returned: when the request was sent
@@ -124,7 +127,8 @@ status:
   sample: 200
 json:
   description:
-    - The response body, when it is JSON.
+    - The response body, when it is JSON. A token or the client secret in it is masked as C(********), also when the
+      server escaped it (C(\u0061...)).
     - With O(paginate), C({items, count, total}) over every page (C(total) as the API reported it, or null).
   returned: when the request was sent and the body is JSON
   type: raw
@@ -138,7 +142,8 @@ headers:
   description:
     - Response headers of the (last) response, names in lower case.
     - Headers that could carry authentication or session material (C(set-cookie), C(www-authenticate), any
-      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out.
+      name with C(auth), C(token), C(cookie), C(secret), C(session) or C(key)) are left out, and a token or the
+      client secret inside any other value (C(location), C(link), a debug header) is masked as C(********).
   returned: when the request was sent
   type: dict
   sample: {content-type: application/json, x-ratelimit-remaining: "9"}
@@ -152,15 +157,63 @@ msg:
   returned: in check mode, for methods other than V(GET)
   type: str
   sample: "Check mode: POST central network-notifications/v1/alerts/acknowledge (MSP scope) not sent."
+request:
+  description: The request check mode did not send, as the module would have sent it (no headers, no token).
+  returned: in check mode, for methods other than V(GET)
+  type: dict
+  contains:
+    method:
+      description: HTTP method.
+      type: str
+      sample: POST
+    app:
+      description: V(central) or V(glp).
+      type: str
+      sample: central
+    path:
+      description: The API path, relative to the app's base URL.
+      type: str
+      sample: network-notifications/v1/alerts/acknowledge
+    params:
+      description: Query parameters.
+      type: dict
+      sample: {}
+    body:
+      description: The JSON body; null when there is none.
+      type: raw
+      sample: {ids: [a-0001]}
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise. Every central.msp module returns it.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
 import json
 
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
 from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS
-from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, safe_api_path
-from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
+from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, ENDPOINTS, safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
+from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
 
 METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
 # Response header names that may carry credentials or session state: never returned.
@@ -206,18 +259,22 @@ def safe_headers(headers):
 
 
 def read_body(client, response):
-    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked."""
+    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked.
+
+    JSON is masked after decoding: a token escaped in the text (\\u0061...) comes out decoded."""
     if not response.content:
         return {}
-    text = client.http.redact(response.text)
+    text = response.text
     try:
-        return {'json': json.loads(text)}
+        return {'json': client.http.redact_data(json.loads(text))}
     except ValueError:
-        return {'content': text}
+        return {'content': client.http.redact(text)}
 
 
-def response_result(response, body, pages):
-    return dict(body, status=response.status_code, headers=safe_headers(response.headers), pages=pages)
+def response_result(client, response, body, pages):
+    # Header values are masked too: a token can come back in Location, Link or a debug header.
+    return dict(body, status=response.status_code, headers=client.http.redact_data(safe_headers(response.headers)),
+                pages=pages)
 
 
 class ApiCall:
@@ -246,12 +303,14 @@ class ApiCall:
     def run(self):
         result = {'tenant': self.tenant, 'changed': self.method != 'GET'}
         if self.task.check_mode and self.method != 'GET':
-            return dict(result, msg='Check mode: %s not sent.' % self.call)
+            return dict(result, msg='Check mode: %s not sent.' % self.call,
+                        request={'method': self.method, 'app': self.app, 'path': self.path, 'params': self.params,
+                                 'body': self.body})
         if self.task.params['paginate']:
             return dict(result, **self.every_page())
         response = self.client.request(self.app, self.method, self.path, self.workspace, self.params or None,
                                        self.body, self.headers)
-        result.update(response_result(response, read_body(self.client, response), 1))
+        result.update(response_result(self.client, response, read_body(self.client, response), 1))
         if response.status_code not in self.expected:
             error = self.client.error(self.call, response)
             # The response is part of the answer: a playbook may want the API's error body.
@@ -260,6 +319,11 @@ class ApiCall:
 
     def every_page(self):
         self.params.pop('offset', None)
+        # An endpoint the collection knows to start at another cursor (list-tenants: 1) starts there.
+        known = [endpoint for endpoint in ENDPOINTS.values()
+                 if (endpoint.app, endpoint.path) == (self.app, self.path.strip('/')) and endpoint.first_cursor]
+        if known and self.params.get('next') in (None, ''):
+            self.params['next'] = known[0].first_cursor
         last = {}
 
         def fetch(query):
@@ -288,12 +352,12 @@ class ApiCall:
             paged = paginate_offset(next_page, self.call, limit, self.params)
         else:
             self.task.warn('paginate: %s did not return a list page (items with next, or with total); returned '
-                           'the response as is.' % self.call)
-            return response_result(last['response'], {'json': first}, 1)
+                             'the response as is.' % self.call)
+            return response_result(self.client, last['response'], {'json': first}, 1)
         for message in paged.warnings:
             self.task.warn(message)
         every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
-        return response_result(last['response'], {'json': every}, paged.pages)
+        return response_result(self.client, last['response'], {'json': every}, paged.pages)
 
 
 TASK = TaskSpec(

@@ -28,20 +28,36 @@ attributes:
 options:
   site:
     description:
-      - Only clients of the sites with these names (exact).
+      - Only clients of the sites with these names (exact). Central chooses the site by its C(site-name) query
+        parameter, so each site is one read.
     type: list
     elements: str
   status:
     description:
-      - Only clients with this status, for example V(CONNECTED) or V(FAILED).
-    type: str
+      - Only clients with these statuses - V(connected), V(failed), in any case (Central's C(Connected), C(Failed)).
+      - Without it Central returns connected clients only. Failed clients are listed only inside the time window
+        (O(start_at), O(end_at)).
+    type: list
+    elements: str
   connection_type:
     description:
-      - Only clients connected this way, for example V(WIRELESS) or V(WIRED) (Central's C(clientConnectionType)).
+      - Only clients connected this way - V(wireless) or V(wired), in any case (Central's C(clientConnectionType)
+        C(Wireless), C(Wired)).
+    type: str
+  start_at:
+    description:
+      - Start of the window failed clients are read from, an RFC 3339 date-time such as V(2025-11-20T09:00:00Z).
+      - Central's default is three hours before O(end_at). The window holds at most 7 days (one month with O(site)).
+      - Connected clients are listed whatever the window.
+    type: str
+  end_at:
+    description:
+      - End of the window failed clients are read from (RFC 3339). Central's default is now.
     type: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with the filters above, for example V(vlanId eq '10').
+      - A raw filter, joined with V(and) to the filters above, for example V(vlanId eq '10'). Central takes only
+        C(and) and C(eq) / C(in) on clientConnectionType, status, wlanName, vlanId, tunnelType and role.
     type: str
   sort:
     description:
@@ -57,19 +73,20 @@ options:
 EXAMPLES = r'''
 - name: Wireless clients of one tenant
   central.msp.tenant_client_info:
-    tenant: Acme Retail
-    connection_type: WIRELESS
+    tenant: Acme Retail Group
+    connection_type: wireless
   register: acme_clients
 
 - name: Clients of two sites of a tenant given by workspace ID
   central.msp.tenant_client_info:
-    tenant_workspace_id: 5b1f2c4e8f5e4c1a9a553c2f9d0b7a11
+    tenant_workspace_id: 4e94f932a9124e7094f96eba8a6805da
     site: [Acme HQ, Acme Warehouse]
 
-- name: Connected clients of every tenant
+- name: Connected and failed clients of every tenant; failed ones of the last 24 hours
   central.msp.tenant_client_info:
     all_tenants: true
-    status: CONNECTED
+    status: [connected, failed]
+    start_at: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 86400, utc=true) }}"
   register: fleet_clients
 '''
 
@@ -82,11 +99,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 clients:
   description: The clients, with Central's field names.
   returned: when one tenant was chosen
@@ -97,8 +114,8 @@ clients:
       clientName: pos-terminal-07
       macAddress: "a4:83:e7:11:22:33"
       ipv4: 10.1.20.57
-      status: CONNECTED
-      clientConnectionType: WIRELESS
+      status: Connected
+      clientConnectionType: Wireless
       connectedDeviceSerial: CNK7JSS2XY
       siteName: Acme HQ
       vlanId: "20"
@@ -131,26 +148,62 @@ tenants:
       description: Whether reading this tenant failed.
       type: bool
     msg:
-      description: Why it failed; empty otherwise.
+      description: Why it failed, or that Central does not manage the tenant; empty otherwise.
       type: str
+    central_provisioned:
+      description:
+        - Whether Central manages the tenant. V(false) for a GreenLake-only tenant, which is not a failure (its
+          list is empty); null when it failed for another reason.
+      type: bool
+      version_added: 0.1.0
 failed_tenants:
   description: How many tenants failed.
   returned: when several tenants were chosen
   type: int
   sample: 0
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
+from ansible_collections.central.msp.plugins.module_utils.queries import Match, QueryParam
+
 
 TASK = tenant_list_spec(
     'clients', 'clients',
     dict(
         site=dict(type='list', elements='str'),
-        status=dict(type='str'),
+        status=dict(type='list', elements='str'),
         connection_type=dict(type='str'),
+        start_at=dict(type='str'),
+        end_at=dict(type='str'),
         limit=dict(type='int', default=1000),
     ),
-    dict(site='siteName', status='status', connection_type='clientConnectionType'),
+    dict(site=QueryParam('site-name'), status=Match('status', vocabulary.CLIENT_FILTER_STATUSES),
+         connection_type=Match('clientConnectionType', vocabulary.CONNECTION_TYPES)),
+    query_params={'start-at': 'start_at', 'end-at': 'end_at'},
 )
 
 

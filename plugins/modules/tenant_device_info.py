@@ -35,16 +35,20 @@ options:
     default: inventory
   device_type:
     description:
-      - Only devices of these types, for example V(AP), V(SWITCH), V(GATEWAY).
+      - Only devices of these types, Central's C(deviceType) - V(access_point) (or V(ap)), V(switch) or V(gateway),
+        in any case; they are sent as Central spells them (C(ACCESS_POINT), C(SWITCH), C(GATEWAY)).
+      - A value that is none of these fails the task with the list of valid ones.
     type: list
     elements: str
   status:
     description:
-      - Only devices with this status, for example V(ONLINE) or V(OFFLINE).
+      - Only devices with this status - V(online) or V(offline), in any case (Central's C(ONLINE), C(OFFLINE)).
+      - The monitoring view filters on it in Central. The device inventory cannot (its filter has no C(status)), so
+        with O(source=inventory) every device is read and the module keeps those with this status.
     type: str
   site:
     description:
-      - Only devices of the site with this name.
+      - Only devices of the site with this name (exact).
     type: str
   serial:
     description:
@@ -53,7 +57,11 @@ options:
     elements: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with the filters above, for example V(model eq 'AP-635').
+      - A raw filter, joined with V(and) to the filters above, for example V(model eq 'AP-635'). Central takes only
+        C(and) and C(eq) / C(in), on the fields each view lists (inventory - siteId, siteName, serialNumber, deviceName,
+        deviceType, model, firmwareVersion, deviceFunction, isProvisioned, deviceGroupName; monitoring - siteId,
+        siteName, serialNumber, deviceName, deviceType, status, model, firmwareVersion, deployment, clusterName).
+        A quote inside a value is written V(\\').
     type: str
   sort:
     description:
@@ -69,14 +77,14 @@ options:
 EXAMPLES = r'''
 - name: Devices of one tenant, by name
   central.msp.tenant_device_info:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
   register: acme
 
 - name: Offline access points of a tenant host from the central.msp.tenants inventory
   central.msp.tenant_device_info:
     tenant_workspace_id: "{{ msp_workspace_id }}"
-    device_type: [AP]
-    status: OFFLINE
+    device_type: [ap]
+    status: offline
 
 - name: Monitored devices of every tenant, eight tenants at a time, keeping partial results
   central.msp.tenant_device_info:
@@ -92,8 +100,8 @@ EXAMPLES = r'''
   block:
     - name: Switches of two tenants
       central.msp.tenant_device_info:
-        tenants: [Acme Retail, "Bistro d'Or"]
-        device_type: [SWITCH]
+        tenants: [Acme Retail Group, "Bistro d'Or"]
+        device_type: [switch]
 '''
 
 RETURN = r'''
@@ -105,11 +113,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 devices:
   description: The devices, with Central's field names.
   returned: when one tenant was chosen
@@ -118,10 +126,11 @@ devices:
   sample:
     - serialNumber: CNK7JSS2XY
       deviceName: acme-hq-ap-01
-      deviceType: AP
+      deviceType: ACCESS_POINT
       model: AP-635
       macAddress: "20:4c:03:1a:2b:3c"
       status: ONLINE
+      isProvisioned: "Yes"
       siteName: Acme HQ
       firmwareVersion: 10.7.1.0
 count:
@@ -152,16 +161,48 @@ tenants:
       description: Whether reading this tenant failed.
       type: bool
     msg:
-      description: Why it failed; empty otherwise.
+      description: Why it failed, or that Central does not manage the tenant; empty otherwise.
       type: str
+    central_provisioned:
+      description:
+        - Whether Central manages the tenant. V(false) for a GreenLake-only tenant, which is not a failure (its
+          list is empty); null when it failed for another reason.
+      type: bool
+      version_added: 0.1.0
 failed_tenants:
   description: How many tenants failed.
   returned: when several tenants were chosen
   type: int
   sample: 0
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
+from ansible_collections.central.msp.plugins.module_utils.queries import Match
+
 
 TASK = tenant_list_spec(
     'devices',
@@ -174,7 +215,8 @@ TASK = tenant_list_spec(
         serial=dict(type='list', elements='str'),
         limit=dict(type='int', default=1000),
     ),
-    dict(device_type='deviceType', status='status', site='siteName', serial='serialNumber'),
+    dict(device_type=Match('deviceType', vocabulary.DEVICE_TYPES), status=Match('status', vocabulary.DEVICE_STATUSES),
+         site=Match('siteName'), serial=Match('serialNumber')),
 )
 
 

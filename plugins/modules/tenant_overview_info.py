@@ -56,6 +56,15 @@ options:
       - How many tenants are read at once.
     type: int
     default: 16
+  clients_start_at:
+    description:
+      - Failed clients from this time (RFC 3339), as O(central.msp.tenant_client_info#module:start_at). Connected
+        clients are always read; unset, Central's own window (the three hours before each read).
+    type: str
+  clients_end_at:
+    description:
+      - Failed clients until this time (RFC 3339); unset, now.
+    type: str
   report:
     description:
       - Return the MSP overview report (RV(report)) instead of the records (RV(tenants)). The report is made on
@@ -155,6 +164,8 @@ TASK = TaskSpec(dict(
     kinds=dict(type='list', elements='str', choices=list(KINDS), default=list(KINDS)),
     device_source=dict(type='str', choices=list(DEVICE_SOURCES), default='inventory'),
     concurrency=dict(type='int', default=16),
+    clients_start_at=dict(type='str'),
+    clients_end_at=dict(type='str'),
     # Used by the action plugin, on the controller (plugins/action/tenant_overview_info.py).
     report=dict(type='bool', default=False),
     details=dict(type='bool', default=True),

@@ -35,7 +35,8 @@ options:
     elements: str
   filter:
     description:
-      - A raw OData filter, combined with V(and) with O(site), for example V(address.country eq 'France').
+      - A raw filter, joined with V(and) to O(site). Central takes only C(and) and C(eq) / C(in) on C(siteId) and
+        C(siteName), for example V(siteId in ('10001001', '10001002')).
     type: str
   sort:
     description:
@@ -43,7 +44,7 @@ options:
     type: str
   limit:
     description:
-      - Sites per page (at most 100). All pages are fetched whatever the size.
+      - Sites per page (at most 1000). All pages are fetched whatever the size.
     type: int
     default: 100
 '''
@@ -51,7 +52,7 @@ options:
 EXAMPLES = r'''
 - name: Sites of one tenant
   central.msp.tenant_site_info:
-    tenant: Acme Retail
+    tenant: Acme Retail Group
   register: acme_sites
 
 - name: Sites with poor health
@@ -74,11 +75,11 @@ tenant:
     name:
       description: Tenant name; null when the tenant was given by workspace id.
       type: str
-      sample: Acme Retail
+      sample: Acme Retail Group
     workspace_id:
       description: Tenant GLP workspace ID (dashed).
       type: str
-      sample: 5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11
+      sample: 4e94f932-a912-4e70-94f9-6eba8a6805da
 sites:
   description: The sites, with Central's field names plus the flat counts below.
   returned: when one tenant was chosen
@@ -197,13 +198,42 @@ tenants:
       description: Whether reading this tenant failed.
       type: bool
     msg:
-      description: Why it failed; empty otherwise.
+      description: Why it failed, or that Central does not manage the tenant; empty otherwise.
       type: str
+    central_provisioned:
+      description:
+        - Whether Central manages the tenant. V(false) for a GreenLake-only tenant, which is not a failure (its
+          list is empty); null when it failed for another reason.
+      type: bool
+      version_added: 0.1.0
 failed_tenants:
   description: How many tenants failed.
   returned: when several tenants were chosen
   type: int
   sample: 0
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec

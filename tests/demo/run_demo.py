@@ -3,7 +3,8 @@
 Starts the simulator (demo dataset, HTTPS with its own CA), points the collection at it through the same
 environment variables a real account uses, runs playbooks/msp_overview.yml through the tenants inventory,
 prints one line per tenant and where the reports are. The simulator is stopped whatever happens
-(an error, Ctrl-C or SIGTERM), and the exit status is non-zero when anything failed.
+(an error, Ctrl-C or SIGTERM), and the exit status is non-zero when anything failed, including any API request
+the simulator refused (a 4xx: the live API would have refused it too).
 
     .venv/bin/python tests/demo/run_demo.py [--output-dir DIR] [--forks N] [--screenshot PNG]
 
@@ -24,9 +25,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
+# Only the runtime (requirements-demo.txt) is installed for `make demo`: nothing here may import the test
+# toolchain (pytest, ansible-lint, ...); tests/integration/test_overview.py checks it.
 from tests.helpers import ansible_env  # noqa: E402  (needs ROOT on sys.path)
-from tests.integration.browser import find_chromium  # noqa: E402
-from tests.simulator.pytest_plugin import start_simulator  # noqa: E402
+from tests.simulator.process import start_simulator  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
 INVENTORY = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml')
@@ -69,20 +71,26 @@ def run_playbook(env, output_dir, forks):
                 process.kill()
 
 
+def refused_requests(sim):
+    """The API requests the simulator answered with a 4xx (none is expected: nothing here is injected)."""
+    return [entry for entry in sim.stats()['requests_log']
+            if 400 <= entry['status'] < 500 and not entry['path'].startswith('/authorization/')]
+
+
 def cell(summary, kind, text):
     return text(summary[kind]) if summary.get(kind) else '-'
 
 
 def print_summary(report, output_dir):
     totals = report['totals']
-    rows = [('Tenant', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients', 'Active alerts (critical)')]
+    rows = [('Tenant', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients (failed)', 'Active alerts (critical)')]
     for tenant in report['tenants']:
         s = tenant['summary']
         rows.append((tenant['name'], tenant['health'].replace('not_provisioned', 'not in Central'),
                      cell(s, 'sites', lambda x: '%d (%d)' % (x['total'], x['poor'])),
                      cell(s, 'devices', lambda x: '%d (%d)' % (x['total'], x['by_status']['OFFLINE'])),
-                     cell(s, 'clients', lambda x: str(x['total'])),
-                     cell(s, 'alerts', lambda x: '%d (%d)' % (x['active'], x['by_severity']['CRITICAL']))))
+                     cell(s, 'clients', lambda x: '%d (%d)' % (x['total'], x['by_status']['Failed'])),
+                     cell(s, 'alerts', lambda x: '%d (%d)' % (x['active'], x['by_severity']['Critical']))))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     print()
     for number, row in enumerate(rows):
@@ -92,9 +100,12 @@ def print_summary(report, output_dir):
     for tenant in report['tenants']:
         if tenant['status'] == 'failed':
             print('  %s failed: %s' % (tenant['name'], tenant['error']))
-    print('\n  %d tenants: %d read, %d failed, %d not provisioned in Central' % (
-        totals['tenants']['total'], totals['tenants']['ok'], totals['tenants']['failed'],
+    total = totals['tenants']['total']
+    print('\n  %d %s: %d read, %d failed, %d not provisioned in Central' % (
+        total, 'tenant' if total == 1 else 'tenants', totals['tenants']['ok'], totals['tenants']['failed'],
         totals['tenants']['not_provisioned']))
+    if report.get('clients_window'):
+        print('  %s' % report['clients_window']['description'])
     print('\nReports:')
     for name in ('msp_overview.html', 'msp_overview.json', 'msp_overview.csv'):
         print('  ' + os.path.join(output_dir, name))
@@ -103,12 +114,14 @@ def print_summary(report, output_dir):
 
 def screenshot(report, output_dir, png):
     """The report as a 1400x1000 PNG, taken by headless Chromium with no profile, network or GPU."""
+    from tests.integration.browser import find_chromium  # needs websocket-client, a test requirement
+
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError('--screenshot needs Chromium or Chrome (apt-get install chromium)')
     # Open the tenant with the most active critical alerts: the drill-down a NOC would look at first.
     critical = [t for t in report['tenants'] if t['health'] == 'critical']
-    worst = max(critical, key=lambda t: t['summary']['alerts']['by_severity']['CRITICAL'] if t['summary']['alerts'] else 0,
+    worst = max(critical, key=lambda t: t['summary']['alerts']['by_severity']['Critical'] if t['summary']['alerts'] else 0,
                 default=None)
     fragment = '#tenant=' + worst['workspace_id'] if worst else ''
     profile = tempfile.mkdtemp(prefix='central-msp-shot-')
@@ -141,6 +154,13 @@ def main(argv=None):
             print('Simulator up: GLP %s, Central %s' % (sim.info['glp_base_url'], sim.info['central_base_url']),
                   flush=True)
             rc = run_playbook(demo_env(sim, workdir), output_dir, args.forks)
+            refused = refused_requests(sim)
+        if refused:
+            # The simulator refuses what the live API refuses: the demo must not send any of it.
+            print('\nThe overview sent %d request(s) the live API would refuse:' % len(refused), file=sys.stderr)
+            for entry in refused[:10]:
+                print('  %(status)s GET %(path)s?%(query)s' % entry, file=sys.stderr)
+            return 1
         report_file = os.path.join(output_dir, 'msp_overview.json')
         if rc != 0 or not os.path.exists(report_file):
             print('\nThe overview playbook failed (exit %d); see its output above.' % rc, file=sys.stderr)

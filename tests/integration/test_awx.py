@@ -29,6 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.central.msp.plugins.module_utils.settings import CLUSTERS, CONNECTION_OPTIONS, cluster_url
 from tests.helpers import BIN, ROOT, ansible_env
+from tests.integration.awx_import import import_inventory, run_inventory_update
 
 AWX_DOCS = os.path.join(ROOT, 'docs', 'awx')
 CREDENTIAL_TYPE = os.path.join(AWX_DOCS, 'credential_type.yml')
@@ -73,12 +74,37 @@ def tower_namespace(files):
     return SimpleNamespace(filename=SimpleNamespace(**{label.split('.', 1)[1]: path for label, path in files.items()}))
 
 
+def default_for_field(credential_type, field_id):
+    """awx/main/models/credential.py CredentialType.default_for_field: a field with choices defaults to its first."""
+    for field in credential_type['inputs']['fields']:
+        if field['id'] == field_id:
+            if 'choices' in field:
+                return field['choices'][0]
+            return {'string': '', 'boolean': False}[field.get('type', 'string')]
+    return None
+
+
+def saved_inputs(credential_type, inputs):
+    """The inputs AWX stores for a credential made in its form: every field is submitted (an untouched one
+    empty), and CredentialInputField.validate replaces each empty value by default_for_field."""
+    saved = {field['id']: '' if field.get('type', 'string') == 'string' else False
+             for field in credential_type['inputs']['fields']}
+    saved.update(inputs)
+    for unset in [key for key, value in saved.items() if not value]:
+        default = default_for_field(credential_type, unset)
+        if default is not None:
+            saved[unset] = default
+    return saved
+
+
 def inject(credential_type, inputs, private_data_dir):
-    """The environment AWX gives a job for a credential of this type (awx_plugins inject_credential).
+    """The environment AWX gives a job for a credential of this type (awx_plugins inject_credential), from the
+    inputs as AWX saved them (saved_inputs).
 
     Only non-empty string inputs are defined in the templates' namespace; a boolean that was not set is false.
     File templates are written to <private data dir>/env (mode 0600) before the env templates, which may name
     them through tower.filename."""
+    inputs = saved_inputs(credential_type, inputs)
     namespace = {key: value for key, value in inputs.items() if isinstance(value, bool) or value}
     for field in credential_type['inputs']['fields']:
         if field.get('type') == 'boolean':
@@ -146,15 +172,21 @@ def test_credential_type_is_one_awx_accepts(path):
     assert set(credential_type['injectors']['env']) <= collection_env_vars()
 
 
-def test_cluster_choices_become_the_collections_gateway_urls():
-    credential_type = load_type(CREDENTIAL_TYPE)
+@pytest.mark.parametrize('path', [CREDENTIAL_TYPE, PRIVATE_CA_TYPE])
+def test_cluster_choices_become_the_collections_gateway_urls(path):
+    """Every cluster gives its gateway URL, through AWX's defaulting of empty fields (saved_inputs)."""
+    credential_type = load_type(path)
     cluster = next(field for field in credential_type['inputs']['fields'] if field['id'] == 'cluster_name')
-    assert cluster['choices'] == list(CLUSTERS)
-    minimal = {'client_id': 'id', 'client_secret': 'secret', 'workspace_id': 'ws'}
+    # The first choice is what AWX saves for an untouched field: it must mean "no cluster".
+    assert cluster['choices'][1:] == list(CLUSTERS) and cluster['choices'][0] not in CLUSTERS
+    minimal = {'client_id': 'id', 'client_secret': 'secret', 'workspace_id': 'ws', 'ca_cert': 'PEM'}
     with tempfile.TemporaryDirectory() as private_data_dir:
+        assert saved_inputs(credential_type, minimal)['cluster_name'] == cluster['choices'][0]
         for name in CLUSTERS:
             env = inject(credential_type, dict(minimal, cluster_name=name), private_data_dir)
             assert env['CENTRAL_BASE_URL'] == cluster_url(name)
+        untouched = inject(credential_type, dict(minimal, cluster_name='', base_url=''), private_data_dir)
+        assert untouched['CENTRAL_BASE_URL'] == '', 'an empty cluster must not become %s' % cluster['choices'][0]
         both = inject(credential_type, dict(minimal, cluster_name='EU-1', base_url='https://gw.example'), private_data_dir)
         assert both['CENTRAL_BASE_URL'] == 'https://gw.example'
 
@@ -210,7 +242,7 @@ def test_overview_survey_is_one_awx_accepts_and_asks_only_what_the_playbook_read
     survey = load_type(SURVEY)
     assert isinstance(survey['name'], str) and isinstance(survey['description'], str) and survey['spec']
     with open(os.path.join(ROOT, OVERVIEW_PLAYBOOK), encoding='utf-8') as handle:
-        play_vars = yaml.safe_load(handle)[0]['vars']
+        play_vars = next(play['vars'] for play in yaml.safe_load(handle) if play['hosts'] != 'localhost')
     variables = [question['variable'] for question in survey['spec']]
     assert len(variables) == len(set(variables)) and set(variables) <= set(play_vars)
     for question in survey['spec']:
@@ -382,7 +414,7 @@ def test_inventory_update_then_overview_job_on_the_injected_credential_alone(sim
     update = Job(tmp_path / 'update', credential_type, simulator_inputs(sim))
     inventory = update.inventory_update(INVENTORY_SOURCE)
     tenants = {tenant['id']: tenant for tenant in sim.truth()['tenants']}
-    assert sorted(inventory['_meta']['hostvars'][host]['msp_workspace_id']['__ansible_unsafe']
+    assert sorted(inventory['_meta']['hostvars'][host]['msp_workspace_id']
                   for host in inventory['msp_tenants']['hosts']) == sorted(tenants)
     assert sim.stats(log=False)['msp_tokens'] == 1
 
@@ -442,3 +474,71 @@ def test_private_ca_credential_over_tls(simulator_tls, tmp_path, clean_environ):
     inventory = update.inventory_update(INVENTORY_SOURCE)
     assert len(inventory['msp_tenants']['hosts']) == len(sim.truth()['tenants'])
     assert update.files_holding(secrets_of(sim)) == []
+
+
+# ---- what AWX stores from an inventory update -------------------------------------------------------------
+
+# The oldest ansible-core the collection supports (meta/runtime.yml), beside the venv's 2.19: made on first use.
+ANSIBLE_216 = os.path.join(ROOT, 'build', 'venv-2.16')
+
+
+@pytest.fixture(scope='session')
+def ansible_216_bin():
+    bin_dir = os.path.join(ANSIBLE_216, 'bin')
+    if not os.path.exists(os.path.join(bin_dir, 'ansible-inventory')):
+        subprocess.run([shutil.which('python3') or 'python3', '-m', 'venv', ANSIBLE_216], check=True)
+        proc = subprocess.run([os.path.join(bin_dir, 'pip'), 'install', '--quiet', 'ansible-core==2.16.*', '-r',
+                               os.path.join(ROOT, 'requirements.txt')], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            pytest.skip('cannot install ansible-core 2.16 into %s: %s' % (ANSIBLE_216, proc.stderr[-500:]))
+    return bin_dir
+
+
+@pytest.fixture(params=['2.19', '2.16'])
+def ansible_bin(request):
+    """The bin directory of an ansible-core of this version."""
+    bin_dir = BIN if request.param == '2.19' else request.getfixturevalue('ansible_216_bin')
+    version = subprocess.run([os.path.join(bin_dir, 'ansible'), '--version'], capture_output=True, text=True,
+                             check=True).stdout
+    assert re.search(r'core %s\.' % re.escape(request.param), version), version
+    return bin_dir
+
+
+def test_awx_import_stores_plain_strings_and_reads_instance_id_and_enabled(simulator_factory, tmp_path, ansible_bin,
+                                                                           clean_environ):
+    """An inventory update with our credential type, stored by AWX's import logic (tests/integration/awx_import.py):
+    the workspace ID is each host's instance_id, `enabled_var: msp_inventory_ownership` with an enabled value
+    tells the two kinds of tenant apart, and the stored variables are plain strings, except a tenant name that
+    could be a template, which stays unsafe."""
+    sim = simulator_factory('--dataset', 'demo')
+    evil = sim.fault(action='add_tenant', name="{{ lookup('pipe', 'id') }}", devices=3)
+    job = Job(tmp_path / 'update', load_type(CREDENTIAL_TYPE), simulator_inputs(sim))
+    data = run_inventory_update(ansible_bin, os.path.join(ROOT, INVENTORY_SOURCE), job.env,
+                                str(tmp_path / 'output.json'))
+    imported = import_inventory(data, instance_id_var='msp_workspace_id', enabled_var='msp_inventory_ownership',
+                                enabled_value='MSP_OWNED_INVENTORY')
+
+    tenants = {tenant['id']: tenant for tenant in sim.truth()['tenants']}
+    hosts = list(imported.hosts.values())
+    assert sorted(host.instance_id for host in hosts) == sorted(tenants)
+    for host in hosts:
+        tenant = tenants[host.instance_id]
+        assert host.enabled is (tenant['glp']['inventoryOwnership'] == 'MSP_OWNED_INVENTORY'), host.name
+        stored = host.stored_variables
+        assert stored['msp_workspace_id'] == tenant['id']
+        assert stored['msp_inventory_ownership'] == tenant['glp']['inventoryOwnership']
+        assert stored['msp_central_provisioned'] is bool(tenant['central_id'])
+        assert 'msp_tenants' in host.groups
+        if host.instance_id == evil['id']:
+            assert stored['msp_tenant_name'] == {'__ansible_unsafe': evil['name']}, 'a template must stay unsafe'
+            assert stored['tenant_label'] == {'__ansible_unsafe': evil['name'] + ' (3 devices)'}
+        else:
+            assert stored['msp_tenant_name'] == tenant['name']
+            assert isinstance(stored['tenant_label'], str) and stored['tenant_label'].startswith(tenant['name'])
+        if tenant['central_id']:
+            assert stored['msp_central_tenant_id'] == tenant['central_id']
+    assert {host.enabled for host in hosts} == {True, False}, 'the demo data has both kinds of inventory ownership'
+    assert imported.group_vars['msp_tenants']['ansible_connection'] == 'local'
+    assert imported.group_vars['msp_tenants']['ansible_python_interpreter'] == '{{ ansible_playbook_python }}'
+    # Nothing but the template-like name and the label composed from it is wrapped anywhere.
+    assert json.dumps(data).count('__ansible_unsafe') == 2, json.dumps(data)[:3000]

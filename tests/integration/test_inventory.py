@@ -204,11 +204,25 @@ def test_central_failure_gives_glp_hosts_with_a_warning_and_is_not_cached(env, t
     assert len(hosts_of(recovered.results, 'central_provisioned')) == 4
 
 
-def test_central_failure_is_an_error_when_strict(env, tmp_path, simulator):
+def test_central_failure_is_an_error_with_require_central(env, tmp_path, simulator):
     simulator.fault(path='list-tenants', status=503, count=-1)
-    run = run_inventory(inventory_file(tmp_path, ENV_ONLY + 'strict: true\n'), dict(env, **FAIL_ON_UNPARSED))
+    run = run_inventory(inventory_file(tmp_path, ENV_ONLY + 'require_central: true\n'), dict(env, **FAIL_ON_UNPARSED))
     assert run.rc != 0
-    assert "Central's tenant list failed" in run.stderr and 'strict is on' in run.stderr
+    assert "Central's tenant list failed" in run.stderr and 'require_central is on' in run.stderr
+
+
+def test_strict_keeps_its_ansible_meaning(env, tmp_path, simulator):
+    """strict is about compose/groups/keyed_groups (as in every constructed plugin), not about Central."""
+    simulator.fault(path='list-tenants', status=503, count=-1)
+    degraded = run_inventory(inventory_file(tmp_path, ENV_ONLY + 'strict: true\n'), dict(env, **FAIL_ON_UNPARSED))
+    assert degraded.rc == 0, degraded.stderr
+    assert "Central's tenant list failed" in degraded.stderr and 'require_central: true' in degraded.stderr
+    assert len(degraded.results['_meta']['hostvars']) == len(simulator.truth()['tenants'])
+
+    simulator.reset()
+    bad_compose = ENV_ONLY + 'strict: true\ncompose:\n  broken: msp_no_such_variable.total\n'
+    run = run_inventory(inventory_file(tmp_path, bad_compose, name='bad.central_msp.yml'), dict(env, **FAIL_ON_UNPARSED))
+    assert run.rc != 0 and 'msp_no_such_variable' in run.stderr
 
 
 def test_wrong_secret_is_a_clear_error_without_the_secret(env, tmp_path):
@@ -257,8 +271,10 @@ def test_added_tenants_clashing_names_and_template_text_stay_data(simulator_fact
     assert run.rc == 0, run.output
     hostvars = run.results['_meta']['hostvars']
     original = next(t for t in sim.truth()['tenants'] if t['name'] == 'Acme Retail Group' and not t['added'])
-    clashing = sorted('Acme_Retail_Group_' + t['hex'][:8] for t in (original, duplicate))
-    assert sorted(h for h in hostvars if h.startswith('Acme')) == clashing
+    # The tenant that was there first keeps its host name; the newcomer gets its short workspace id.
+    expected_hosts = ['Acme_Retail_Group', 'Acme_Retail_Group_' + duplicate['hex'][:8]]
+    assert sorted(h for h in hostvars if h.startswith('Acme')) == expected_hosts
+    assert unsafe_text(hostvars['Acme_Retail_Group']['msp_workspace_id']) == original['id']
     assert unsafe_text(hostvars['lookup_pipe_id']['msp_workspace_id']) == evil['id']
 
     play = run_playbook('''
@@ -282,3 +298,14 @@ def test_empty_environment_variables_count_as_unset(env, tmp_path, simulator):
     assert run.rc == 0, run.stderr
     assert len(run.results['_meta']['hostvars']) == len(simulator.truth()['tenants'])
     assert 'validate_certs' not in run.stderr
+
+
+def test_retries_show_with_v(env, tmp_path, simulator):
+    simulator.fault(path='msp-tenants$', status=429, retry_after=0, count=2)
+    path = inventory_file(tmp_path, ENV_ONLY)
+    # As in AWX: -v output on stderr, so stdout stays the JSON.
+    run = run_inventory(path, dict(env, CENTRAL_MAX_RETRIES='5', ANSIBLE_VERBOSE_TO_STDERR='true'), args=('--list', '-v'))
+    assert run.rc == 0, run.stderr
+    assert 'central.msp.tenants: retried 2 requests (2 after a rate limit), waited' in run.output
+    quiet = run_inventory(path, env)
+    assert 'retried' not in quiet.output

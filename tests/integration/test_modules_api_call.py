@@ -17,7 +17,7 @@ def test_reads_and_paging(simulator):
           central.msp.tenant_api_call:
             tenant: Acme Retail Group
             path: /network-monitoring/v1/devices
-            params: {limit: 5, filter: "deviceType eq 'AP'"}
+            params: {limit: 5, filter: "deviceType eq 'ACCESS_POINT'"}
             headers: {Authorization: Bearer not-mine, X-Trace: abc}
         - name: every page, next cursors
           central.msp.tenant_api_call:
@@ -48,17 +48,21 @@ def test_reads_and_paging(simulator):
           central.msp.tenant_api_call:
             path: network-msp/v1/list-tenants
             status_code: [400]
+        - name: MSP scope, Central tenants, the module starts the cursor
+          central.msp.tenant_api_call:
+            path: network-msp/v1/list-tenants
+            params: {limit: 3}
+            paginate: true
         - name: unexpected error status
           central.msp.tenant_api_call:
             path: network-msp/v1/list-tenants
-            paginate: true
         - name: GLP path under Central
           central.msp.tenant_api_call:
             path: workspaces/v1/msp-tenants
     ''', extra_vars={'acme_hex': acme['hex'], 'bistro_id': bistro['id']}, ignore_errors=True)
     assert run.rc == 0, run.output[-3000:]
 
-    aps = [device for device in sim.truth(acme['id'], 'devices') if device['deviceType'] == 'AP']
+    aps = [device for device in sim.truth(acme['id'], 'devices') if device['deviceType'] == 'ACCESS_POINT']
     page = ok(run, 'one page in a tenant')
     assert page['json'] == {'items': aps[:5], 'count': 5, 'total': len(aps), 'next': '2'}
     assert (page['status'], page['pages'], page['changed']) == (200, 1, False)
@@ -85,13 +89,16 @@ def test_reads_and_paging(simulator):
     central = ok(run, 'MSP scope, Central tenants from cursor 1')
     assert central['json']['items'] == [tenant['central'] for tenant in truth.values() if tenant['central']]
     assert central['pages'] == 2
+    # list-tenants refuses a first page without a cursor (see 'unexpected error status'); paginate starts it at 1.
+    started = ok(run, 'MSP scope, Central tenants, the module starts the cursor')
+    assert (started['json'], started['pages']) == (central['json'], 2)
 
     accepted = ok(run, 'accepted error status')
-    assert accepted['status'] == 400 and accepted['json']['errorCode'] == 'HPE_GL_ERROR_BAD_REQUEST'
+    assert accepted['status'] == 400 and accepted['json']['errorCode'] == 'HPE_GL_NETWORK_SERVICES_INVALID_INPUT'
     rejected = failed(run, 'unexpected error status', 'GET central network-msp/v1/list-tenants (MSP scope) failed',
-                      'HTTP 400', 'next is required')
+                      'HTTP 400', 'limit and next are required')
     assert rejected['status'] == 400
-    wrong_base = failed(run, 'GLP path under Central', 'HTTP 404', 'served under the glp base URL')
+    wrong_base = failed(run, 'GLP path under Central', 'HTTP 404', 'served by the glp base URL')
     assert wrong_base['json']['httpStatusCode'] == 404 and wrong_base['status'] == 404
 
     stats = sim.stats(log=False)
@@ -111,6 +118,7 @@ def test_writes_and_refused_input(simulator):
             method: post
             path: network-notifications/v1/alerts/acknowledge
             body: {ids: [a-1]}
+            params: {note: from-check-mode}
           check_mode: true
         - name: POST
           central.msp.tenant_api_call:
@@ -171,6 +179,8 @@ def test_writes_and_refused_input(simulator):
     check = ok(run, 'POST in check mode')
     assert check['changed'] is True and 'status' not in check
     assert check['msg'].startswith('Check mode: POST central network-notifications/v1/alerts/acknowledge in tenant')
+    assert check['request'] == {'method': 'POST', 'app': 'central', 'path': 'network-notifications/v1/alerts/acknowledge',
+                                'params': {'note': 'from-check-mode'}, 'body': {'ids': ['a-1']}}
 
     posted = ok(run, 'POST')
     assert (posted['changed'], posted['status'], posted['pages']) == (True, 202, 1)
@@ -196,7 +206,7 @@ def test_writes_and_refused_input(simulator):
     log = sim.stats()['requests_log']
     writes = [(entry['method'], entry['path']) for entry in log
               if entry['method'] != 'GET' and '/token' not in entry['path']]
-    assert writes == [('POST', '/central/network-notifications/v1/alerts/acknowledge'),
-                      ('PUT', '/glp/workspaces/v1/msp-tenants'), ('DELETE', '/glp/workspaces/v1/msp-tenants')]
+    assert writes == [('POST', '/network-notifications/v1/alerts/acknowledge'),
+                      ('PUT', '/workspaces/v1/msp-tenants'), ('DELETE', '/workspaces/v1/msp-tenants')]
     assert not [entry for entry in log if '_sim' in entry['path'] or 'attacker' in entry['path']]
     sim.reset()

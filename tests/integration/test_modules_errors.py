@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.module_checks import failed, run_tasks, tenants
+from tests.integration.module_checks import failed, ok, run_tasks, tenants
 
 
 def test_tenant_and_configuration_errors(simulator):
@@ -42,6 +42,7 @@ def test_tenant_and_configuration_errors(simulator):
             tenant: Harbor View Dental
         - name: base_url and cluster_name
           central.msp.msp_tenant_info:
+            base_url: https://us5.api.central.arubanetworks.com
             cluster_name: US-WEST-5
         - name: unknown cluster_name
           central.msp.tenant_api_call:
@@ -88,4 +89,35 @@ def test_tenant_and_configuration_errors(simulator):
     failed(run, 'missing credential', 'Missing client_secret', 'GLP_CLIENT_SECRET')
     failed(run, 'wrong secret', 'MSP token request', 'HTTP 401', 'invalid_client', 'client_secret')
     failed(run, 'tenant workspace id as the MSP workspace', 'MSP token request')
+    sim.reset(dataset=True)
+
+
+def test_tenant_names_match_in_any_case_when_unique(simulator):
+    sim = simulator
+    sim.reset(dataset=True)
+    truth = tenants(sim)
+    # "BISTRO D'OR" in any case then names two tenants: ambiguous, as an exact duplicate would be.
+    twin = sim.fault(action='add_tenant', name="BISTRO D'OR")
+    run = run_tasks(sim, '''
+        - name: lower case
+          central.msp.tenant_device_info:
+            tenant: acme retail group
+        - name: lower case in a list
+          central.msp.tenant_site_info:
+            tenants: [ZÜRICH KLINIKEN, northwind logistics]
+        - name: two tenants in other cases
+          central.msp.tenant_device_info:
+            tenant: bistro d'or
+        - name: the exact one of two
+          central.msp.tenant_device_info:
+            tenant: "BISTRO D'OR"
+    ''', ignore_errors=True)
+    acme = ok(run, 'lower case')
+    assert acme['tenant'] == {'name': 'Acme Retail Group', 'workspace_id': truth['Acme Retail Group']['id']}
+    assert acme['count'] == truth['Acme Retail Group']['counts']['device-inventory']
+    listed = ok(run, 'lower case in a list')
+    assert [t['name'] for t in listed['tenants']] == ['Zürich Kliniken', 'Northwind Logistics']
+    ambiguous = failed(run, 'two tenants in other cases', "Tenant name \"bistro d'or\" is ambiguous")
+    assert sorted(ambiguous['candidates']) == sorted([twin['id'], truth["Bistro d'Or"]['id']])
+    assert ok(run, 'the exact one of two')['tenant']['workspace_id'] == twin['id']
     sim.reset(dataset=True)

@@ -54,8 +54,8 @@ def test_one_tenant(simulator):
         - name: filtered by compact id
           central.msp.tenant_device_info:
             tenant_workspace_id: "{{ zurich_hex }}"
-            device_type: [SWITCH, GATEWAY]
-            status: ONLINE
+            device_type: [switch, GATEWAY]
+            status: online
         - name: by serial
           central.msp.tenant_device_info:
             tenant: Acme Retail Group
@@ -65,7 +65,7 @@ def test_one_tenant(simulator):
             tenant: Northwind Logistics
             source: monitoring
             site: Northwind Hub Reno
-            filter: "deviceType eq 'AP'"
+            filter: "deviceType eq 'ACCESS_POINT'"
             sort: deviceName desc
         - name: sites, two per page
           central.msp.tenant_site_info:
@@ -78,13 +78,21 @@ def test_one_tenant(simulator):
         - name: wireless clients of two sites
           central.msp.tenant_client_info:
             tenant: Zürich Kliniken
-            connection_type: WIRELESS
+            connection_type: wireless
             site: [Praxis Oerlikon, Labor Altstetten]
             limit: 10
         - name: failed clients
           central.msp.tenant_client_info:
             tenant: Acme Retail Group
-            status: FAILED
+            status: failed
+        - name: failed clients of the last week
+          central.msp.tenant_client_info:
+            tenant: Acme Retail Group
+            status: [Failed]
+            start_at: "2025-11-13T12:00:00Z"
+        - name: clients by default
+          central.msp.tenant_client_info:
+            tenant: Acme Retail Group
         - name: every alert, three per page
           central.msp.tenant_alert_info:
             tenant: Northwind Logistics
@@ -92,8 +100,8 @@ def test_one_tenant(simulator):
         - name: active critical and major alerts
           central.msp.tenant_alert_info:
             tenant_workspace_id: "{{ northwind_id }}"
-            severity: [CRITICAL, MAJOR]
-            status: ACTIVE
+            severity: [critical, Major]
+            status: active
     ''', extra_vars={'northwind_id': northwind['id'], 'zurich_hex': zurich['hex'], 'bistro_hex': bistro['hex'],
                      'acme_serials': [device['serialNumber'] for device in acme_inventory[5:7]]})
     assert run.rc == 0, run.output[-3000:]
@@ -117,7 +125,7 @@ def test_one_tenant(simulator):
 
     assert ok(run, 'by serial')['devices'] == acme_inventory[5:7]
 
-    reno_aps = where(sim.truth(northwind['id'], 'devices'), siteName='Northwind Hub Reno', deviceType='AP')
+    reno_aps = where(sim.truth(northwind['id'], 'devices'), siteName='Northwind Hub Reno', deviceType='ACCESS_POINT')
     assert len(reno_aps) > 1
     assert ok(run, 'by site, raw filter and sort')['devices'] == sorted(
         reno_aps, key=lambda device: device['deviceName'], reverse=True)
@@ -131,22 +139,34 @@ def test_one_tenant(simulator):
     assert ok(run, 'one site by name')['sites'] == [
         flat_site(site) for site in where(sim.truth(bistro['id'], 'sites-health'), siteName="Bistro d'Or Lyon")]
 
-    wireless = where(sim.truth(zurich['id'], 'clients'), clientConnectionType='WIRELESS',
-                     siteName=('Praxis Oerlikon', 'Labor Altstetten'))
+    # One read per site (Central's site-name parameter), in the order the sites were given; connected clients only.
+    zurich_clients = sim.truth(zurich['id'], 'clients')
+    wireless = [client for site in ('Praxis Oerlikon', 'Labor Altstetten')
+                for client in where(zurich_clients, clientConnectionType='Wireless', siteName=site, status='Connected')]
     assert len(wireless) > 10
     assert ok(run, 'wireless clients of two sites')['clients'] == wireless
-    failing = where(sim.truth(acme['id'], 'clients'), status='FAILED')
-    assert failing and ok(run, 'failed clients')['clients'] == failing
+    acme_clients = sim.truth(acme['id'], 'clients')
+    failing = where(acme_clients, status='Failed')
+    # Central's default window: the 3 hours before its present (the simulator's is 2025-11-20T12:00Z).
+    recent = [client for client in failing if client['lastSeenAt'] >= '2025-11-20T09:00:00']
+    assert recent and len(recent) < len(failing)
+    assert ok(run, 'failed clients')['clients'] == recent
+    assert ok(run, 'failed clients of the last week')['clients'] == failing
+    assert ok(run, 'clients by default')['clients'] == where(acme_clients, status='Connected')
 
     alerts = ok(run, 'every alert, three per page')
     assert alerts['alerts'] == sim.truth(northwind['id'], 'alerts')
     assert alerts['count'] == northwind['counts']['alerts'] > 3
-    serious = where(alerts['alerts'], severity=('CRITICAL', 'MAJOR'), status='ACTIVE')
+    serious = where(alerts['alerts'], severity=('Critical', 'Major'), status='Active')
     assert len(serious) == northwind['central']['alerts']['critical'] + northwind['central']['alerts']['major']
     assert ok(run, 'active critical and major alerts')['alerts'] == serious
+    # Live alerts carry no site, device name or serial number.
+    assert not {'siteName', 'deviceName', 'serialNumber'} & {key for alert in alerts['alerts'] for key in alert}
 
     stats = sim.stats(log=False)
-    # One MSP token for eleven tasks, one exchange per tenant: the token cache at work.
+    # Not one request the live API would refuse.
+    assert not [status for status in stats['by_status'] if status.startswith('4')], stats['by_status']
+    # One MSP token for every task, one exchange per tenant: the token cache at work.
     assert stats['msp_tokens'] == 1
     assert sorted(stats['exchanges_by_tenant'].values()) == [1, 1, 1, 1]
 
@@ -181,28 +201,33 @@ def test_several_tenants_and_partial_failure(simulator):
     assert [t['name'] for t in strict['tenants']] == ['Acme Retail Group', "Bistro d'Or"]
     good, bad = strict['tenants']
     assert good == {'name': 'Acme Retail Group', 'workspace_id': acme['id'], 'failed': False, 'msg': '',
-                    'devices': sim.truth(acme['id'], 'device-inventory'), 'count': 42}
+                    'devices': sim.truth(acme['id'], 'device-inventory'), 'count': 42, 'central_provisioned': True}
     assert bad['failed'] is True and bad['devices'] == [] and bad['count'] == 0
+    assert bad['central_provisioned'] is None, 'a refused exchange says nothing about Central'
     assert 'token exchange into tenant workspace %s failed: HTTP 403' % bistro['id'] in bad['msg']
     assert (strict['count'], strict['failed_tenants']) == (42, 1)
 
     partial = ok(run, 'two tenants, partial accepted')
-    assert partial['tenants'][0]['clients'] == sim.truth(acme['id'], 'clients')
+    assert partial['tenants'][0]['clients'] == where(sim.truth(acme['id'], 'clients'), status='Connected')
     assert partial['tenants'][1]['failed'] is True
     assert any('1 of 2 tenants failed' in warning for warning in partial['warnings'])
 
-    everyone = failed(run, 'every tenant', '2 of 5 tenants failed')
+    # A GreenLake-only tenant is reported as not provisioned, not as a failure: only Bistro fails.
+    everyone = failed(run, 'every tenant', '1 of 5 tenants failed')
+    assert "Bistro d'Or" in everyone['msg'] and 'Harbor View Dental' not in everyone['msg']
     assert [t['name'] for t in everyone['tenants']] == [t['glp']['workspaceName'] for t in truth.values()]
     for entry in everyone['tenants']:
-        if entry['name'] in ("Bistro d'Or", 'Harbor View Dental'):
+        if entry['name'] == "Bistro d'Or":
             assert entry['failed'] is True
-        else:
+        elif entry['name'] != 'Harbor View Dental':
             assert entry['alerts'] == sim.truth(entry['workspace_id'], 'alerts'), entry['name']
+            assert entry['central_provisioned'] is True
     harbor = next(t for t in everyone['tenants'] if t['name'] == 'Harbor View Dental')
-    assert 'HTTP 403' in harbor['msg'] and 'not provisioned' in harbor['msg']
+    assert (harbor['failed'], harbor['central_provisioned'], harbor['alerts'], harbor['count']) == (False, False, [], 0)
+    assert 'not provisioned in Central' in harbor['msg']
 
     sites = ok(run, 'every tenant, partial accepted')
-    assert sites['failed_tenants'] == 2
+    assert sites['failed_tenants'] == 1
     assert sites['count'] == sum(t['counts']['sites-health'] or 0 for t in truth.values()
                                  if t['name'] not in ("Bistro d'Or", 'Harbor View Dental'))
     sim.reset()
@@ -233,3 +258,73 @@ def test_fields_keep_only_the_chosen_keys(simulator):
     assert sites['sites'] == [{'siteName': site['siteName'], 'health_poor': flat_site(site)['health_poor']}
                               for site in sim.truth(acme['id'], 'sites-health')]
     assert any('no item has sitename' in warning and 'siteName' in warning for warning in sites['warnings'])
+
+
+def test_status_in_any_case_and_values_that_cannot_exist(simulator):
+    """status: offline returns the offline devices whichever source is read (the inventory cannot filter on it, so
+    the module does); a misspelt value fails and lists the valid ones; nothing sent is refused by the API."""
+    sim = simulator
+    sim.reset()
+    truth = tenants(sim)
+    northwind = truth['Northwind Logistics']
+    run = run_tasks(sim, '''
+        - name: offline devices, inventory
+          central.msp.tenant_device_info:
+            tenant: Northwind Logistics
+            status: offline
+        - name: offline access points, monitoring
+          central.msp.tenant_device_info:
+            tenant: Northwind Logistics
+            source: monitoring
+            device_type: [ap]
+            status: OFFLINE
+        - name: critical alerts
+          central.msp.tenant_alert_info:
+            tenant: Northwind Logistics
+            severity: [critical]
+        - name: misspelt status
+          central.msp.tenant_device_info:
+            tenant: Northwind Logistics
+            status: offlne
+        - name: a severity that cannot exist
+          central.msp.tenant_alert_info:
+            tenant: Northwind Logistics
+            severity: [urgent]
+    ''', ignore_errors=True)
+    inventory = sim.truth(northwind['id'], 'device-inventory')
+    offline = where(inventory, status='OFFLINE')
+    assert len(offline) == northwind['central']['deviceHealthStatus']['poor'] > 0
+    assert ok(run, 'offline devices, inventory')['devices'] == offline
+    assert ok(run, 'offline access points, monitoring')['devices'] == where(
+        sim.truth(northwind['id'], 'devices'), status='OFFLINE', deviceType='ACCESS_POINT')
+    critical = where(sim.truth(northwind['id'], 'alerts'), severity='Critical')
+    assert critical and ok(run, 'critical alerts')['alerts'] == critical
+    failed(run, 'misspelt status', "status: 'offlne' is not a value the API knows; use one of online, offline")
+    failed(run, 'a severity that cannot exist', "use one of critical, major, minor")
+    assert not [status for status in sim.stats(log=False)['by_status'] if status.startswith('4')]
+
+
+def test_greenlake_only_tenants_are_not_provisioned_not_failures(simulator):
+    """all_tenants / tenants without allow_partial: a tenant Central does not manage does not fail the task."""
+    sim = simulator
+    sim.reset()
+    truth = tenants(sim)
+    run = run_tasks(sim, '''
+        - name: every tenant
+          central.msp.tenant_device_info:
+            all_tenants: true
+        - name: a GreenLake-only tenant in a list
+          central.msp.tenant_site_info:
+            tenants: [Harbor View Dental, Acme Retail Group]
+    ''')
+    everyone = ok(run, 'every tenant')
+    assert everyone['failed_tenants'] == 0
+    by_name = {entry['name']: entry for entry in everyone['tenants']}
+    for name, tenant in truth.items():
+        assert by_name[name]['central_provisioned'] is bool(tenant['central_id']), name
+    assert everyone['count'] == sum(t['counts']['device-inventory'] or 0 for t in truth.values())
+    listed = ok(run, 'a GreenLake-only tenant in a list')
+    assert [(t['name'], t['central_provisioned'], t['failed']) for t in listed['tenants']] == [
+        ('Harbor View Dental', False, False), ('Acme Retail Group', True, False)]
+    assert not listed.get('warnings')
+    sim.reset()

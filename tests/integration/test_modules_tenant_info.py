@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from datetime import datetime, timezone
 
 from tests.integration.module_checks import ok, run_tasks, tenants
 
@@ -21,7 +22,9 @@ def expected_record(truth, with_central=True):
         record.update(central_tenant_id=central['tenantId'], sites_total=central['totalSites'],
                       sites_degraded=central['degradedSites'], device_health=central['deviceHealthStatus'],
                       alerts={key: central['alerts'][key] for key in ('total', 'critical', 'major', 'minor')},
-                      last_updated=central['lastUpdatedTime'])
+                      # Central's lastUpdatedTime is epoch seconds; the module gives it in ISO 8601 (UTC).
+                      last_updated=datetime.fromtimestamp(central['lastUpdatedTime'], timezone.utc).strftime(
+                          '%Y-%m-%dT%H:%M:%SZ'))
     return record
 
 
@@ -81,7 +84,7 @@ def test_tenant_info_over_tls(simulator_tls):
     # One MSP token for the whole play (the token cache), no exchange (MSP scope only), Central not asked
     # for the GLP-only task.
     assert (stats['msp_tokens'], stats['exchanges']) == (1, 0)
-    assert stats['by_path']['GET /central/network-msp/v1/list-tenants'] == 5
+    assert stats['by_path']['GET /network-msp/v1/list-tenants'] == 5
 
 
 def test_central_failing_returns_glp_data(simulator):

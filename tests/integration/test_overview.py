@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 from markupsafe import escape
@@ -23,7 +24,14 @@ PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
 INVENTORY = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml')
 KINDS = ('sites', 'devices', 'clients', 'alerts')
 API_KIND = {'sites': 'sites-health', 'devices': 'device-inventory', 'clients': 'clients', 'alerts': 'alerts'}
-SEVERITIES = ('CRITICAL', 'MAJOR', 'MINOR')
+SEVERITIES = ('Critical', 'Major', 'Minor')
+# The clients the playbook reads: connected ones, and failed ones in Central's default window, the 3 hours before
+# the simulator's present (2025-11-20T12:00Z).
+WINDOW_START = '2025-11-20T09:00:00'
+
+
+def listed_clients(clients):
+    return [c for c in clients if c['status'] == 'Connected' or (c['status'] == 'Failed' and c['lastSeenAt'] >= WINDOW_START)]
 
 
 # ---- the oracle: what the report must say, from the simulator's unpaged item lists -----------------------
@@ -57,18 +65,18 @@ def site_row(site):
 
 def summarize(items):
     sites = [site_row(site) for site in items['sites']]
-    active = [a for a in items['alerts'] if a['status'] == 'ACTIVE']
+    active = [a for a in items['alerts'] if a['status'] == 'Active']
     return {
         'sites': {'total': len(sites), **tally([s['health'] for s in sites], 'good', 'fair', 'poor'),
                   'device_health': {level: sum(s['devices_' + level] for s in sites) for level in ('good', 'fair', 'poor')}},
         'devices': {'total': len(items['devices']),
-                    'by_type': tally([d['deviceType'] for d in items['devices']], 'AP', 'SWITCH', 'GATEWAY'),
+                    'by_type': tally([d['deviceType'] for d in items['devices']], 'ACCESS_POINT', 'SWITCH', 'GATEWAY'),
                     'by_status': tally([d['status'] for d in items['devices']], 'ONLINE', 'OFFLINE')},
         'clients': {'total': len(items['clients']),
-                    'by_connection_type': tally([c['clientConnectionType'] for c in items['clients']], 'WIRELESS', 'WIRED'),
-                    'by_status': tally([c['status'] for c in items['clients']], 'CONNECTED', 'FAILED')},
+                    'by_connection_type': tally([c['clientConnectionType'] for c in items['clients']], 'Wireless', 'Wired'),
+                    'by_status': tally([c['status'] for c in items['clients']], 'Connected', 'Failed')},
         'alerts': {'total': len(items['alerts']), 'active': len(active),
-                   'by_status': tally([a['status'] for a in items['alerts']], 'ACTIVE', 'CLEARED'),
+                   'by_status': tally([a['status'] for a in items['alerts']], 'Active', 'Cleared', 'Deferred'),
                    'by_severity': tally([a['severity'] for a in active], *SEVERITIES)},
     }
 
@@ -76,9 +84,9 @@ def summarize(items):
 def health_word(summary):
     sites, alerts = summary.get('sites') or {}, (summary.get('alerts') or {}).get('by_severity', {})
     offline = ((summary.get('devices') or {}).get('by_status') or {}).get('OFFLINE')
-    if alerts.get('CRITICAL') or sites.get('poor'):
+    if alerts.get('Critical') or sites.get('poor'):
         return 'critical'
-    return 'warning' if alerts.get('MAJOR') or sites.get('fair') or offline else 'healthy'
+    return 'warning' if alerts.get('Major') or sites.get('fair') or offline else 'healthy'
 
 
 def expected_tenant(sim, truth, kinds=KINDS, details=True, failed=False):
@@ -90,7 +98,7 @@ def expected_tenant(sim, truth, kinds=KINDS, details=True, failed=False):
         'central': central and {
             'sites_total': central['totalSites'], 'sites_degraded': central['degradedSites'],
             'device_health': central['deviceHealthStatus'], 'alerts': central['alerts'],
-            'last_updated': central['lastUpdatedTime']},
+            'last_updated': datetime.fromtimestamp(central['lastUpdatedTime'], timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')},
         'summary': dict.fromkeys(KINDS), 'active_alerts': [],
     }
     if details:
@@ -99,6 +107,7 @@ def expected_tenant(sim, truth, kinds=KINDS, details=True, failed=False):
         entry['health'] = entry['status']
         return entry
     items = {kind: sim.truth(truth['id'], API_KIND[kind]) for kind in KINDS}
+    items['clients'] = listed_clients(items['clients'])
     summary = summarize(items)
     # The simulator's MSP-level summary must agree with what the report counted inside the tenant.
     assert summary['sites']['poor'] == central['degradedSites']
@@ -110,7 +119,7 @@ def expected_tenant(sim, truth, kinds=KINDS, details=True, failed=False):
             entry['details'][kind] = [site_row(item) if kind == 'sites' else
                                       {name: item.get(name) for name in DETAIL_FIELDS[kind]} for item in items[kind]]
     if 'alerts' in kinds:
-        active = [{name: a.get(name) for name in DETAIL_FIELDS['alerts']} for a in items['alerts'] if a['status'] == 'ACTIVE']
+        active = [{name: a.get(name) for name in DETAIL_FIELDS['alerts']} for a in items['alerts'] if a['status'] == 'Active']
         active.sort(key=lambda a: a['createdAt'], reverse=True)
         entry['active_alerts'] = sorted(active, key=lambda a: SEVERITIES.index(a['severity']))
     entry['health'] = health_word(entry['summary'])
@@ -145,20 +154,21 @@ def csv_expected(entry):
         numbers.update({'device_health_' + k: v for k, v in s['sites']['device_health'].items()})
     if s['devices']:
         by_type, by_status = s['devices']['by_type'], s['devices']['by_status']
-        numbers.update(devices_total=s['devices']['total'], devices_ap=by_type['AP'], devices_switch=by_type['SWITCH'],
-                       devices_gateway=by_type['GATEWAY'], devices_online=by_status['ONLINE'],
-                       devices_offline=by_status['OFFLINE'],
-                       devices_other_type=sum(v for k, v in by_type.items() if k not in ('AP', 'SWITCH', 'GATEWAY')),
+        numbers.update(devices_total=s['devices']['total'], devices_ap=by_type['ACCESS_POINT'],
+                       devices_switch=by_type['SWITCH'], devices_gateway=by_type['GATEWAY'],
+                       devices_online=by_status['ONLINE'], devices_offline=by_status['OFFLINE'],
+                       devices_other_type=sum(v for k, v in by_type.items() if k not in ('ACCESS_POINT', 'SWITCH', 'GATEWAY')),
                        devices_other_status=sum(v for k, v in by_status.items() if k not in ('ONLINE', 'OFFLINE')))
     if s['clients']:
         numbers.update(clients_total=s['clients']['total'],
-                       clients_wireless=s['clients']['by_connection_type']['WIRELESS'],
-                       clients_wired=s['clients']['by_connection_type']['WIRED'],
-                       clients_connected=s['clients']['by_status']['CONNECTED'],
-                       clients_failed=s['clients']['by_status']['FAILED'])
+                       clients_wireless=s['clients']['by_connection_type']['Wireless'],
+                       clients_wired=s['clients']['by_connection_type']['Wired'],
+                       clients_connected=s['clients']['by_status']['Connected'],
+                       clients_failed=s['clients']['by_status']['Failed'])
     if s['alerts']:
         numbers.update(alerts_total=s['alerts']['total'], alerts_active=s['alerts']['active'],
-                       alerts_cleared=s['alerts']['by_status']['CLEARED'],
+                       alerts_cleared=s['alerts']['by_status']['Cleared'],
+                       alerts_deferred=s['alerts']['by_status']['Deferred'],
                        **{'alerts_' + k.lower(): v for k, v in s['alerts']['by_severity'].items()})
     return numbers
 
@@ -195,7 +205,14 @@ def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
             want = dict(want, error=entry['error'])
         assert entry == want, 'tenant %s differs' % want['name']
     assert report['totals'] == expected_totals(expected, kinds)
-    assert report['kinds'] == list(kinds) and report['schema_version'] == 1
+    assert report['kinds'] == list(kinds) and report['schema_version'] == 2
+    assert report['clients_window']['start_at'] is None and 'the 3 hours before' in report['clients_window']['description']
+    if 'clients' in kinds:
+        assert str(escape(report['clients_window']['description'])) in html
+    # The playbook sent nothing the live API refuses (injected faults aside).
+    refused = [(e['path'], e['query'], e['status']) for e in sim.stats()['requests_log']
+               if 400 <= e['status'] < 500 and not e['fault'] and not e['path'].startswith('/authorization/')]
+    assert not refused, refused
 
     assert [row['tenant'] for row in rows] == [e['name'] for e in expected]
     for row, entry in zip(rows, expected):
@@ -265,7 +282,7 @@ def test_tenant_choice_kinds_and_fail_on_error(demo, tmp_path):
         'msp_overview_match': "d'or|zürich", 'msp_overview_kinds': ['sites', 'alerts'],
         'msp_overview_details': False, 'msp_overview_fail_on_error': True},
         args=('--limit', "Acme_Retail_Group:Bistro_d_Or:Zürich_Kliniken"))
-    assert run.rc != 0 and '1 tenant(s) could not be read' in run.output, run.output[-3000:]
+    assert run.rc != 0 and '1 tenant could not be read' in run.output, run.output[-3000:]
     rows = check_reports(demo, out, [truths["Bistro d'Or"], truths['Zürich Kliniken']],
                          failed={truths['Zürich Kliniken']['id']}, kinds=('sites', 'alerts'), details=False)[1]
     assert rows[0]['devices_total'] == '' and rows[0]['sites_total'] != ''
@@ -282,7 +299,7 @@ def test_loop_and_api_call_examples(demo, tmp_path):
     expected = []
     for truth in sorted((t for t in truths if t['central']), key=lambda t: t['name'].casefold()):
         critical = [a['summary'] for a in demo.truth(truth['id'], 'alerts')
-                    if (a['severity'], a['status']) == ('CRITICAL', 'ACTIVE')]
+                    if (a['severity'], a['status']) == ('Critical', 'Active')]
         expected.append('%s: %s' % (truth['name'], '; '.join(critical) or 'no active critical alert'))
     assert shown == expected
     assert loop.one('Show the tenants that Central does not manage yet')['result']['msg'] == ['Harbor View Dental']
@@ -290,7 +307,7 @@ def test_loop_and_api_call_examples(demo, tmp_path):
     api = run_playbook(os.path.join(ROOT, 'playbooks', 'examples', 'tenant_api_call_in_a_tenant.yml'), env)
     assert api.rc == 0, api.output[-3000:]
     northwind = next(t for t in truths if t['name'] == 'Northwind Logistics')
-    active = [a for a in demo.truth(northwind['id'], 'alerts') if a['status'] == 'ACTIVE']
+    active = [a for a in demo.truth(northwind['id'], 'alerts') if a['status'] == 'Active']
     audit = demo.truth(northwind['id'], 'audit-logs')[:5]
     lines = api.one('Show what came back')['result']['msg']
     assert lines[0] == '%d active alerts read in %d pages' % (len(active), -(-len(active) // 5))
@@ -320,3 +337,78 @@ def test_make_demo_runner(tmp_path):
     assert str(out / 'msp_overview.html') in proc.stdout and 'the simulator is stopped' in proc.stdout
     for text in [proc.stdout, proc.stderr] + [(out / name).read_text(encoding='utf-8') for name in os.listdir(out)]:
         assert secret not in text
+
+
+# ---- a first run that goes wrong ---------------------------------------------------------------------------
+
+ANSIBLE_CFG_THAT_ONLY_WARNS = '[inventory]\nunparsed_is_failed = False\nany_unparsed_is_failed = False\n'
+
+
+def test_a_failed_inventory_fails_the_overview_with_its_error(demo, tmp_path):
+    """A wrong secret: Ansible itself only warns ("no hosts matched", exit 0). The overview fails, the inventory's
+    own error in front, whatever ansible.cfg says; no report claims a run that did not happen."""
+    demo.reset()
+    cfg = tmp_path / 'ansible.cfg'
+    cfg.write_text(ANSIBLE_CFG_THAT_ONLY_WARNS, encoding='utf-8')
+    out = str(tmp_path / 'reports')
+    env = ansible_env(dict(demo.env(), GLP_CLIENT_SECRET='not-the-secret', ANSIBLE_CONFIG=str(cfg)), tmp=str(tmp_path))
+    run = run_playbook(PLAYBOOK, env, inventory=INVENTORY, extra_vars={'msp_overview_output_dir': out})
+    assert run.rc != 0, run.output[-3000:]
+    message = run.one("Fail with the inventory's error")['result']['msg']
+    assert message.startswith('The tenants inventory failed: MSP token request'), message
+    assert 'HTTP 401 invalid_client' in message and 'No tenant to read' in message
+    assert not os.path.exists(out)
+    assert 'not-the-secret' not in run.output and demo.info['client_secret'] not in run.output
+
+
+def test_an_inventory_that_matches_no_tenant_fails_the_overview(demo, tmp_path):
+    demo.reset()
+    # (A --limit that matches nothing is an error of Ansible's own; a play pattern that matches nothing is not.)
+    run, out = run_overview(demo, tmp_path, extra_vars={'msp_overview_tenants': 'no_such_group'})
+    assert run.rc != 0, run.output[-3000:]
+    message = run.one("Fail with the inventory's error")['result']['msg']
+    assert message.startswith('No tenant to read') and "'no_such_group'" in message, message
+    assert not os.path.exists(out)
+
+
+def test_check_mode_writes_no_report_and_says_so(demo, tmp_path):
+    demo.reset()
+    run, out = run_overview(demo, tmp_path, args=('--check', '--limit', 'Acme_Retail_Group'))
+    assert run.rc == 0, run.output[-3000:]
+    summary = run.one('Show the overview')['result']['msg']
+    assert summary[0].startswith('Fleet: 1 tenant (1 read, 0 failed'), summary
+    assert summary[-1].startswith('Check mode: no report was written'), summary
+    assert not any(line.startswith('Reports:') for line in summary)
+    assert not os.path.exists(os.path.join(out, 'msp_overview.json'))
+
+
+# Installed for `make test` (requirements-test.txt) but not for `make demo` (requirements-demo.txt).
+TEST_TOOLCHAIN = ('pytest', '_pytest', 'ansible_lint', 'ansible_runner', 'ansible_builder', 'antsibull_changelog',
+                  'pycentral', 'websocket')
+BLOCK_TOOLCHAIN = '''
+import runpy, sys
+class TestToolchain:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in %r:
+            raise ImportError('the demo imported %%s, which make demo does not install' %% name)
+sys.meta_path.insert(0, TestToolchain())
+sys.argv = ['run_demo.py', '--help']
+runpy.run_path(%r, run_name='__main__')
+'''
+
+
+def test_make_demo_installs_only_the_runtime_and_the_runner_needs_no_more(tmp_path):
+    venv = str(tmp_path / 'venv')
+    plan = subprocess.run(['make', '--no-print-directory', '-n', 'demo', 'VENV=' + venv], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    installs = [line for line in plan.splitlines() if 'pip install' in line]
+    assert installs == ['%s/bin/pip install --quiet -r requirements-demo.txt' % venv], plan
+    with open(os.path.join(ROOT, 'requirements-demo.txt'), encoding='utf-8') as handle:
+        demo_requirements = handle.read()
+    assert '-r requirements.txt' in demo_requirements and 'ansible-core==' in demo_requirements
+    assert not any(name.replace('_', '-') in demo_requirements for name in TEST_TOOLCHAIN if name != '_pytest')
+
+    runner = os.path.join(ROOT, 'tests', 'demo', 'run_demo.py')
+    proc = subprocess.run([sys.executable, '-c', BLOCK_TOOLCHAIN % (TEST_TOOLCHAIN, runner)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and 'usage: run_demo.py' in proc.stdout, proc.stderr[-3000:]

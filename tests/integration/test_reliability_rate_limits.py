@@ -74,6 +74,35 @@ def test_429_storms_with_and_without_headers(simulator, tmp_path):
             'HPE_GL_ERROR_TOO_MANY_REQUESTS', 'Rate limited even after 2 retries', 'max_retries')
     assert list(attempts(requests_to(sim, 'v1/clients$', log)).values()) == [3]
 
+    # Each result says what retrying cost: how many retries, how many for rate limits, how long it waited.
+    devices = result(run, 'devices behind Retry-After')['retries']
+    assert (devices['count'], devices['rate_limited']) == (STORM, STORM)
+    assert STORM * 1.0 <= devices['waited_seconds'] <= STORM * 1.3, devices  # Retry-After: 1 plus jitter
+    assert devices['msg'] == 'retried %d requests (%d after a rate limit), waited %.1f s in all' % (
+        STORM, STORM, devices['waited_seconds'])
+    backoff = result(run, 'alerts behind nothing but backoff')['retries']
+    assert backoff['waited_seconds'] >= BACKOFF_BASE * (1 + 2 + 4), backoff
+    beyond = result(run, 'clients rate limited beyond the budget', 'failed')['retries']
+    assert (beyond['count'], beyond['rate_limited']) == (2, 2)
+
+
+def test_retries_show_with_v_and_not_without_a_retry(simulator, tmp_path):
+    sim = fresh(simulator)
+    acme = tenants_by_name(sim)['Acme Retail Group']
+    sim.fault(path='device-inventory$', status=429, retry_after=0, count=1)
+    run = play(sim, '''
+        - name: devices after one 429
+          central.msp.tenant_device_info:
+            tenant_workspace_id: "{{ acme }}"
+        - name: devices at once
+          central.msp.tenant_device_info:
+            tenant_workspace_id: "{{ acme }}"
+    ''', tmp_path, extra_vars={'acme': acme['id']}, args=('-v',))
+    assert run.rc == 0, run.output[-3000:]
+    assert result(run, 'devices after one 429')['retries']['count'] == 1
+    assert 'retries' not in result(run, 'devices at once')
+    assert 'retried 1 request (1 after a rate limit), waited' in run.stdout
+
 
 def test_rate_limiter_storm_across_tenants(simulator, tmp_path):
     """The simulator's own limiter (3 requests per second per token, Retry-After sent): two tenants read in parallel
@@ -91,7 +120,8 @@ def test_rate_limiter_storm_across_tenants(simulator, tmp_path):
     ''', tmp_path, extra_vars={'names': names}, ignore_errors=False)
     assert run.rc == 0, run.output[-3000:]
     for entry in result(run, 'clients of two tenants through the limiter')['tenants']:
-        assert ids(entry['clients'], 'id') == ids(sim.truth(truth[entry['name']]['id'], 'clients'), 'id')
+        connected = [c for c in sim.truth(truth[entry['name']]['id'], 'clients') if c['status'] == 'Connected']
+        assert ids(entry['clients'], 'id') == ids(connected, 'id')
 
     stats = sim.stats()
     assert stats['rate_limited'] >= 2, stats['rate_limited']
@@ -100,3 +130,28 @@ def test_rate_limiter_storm_across_tenants(simulator, tmp_path):
     assert len(pairs) == stats['rate_limited']
     # Within the budget: no single page needed more than the default 5 retries.
     assert max(attempts(entries, by_scope=True).values()) <= 6
+
+
+def test_centrals_rfc3339_reset_is_waited_for(simulator, tmp_path):
+    """Central's limiter without Retry-After: the 429s carry only X-RateLimit-Reset, an RFC 3339 date-time. The
+    client waits until that moment (the next whole second or later) rather than backing off blindly, and gets
+    every page."""
+    sim = fresh(simulator)
+    acme = tenants_by_name(sim)['Acme Retail Group']
+    sim.fault(action='config', central_rate_limit=2, retry_after=False)
+    run = play(sim, '''
+        - name: devices through the limiter
+          central.msp.tenant_device_info:
+            tenant_workspace_id: "{{ acme }}"
+            limit: 5
+    ''', tmp_path, extra_vars={'acme': acme['id']}, ignore_errors=False)
+    assert run.rc == 0, run.output[-3000:]
+    got = ids(result(run, 'devices through the limiter')['devices'], 'serialNumber')
+    assert got == ids(sim.truth(acme['id'], 'device-inventory'), 'serialNumber')
+    stats = sim.stats()
+    assert stats['rate_limited'] >= 1
+    entries = requests_to(sim, 'device-inventory$', stats['requests_log'])
+    # The reset is at least a second after the refusal (the limiter's window, rounded up to a whole second); blind
+    # backoff would have retried after 0.5 to 0.75 s.
+    pairs = assert_waited(entries, lambda refused, n: 0.9)
+    assert len(pairs) == stats['rate_limited']

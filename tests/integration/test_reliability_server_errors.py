@@ -22,7 +22,7 @@ def test_bounded_retries_then_a_clear_error(simulator, tmp_path):
     sim.fault(path='network-monitoring/v1/devices$', reset_connection=True, count=-1)
     sim.fault(path='oauth2/%s/token$' % truth['Northwind Logistics']['hex'], status=503, count=-1)
     sim.fault(path='alerts/acknowledge$', method='POST', status=503, count=-1)
-    sim.fault(path='audit-log/v1/logs$', status=403, body='html', count=-1)
+    sim.fault(path='audit-log/v2beta1/logs$', status=403, body='html', count=-1)
     run = play(sim, '''
         - name: sites after a short outage
           central.msp.tenant_site_info:
@@ -52,7 +52,7 @@ def test_bounded_retries_then_a_clear_error(simulator, tmp_path):
         - name: a 403 HTML page is not retried
           central.msp.tenant_api_call:
             app: glp
-            path: audit-log/v1/logs
+            path: audit-log/v2beta1/logs
     ''', tmp_path, env={'CENTRAL_MAX_RETRIES': str(MAX_RETRIES)},
                extra_vars={'acme': acme, 'bistro': bistro, 'northwind': northwind, 'zurich': zurich})
     assert run.rc == 0, run.output[-3000:]
@@ -83,6 +83,6 @@ def test_bounded_retries_then_a_clear_error(simulator, tmp_path):
     failure(run, 'a write is not re-sent after a 503',
             'POST central network-notifications/v1/alerts/acknowledge in tenant %s failed: HTTP 503' % zurich)
     assert sent('alerts/acknowledge$') == [1]
-    failure(run, 'a 403 HTML page is not retried', 'GET glp audit-log/v1/logs (MSP scope) failed: HTTP 403',
+    failure(run, 'a 403 HTML page is not retried', 'GET glp audit-log/v2beta1/logs (MSP scope) failed: HTTP 403',
             'non-JSON text/html')
-    assert sent('audit-log/v1/logs$') == [1]
+    assert sent('audit-log/v2beta1/logs$') == [1]

@@ -52,15 +52,16 @@ EVIL = {
 def hostile_records():
     site = {'id': '1', 'siteName': EVIL['site'], 'address': {'city': '<i>Zürich</i>', 'country': 'CH'},
             'devices_total': 2, 'devices_good': 1, 'devices_poor': 1, 'health_poor': 50, 'health_good': 50,
-            'clients_total': 1, 'alerts_total': 1, 'alerts_critical': 1, 'reasons': ['<u>1 device offline</u>']}
+            'clients_total': 1, 'alerts_total': 1, 'alerts_critical': 1,
+            'reasons': [{'health': 'Poor', 'reason': '<u>1 device offline</u>', 'data': {'count': 1}}]}
     return [
         {'name': EVIL['name'], 'workspace_id': '"><script>%s</script>' % PWN, 'central_provisioned': True,
          'sites': [site],
          'devices': [{'serialNumber': 'SN1', 'deviceName': EVIL['device'], 'deviceType': '<AP>', 'status': 'ONLINE'},
                      {'serialNumber': 'SN2', 'deviceName': 'sw', 'deviceType': 'SWITCH', 'status': 'OFFLINE'}],
-         'clients': [{'clientName': EVIL['client'], 'status': 'CONNECTED', 'clientConnectionType': 'WIRELESS'}],
-         'alerts': [{'id': 'a1', 'name': 'Device Disconnected', 'summary': EVIL['summary'], 'severity': 'CRITICAL',
-                     'status': 'ACTIVE', 'createdAt': '2025-11-20T10:00:00.000Z'}]},
+         'clients': [{'clientName': EVIL['client'], 'status': 'Connected', 'clientConnectionType': 'Wireless'}],
+         'alerts': [{'id': 'a1', 'name': 'Device Disconnected', 'summary': EVIL['summary'], 'severity': 'Critical',
+                     'status': 'Active', 'createdAt': '2025-11-20T10:00:00.000Z'}]},
         {'name': "Bistro d'Or \"Chez Lulu\"", 'workspace_id': 'w2', 'central_provisioned': True,
          'error': 'HTTP 502 <html><body>Bad gateway</body></html> {{ lookup("pipe", "id") }}'},
         {'name': 'Zürich Kliniken', 'workspace_id': 'w3', 'central_provisioned': False},

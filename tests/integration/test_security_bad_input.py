@@ -38,7 +38,8 @@ MODULE_CASES = {
     'unknown cluster name from the environment': (
         'base_url: ""', ("Unknown cluster_name 'Mars-1'", 'US-WEST-5'), {'CENTRAL_CLUSTER_NAME': 'Mars-1'}),
     'both gateways from the environment': (
-        '', ('Both base_url and cluster_name are set', 'CENTRAL_CLUSTER_NAME'), {'CENTRAL_CLUSTER_NAME': 'US-WEST-5'}),
+        '', ('Both environment variables CENTRAL_BASE_URL and CENTRAL_CLUSTER_NAME are set',),
+        {'CENTRAL_CLUSTER_NAME': 'US-WEST-5'}),
 }
 
 # Inventory source file name: (its options, fragments of the message).
@@ -47,7 +48,9 @@ INVENTORY_CASES = {
     'wrong-client-id': ('client_id: %s' % WRONG_ID, ('MSP token request', 'HTTP 401', 'invalid_client')),
     'tenant-as-msp': ('workspace_id: "{tenant}"', ('MSP token request', 'HTTP 4')),
     'unknown-cluster': ('base_url: ""\ncluster_name: Mars-1', ("Unknown cluster_name 'Mars-1'",)),
-    'both-gateways': ('cluster_name: US-WEST-5', ('Both base_url and cluster_name are set',)),
+    # (A cluster_name alone in the file overrides the exported CENTRAL_BASE_URL: no conflict.)
+    'both-gateways': ('base_url: https://us5.api.central.arubanetworks.com\ncluster_name: US-WEST-5',
+                      ('Both base_url and cluster_name are set',)),
     'token-file-missing': ('token_file: "{files}/absent.yaml"', ('Cannot read token_file',)),
     'token-file-not-yaml': ('token_file: "{files}/broken.yaml"', ('is not valid YAML',)),
 }

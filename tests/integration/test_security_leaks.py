@@ -30,7 +30,7 @@ MODULES = '''
 - name: alerts
   central.msp.tenant_alert_info: {tenant_workspace_id: "{{ bistro }}"}
 - name: any path, MSP scope
-  central.msp.tenant_api_call: {path: network-msp/v1/list-tenants, params: {next: 1}, paginate: true}
+  central.msp.tenant_api_call: {path: network-msp/v1/list-tenants, params: {next: 1, limit: 100}, paginate: true}
 - name: a write
   central.msp.tenant_api_call:
     {tenant: Acme Retail Group, method: POST, path: network-notifications/v1/alerts/acknowledge, body: {ids: [a]}}
@@ -39,7 +39,7 @@ MODULES = '''
 - name: devices after the revocation
   central.msp.tenant_device_info: {tenant: Acme Retail Group}
 - name: refused even after renewal
-  central.msp.tenant_api_call: {app: glp, path: audit-log/v1/logs, tenant: Acme Retail Group}
+  central.msp.tenant_api_call: {app: glp, path: audit-log/v2beta1/logs, tenant: Acme Retail Group}
 - name: exchange refused
   central.msp.tenant_site_info: {tenant: Zürich Kliniken}
 - name: wrong secret
@@ -65,7 +65,7 @@ def test_nothing_leaks_at_the_highest_verbosity(simulator, tmp_path):
     sim.fault(action='config', token_ttl=3)  # renewals on the way: more tokens that must not show anywhere
     sim.fault(action='fail_exchange', tenant=truth['Zürich Kliniken']['id'], count=-1)
     sim.fault(path='alerts/acknowledge$', method='POST', status=202, count=-1)
-    sim.fault(path='audit-log/v1/logs$', status=401, count=-1)
+    sim.fault(path='audit-log/v2beta1/logs$', status=401, count=-1)
     work = tmp_path / 'run'  # everything the runs write goes below here
     log = str(work / 'ansible.log')
     env = ansible_env(dict(sim.env(), ANSIBLE_LOG_PATH=log), tmp=str(work))

@@ -47,7 +47,7 @@ def test_wrong_ca_no_verification_and_plain_http(simulator_tls, tmp_path):
             - name: plain http GLP
               central.msp.msp_tenant_info: {glp_base_url: "{{ remote }}/glp", with_central: false}
             - name: plain http token issuer
-              central.msp.msp_tenant_info: {auth_url: "{{ remote }}/glp/authorization/v2/oauth2"}
+              central.msp.msp_tenant_info: {auth_url: "{{ remote }}/authorization/v2/oauth2"}
             - name: plain http to a look-alike of localhost
               central.msp.msp_tenant_info: {auth_url: "http://localhost.attacker.example:{{ port }}/oauth2"}
         ''', tmp_path, env={'CENTRAL_TIMEOUT': '3'},

@@ -10,9 +10,9 @@ Two changes to the guide's loop, both needed to finish the same job as the colle
 the tenant list is paged (limit 300, offset): the guide reads one page, 100 tenants by default; and a tenant
 whose read fails (Central not provisioned: 403) is counted and skipped instead of ending the script.
 
-pycentral needs two test-only adjustments to talk to the simulator, as in tests/unit/simulator/test_simulator_pycentral_interop.py
-(a pytest fixture there, so not importable here): its token issuer constant, and its URL builder, which keeps only
-scheme and host of a base URL while the simulator's base URLs carry a path (/glp, /central).
+pycentral needs one test-only adjustment to talk to the simulator, as in tests/unit/simulator/test_simulator_pycentral_interop.py
+(a pytest fixture there, so not importable here): its token issuer constant. The simulator serves GLP and Central on
+separate origins without a path prefix, as the real hosts, so pycentral's URL builder works unchanged.
 
 Prints one JSON line: {"tenants", "devices", "failed"}.
 """
@@ -29,13 +29,11 @@ MAX_TENANT_PAGES = 1000
 
 def point_pycentral_at(info):
     """Aim pycentral at a plain-HTTP simulator described by its start-up info."""
-    from pycentral import base
     from pycentral.utils import constants
 
     if info.get('ca_file'):
         raise SystemExit('peer_pycentral: the benchmark simulator is plain HTTP on loopback; TLS is not wired up here')
     constants.AUTHENTICATION['OAUTH_GLOBAL'] = info['auth_url']
-    base.build_url = lambda base_url, path='', *_ignored, **_unused: '/'.join((base_url.rstrip('/'), path.lstrip('/')))
     # oauthlib refuses http:// token URLs unless told that this is a test.
     os.environ['OAUTHLIB_INSECURE_TRANSPORT'] = '1'
 

@@ -53,7 +53,7 @@ def tenant_truth(app, ws):
     ds = app.dataset
     return {'id': ws.id, 'hex': ws.hex, 'name': ws.name, 'central_id': ws.central_id, 'added': ws.added,
             'glp': ds.glp_item(ws), 'central': ds.central_summary(ws),
-            'draft': ds.draft_summary(ws) if ws.central_id else None, 'counts': ds.counts(ws)}
+            'counts': ds.counts(ws)}
 
 
 def truth(app, parts):

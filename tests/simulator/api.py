@@ -1,61 +1,43 @@
-"""The GLP and Central list APIs: which token scope each needs, how it pages, what it filters on.
+"""The GLP and Central list APIs, served as plugins/module_utils/contract.py describes them.
 
-Paging is not uniform (api-contract.md section 5): `next` endpoints take limit + a page-number cursor and
-answer {items, count, total, next} with next a string, null on the last page; `offset` endpoints take
-limit + offset and answer {items, count, offset, total}. A limit above an endpoint's maximum is a 400.
+Each request is checked the way the live service checks it, and refused with its 400 body when it breaks a
+rule: a query parameter the endpoint does not take, a required one missing, a limit out of range, a filter
+with a join, operator or field the endpoint does not support, a sort field it does not list. Every page is
+checked against the contract's page schema before it leaves; a page that does not conform is a simulator bug
+and is answered 500.
+
+Paging is not uniform: `next` endpoints take limit + a page-number cursor and answer {items, count, total,
+next} with next a string, null on the last page; `offset` endpoints take limit + offset and answer {items,
+count, offset, total}.
 """
-from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from ansible_collections.central.msp.plugins.module_utils import contract, vocabulary
+
+from .dataset import BASE_TIME
 from .messages import bad_request, glp_error, json_response
-from .odata import QueryError, compile_filter, sort_items
+from .odata import QueryError, compile_filter, sort_items, tokenize
 
-INVENTORY = ('serialNumber', 'deviceName', 'deviceType', 'model', 'macAddress', 'status', 'isProvisioned', 'siteId',
-             'siteName', 'firmwareVersion', 'partNumber', 'role', 'subscriptionKey', 'tier')
-
-
-@dataclass(frozen=True)
-class Route:
-    family: str             # 'glp' or 'central': which base URL serves it
-    path: str
-    scope: str              # 'msp' (MSP token), 'tenant' (exchanged token) or 'any'
-    paging: str             # 'next', 'offset' or 'draft'
-    max_limit: int
-    fields: tuple           # what filter and sort accept
-    kind: str | None = None     # the dataset item kind it lists, for tenant data
-    next_required: bool = False
-    default_limit: int = 100
-
-
-ROUTES = {(r.family, r.path): r for r in (
-    Route('glp', 'workspaces/v1/msp-tenants', 'any', 'offset', 300,
-          ('id', 'workspaceName', 'type', 'inventoryOwnership', 'createdAt', 'updatedAt', 'generation')),
-    Route('glp', 'devices/v1/devices', 'any', 'offset', 2000,
-          ('id', 'serialNumber', 'macAddress', 'deviceType', 'model', 'partNumber', 'region', 'archived',
-           'assignedState', 'createdAt', 'updatedAt'), 'glp-devices'),
-    Route('glp', 'audit-log/v1/logs', 'any', 'offset', 2000,
-          ('id', 'category', 'description', 'createdAt', 'user.username', 'workspace.workspaceName'), 'audit-logs'),
-    Route('central', 'network-msp/v1/list-tenants', 'msp', 'next', 1000,
-          ('tenantId', 'tenantName', 'totalSites', 'degradedSites', 'deviceOwnership'), next_required=True),
-    Route('central', 'msp/v1/tenants', 'msp', 'draft', 1000, ('workspace_id', 'name')),
-    Route('central', 'network-monitoring/v1/device-inventory', 'tenant', 'next', 1000, INVENTORY, 'device-inventory'),
-    Route('central', 'network-monitoring/v1/devices', 'tenant', 'next', 1000,
-          INVENTORY + ('ipv4', 'configStatus', 'deployment', 'deviceFunction', 'deviceGroupName', 'health', 'lastSeenAt'),
-          'devices'),
-    Route('central', 'network-monitoring/v1/sites-health', 'tenant', 'offset', 100,
-          ('id', 'siteName', 'address.city', 'address.country'), 'sites-health'),
-    Route('central', 'network-monitoring/v1/clients', 'tenant', 'next', 1000,
-          ('id', 'clientName', 'hostName', 'macAddress', 'ipv4', 'status', 'clientConnectionType', 'connectedDeviceSerial',
-           'connectedTo', 'siteId', 'siteName', 'vlanId', 'wlanName', 'userName', 'wirelessBand', 'health'), 'clients'),
-    Route('central', 'network-notifications/v1/alerts', 'tenant', 'next', 100,
-          ('id', 'key', 'name', 'severity', 'status', 'priority', 'category', 'deviceType', 'serialNumber', 'siteId',
-           'siteName', 'createdAt'), 'alerts'),
-)}
+ROUTES = contract.BY_PATH
+# Where each endpoint's items come from in the dataset (None: a tenant listing).
+KINDS = {'glp_devices': 'glp-devices', 'audit_logs': 'audit-logs', 'device_inventory': 'device-inventory',
+         'devices': 'devices', 'sites': 'sites-health', 'clients': 'clients', 'alerts': 'alerts'}
+# The simulator's present: its data is a snapshot of this moment, so "now" (the clients' default window) is it.
+NOW = BASE_TIME
+WINDOW_LIMIT = {'global': timedelta(days=7), 'site': timedelta(days=31)}
 
 
 class ApiError(Exception):
     def __init__(self, response):
         super().__init__(response.status)
         self.response = response
+
+
+def refuse(route, message, subject=None):
+    """The endpoint's 400: Central's carries its own errorCode and nothing more; GLP's adds the issue details."""
+    if route.app == 'central':
+        return ApiError(glp_error(400, message, error_code=route.error_code))
+    return ApiError(bad_request(message, subject=subject))
 
 
 def scope_error(route, record, dataset):
@@ -65,22 +47,23 @@ def scope_error(route, record, dataset):
                               'the tenant\'s token (RFC 8693 token exchange) first')
     if route.scope == 'msp' and record.tenant_id is not None:
         return glp_error(403, f'{route.path} needs an MSP workspace token; this token is scoped to one tenant')
-    if route.family == 'central' and record.tenant_id is not None and not dataset.tenant(record.tenant_id).central_id:
+    if route.app == 'central' and record.tenant_id is not None and not dataset.tenant(record.tenant_id).central_id:
         return glp_error(403, 'HPE Aruba Networking Central is not provisioned in this workspace')
     return None
 
 
 def source_items(dataset, route, record):
     """Everything the route lists for this token, in default order."""
-    if route.kind:
-        return dataset.items(record.tenant_id or dataset.msp, route.kind)
-    if route.path == 'workspaces/v1/msp-tenants':
+    kind = KINDS.get(route.name)
+    if kind:
+        return dataset.items(record.tenant_id or dataset.msp, kind)
+    if route.name == 'msp_tenants':
         # The real API answers a tenant token with no tenants rather than an error.
         return [] if record.tenant_id else dataset.listing('glp')
-    return dataset.listing('draft' if route.paging == 'draft' else 'central')
+    return dataset.listing('central')
 
 
-def int_param(params, name, default, low, high=None):
+def int_param(route, params, name, default, low, high=None):
     raw = params.get(name)
     if raw is None:
         return default
@@ -90,32 +73,121 @@ def int_param(params, name, default, low, high=None):
         value = None
     if value is None or value < low or (high is not None and value > high):
         limits = f'between {low} and {high}' if high is not None else f'{low} or more'
-        raise ApiError(bad_request(f'{name} must be an integer {limits}; got {raw!r}', subject=name))
+        raise refuse(route, f'{name} must be an integer {limits}; got {raw!r}', name)
     return value
 
 
-def query_step(name, function, *args):
+def check_params(route, params):
+    unknown = sorted(set(params) - set(route.params))
+    if unknown:
+        raise refuse(route, f"unknown query parameter {unknown[0]!r}; {route.path} accepts "
+                            f"{', '.join(sorted(route.params))}", unknown[0])
+    missing = [name for name in route.required if params.get(name) in (None, '')]
+    if missing:
+        hint = ': start with next=1' if 'next' in missing else ''
+        raise refuse(route, f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required{hint}", missing[0])
+    for name, schema in route.params.items():
+        if params.get(name) is not None and schema.get('enum') and params[name] not in schema['enum']:
+            raise refuse(route, f"{name} must be one of {', '.join(schema['enum'])}; got {params[name]!r}", name)
+
+
+def query_step(route, name, function, *args):
     """Apply a filter or sort step; a QueryError is the API's 400 about that parameter."""
     try:
         return function(*args)
     except QueryError as err:
-        raise ApiError(bad_request(str(err), subject=name))
+        raise refuse(route, str(err), name)
 
 
-def select(route, params, items):
-    if params.get('filter'):
-        predicate = query_step('filter', compile_filter, params['filter'], route.fields)
+def compile_route_filter(route, text):
+    rule = route.filter
+    if rule is None:
+        raise refuse(route, f'{route.path} takes no filter', 'filter')
+    if rule.max_length and len(text) > rule.max_length:
+        raise refuse(route, f'filter is longer than {rule.max_length} characters', 'filter')
+    return query_step(route, 'filter', compile_filter, text, rule.fields, rule.logic, rule.quote)
+
+
+def parse_time(route, params, name):
+    raw = params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace('Z', '+00:00'))
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise refuse(route, f'{name} must be an RFC 3339 date-time such as 2025-07-10T08:09:17.419Z; got {raw!r}', name)
+    return value
+
+
+def client_window(route, params):
+    """(start, end) of the window failed clients are listed in: start-at/end-at, else the 3 hours before now."""
+    end = parse_time(route, params, 'end-at') or NOW
+    start = parse_time(route, params, 'start-at') or end - timedelta(hours=vocabulary.CLIENT_DEFAULT_WINDOW_HOURS)
+    if start >= end:
+        raise refuse(route, 'start-at must be earlier than end-at', 'start-at')
+    scope = 'site' if params.get('site-id') or params.get('site-name') else 'global'
+    if end - start > WINDOW_LIMIT[scope]:
+        raise refuse(route, f"start-at and end-at may be at most {'7 days' if scope == 'global' else '1 month'} apart "
+                            f"{'for all sites' if scope == 'global' else 'for one site'}", 'start-at')
+    return start, end
+
+
+def select_clients(route, params, items):
+    """The clients endpoint's own rules: the site by query parameter, Connected unless a status is asked for,
+    failed clients only inside the window."""
+    start, end = client_window(route, params)
+    if params.get('site-id'):
+        items = [item for item in items if item.get('siteId') == params['site-id']]
+    if params.get('site-name'):
+        items = [item for item in items if item.get('siteName') == params['site-name']]
+    if params.get('serial-number'):
+        items = [item for item in items if item.get('connectedDeviceSerial') == params['serial-number']]
+    text = params.get('filter') or ''
+    predicate = compile_route_filter(route, text) if text else None
+    if predicate is None or not names_field(text, 'status'):
+        default = compile_filter(vocabulary.CLIENT_DEFAULT_FILTER, route.filter.fields, route.filter.logic)
+        items = [item for item in items if default(item)]
+    if predicate is not None:
         items = [item for item in items if predicate(item)]
+
+    def in_window(item):
+        if item.get('status') != 'Failed':
+            return True
+        seen = datetime.fromisoformat(item['lastSeenAt'].replace('Z', '+00:00'))
+        return start <= seen <= end
+    return [item for item in items if in_window(item)]
+
+
+def names_field(text, name):
+    """Whether a (valid) filter has a condition on this field."""
+    return ('word', name) in tokenize(text, "\\'")
+
+
+def select(route, params, items, dataset, record):
+    if route.name == 'clients':
+        items = select_clients(route, params, items)
+    else:
+        if route.name == 'device_inventory' and params.get('site-assigned'):
+            assigned = params['site-assigned'] == 'ASSIGNED'
+            items = [item for item in items if (item.get('siteId') is not None) == assigned]
+        if params.get('filter'):
+            predicate = compile_route_filter(route, params['filter'])
+            if route.name == 'alerts':
+                # Alerts carry no siteId, but their filter takes one: the dataset knows each alert's site.
+                sites = dataset.items(record.tenant_id, 'alert-sites')
+                items = [item for item in items if predicate(dict(item, siteId=sites.get(item['id'])))]
+            else:
+                items = [item for item in items if predicate(item)]
     if params.get('sort'):
-        items = query_step('sort', sort_items, items, params['sort'], route.fields)
+        items = query_step(route, 'sort', sort_items, items, params['sort'], route.sort)
     return items
 
 
 def next_page(route, params, items, anomaly):
-    limit = int_param(params, 'limit', min(route.default_limit, route.max_limit), 1, route.max_limit)
-    if params.get('next') is None and route.next_required:
-        raise ApiError(bad_request('next is required: start with next=1', subject='next'))
-    page = int_param(params, 'next', 1, 1)
+    limit = int_param(route, params, 'limit', route.default_limit, route.min_limit, route.max_limit)
+    page = int_param(route, params, 'next', 1, 1)
     total = len(items)
     start = (page - 1) * limit
     chunk = items[start:start + limit]
@@ -126,12 +198,25 @@ def next_page(route, params, items, anomaly):
         following = str(page)
     elif anomaly == 'empty_page' and page > 1:
         chunk, following = [], str(page + 1)
+    elif anomaly == 'total_too_low':    # cursors go on past a total that says half as much
+        total //= 2
+    elif anomaly == 'endless':          # fresh cursors and fresh (made-up) items, forever
+        if not chunk and items:
+            chunk = [made_up(item, page) for item in (items * limit)[:limit]]
+        following = str(page + 1)
+    elif anomaly == 'oversize':         # the limit ignored: everything that is left, on one page
+        chunk, following = items[start:], None
     return {'items': chunk, 'count': len(chunk), 'total': total, 'next': following}
 
 
+def made_up(item, page):
+    """A copy of an item that looks new: its identifying fields changed."""
+    return dict(item, **{key: f'{item[key]}~{page}' for key in ('id', 'serialNumber', 'macAddress') if key in item})
+
+
 def offset_page(route, params, items, anomaly):
-    limit = int_param(params, 'limit', min(route.default_limit, route.max_limit), 1, route.max_limit)
-    offset = int_param(params, 'offset', 0, 0)
+    limit = int_param(route, params, 'limit', route.default_limit, route.min_limit, route.max_limit)
+    offset = int_param(route, params, 'offset', 0, 0)
     total = len(items)
     start = offset
     if anomaly == 'next_repeats':
@@ -141,17 +226,28 @@ def offset_page(route, params, items, anomaly):
         total += offset // limit
     elif anomaly == 'empty_page' and offset > 0:
         chunk = []
-    if route.paging == 'draft':
-        return {'tenants': chunk, 'total': total}
-    return {'items': chunk, 'count': len(chunk), 'offset': offset, 'total': total}
+    elif anomaly == 'oversize':         # the limit ignored: everything that is left, on one page
+        chunk = items[start:]
+    body = {'items': chunk, 'count': len(chunk), 'offset': offset, 'total': total}
+    if route.name == 'sites':
+        body['response'] = {'code': '200', 'message': 'Success', 'status': 'OK'}
+    elif route.name == 'audit_logs':
+        body['remainingRecords'] = start + len(chunk) < total
+    return body
 
 
 def serve(app, route, record, req):
     """A 200 page for an authorised request, or raise ApiError."""
     params = req.params()
-    items = select(route, params, source_items(app.dataset, route, record))
+    check_params(route, params)
+    items = select(route, params, source_items(app.dataset, route, record), app.dataset, record)
     anomaly = app.faults.take_paging(req.path)
     pager = next_page if route.paging == 'next' else offset_page
-    response = json_response(200, pager(route, params, items, anomaly))
+    body = pager(route, params, items, anomaly)
+    problems = contract.check(route.page, body)
+    if problems:
+        return glp_error(500, f'simulator bug: this page breaks the contract of {route.path}: '
+                              + '; '.join(problems[:5]))
+    response = json_response(200, body)
     response.fault = anomaly is not None
     return response

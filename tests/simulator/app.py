@@ -1,7 +1,14 @@
 """The simulator's request pipeline, independent of HTTP: latency, injected faults, routing, bearer
-authentication, rate limits, scope checks, then the API itself. Admin requests (/_sim) skip all of it."""
+authentication, rate limits, scope checks, then the API itself. Admin requests (/_sim) skip all of it.
+
+GLP and Central are two origins, as the real hosts are: each request says which one it came to (the server
+listens on one port for each) and its path is the API path itself, with no prefix. The token endpoint is on
+the GLP origin (/authorization/v2/oauth2/<workspace>/token)."""
 import re
 import time
+from datetime import datetime, timedelta, timezone
+
+from ansible_collections.central.msp.plugins.module_utils import contract
 
 from . import admin
 from .api import ROUTES, ApiError, scope_error, serve
@@ -11,20 +18,21 @@ from .oauth import handle_token_request
 from .stats import Stats
 from .tokens import TokenStore
 
-PREFIXES = {'glp': '/glp/', 'central': '/central/'}
-TOKEN_PATH = re.compile(r'^/glp/authorization/v2/oauth2/([^/]+)/token$')
+ORIGINS = ('glp', 'central')
+TOKEN_PATH = re.compile(r'^/authorization/v2/oauth2/([^/]+)/token$')
 DEFAULT_CONFIG = {'token_ttl': 900, 'latency_ms': 0, 'central_rate_limit': 0, 'glp_rate_limit': 0, 'retry_after': False}
-# Rate-limit header names per family: (limit, remaining, reset)
-LIMIT_HEADERS = {'glp': ('ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'),
-                 'central': ('X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset')}
+# Rate-limit header names per origin: (limit, remaining, reset)
+LIMIT_HEADERS = contract.RATE_LIMIT_HEADERS
 
 
-def split_path(path):
-    """('glp' | 'central' | None, the API path without the family prefix). No slash is forgiven."""
-    for family, prefix in PREFIXES.items():
-        if path.startswith(prefix):
-            return family, path[len(prefix):]
-    return None, path
+def reset_value(family, seconds):
+    """The reset header's value in the origin's form: GLP seconds, Central an RFC 3339 date-time (UTC)."""
+    if contract.RATE_LIMIT_RESET_FORM[family] == 'seconds':
+        return str(int(seconds))
+    moment = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+    # Whole seconds, rounded up: a client waiting until then is never early.
+    moment = moment.replace(microsecond=0) + timedelta(seconds=1 if moment.microsecond else 0)
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 class SimApp:
@@ -58,16 +66,17 @@ class SimApp:
         return response
 
     def _serve(self, req):
-        family, api_path = split_path(req.path)
-        injected, delayed = self._injected(req, family)
+        family, api_path = req.origin, req.path[1:]
+        injected, delayed, drip_ms = self._injected(req, family)
         if injected:
             return injected, None
         response, scope = self._route(req, family, api_path)
         response.fault = response.fault or delayed
+        response.drip_ms = drip_ms
         return response, scope
 
     def _route(self, req, family, api_path):
-        token_path = TOKEN_PATH.match(req.path)
+        token_path = TOKEN_PATH.match(req.path) if family == 'glp' else None
         if token_path:
             if req.method != 'POST':
                 return glp_error(405, 'the token endpoint accepts POST only', {'Allow': 'POST'}), None
@@ -94,37 +103,46 @@ class SimApp:
         response.headers.update(limit_headers)
         return response, record.scope
 
+    def _token_tenant(self, req):
+        """The dashed tenant id of the request's bearer token, or None."""
+        header = req.headers.get('authorization', '')
+        record = self.tokens.get(header[7:].strip()) if header[:7].lower() == 'bearer ' else None
+        return getattr(record, 'tenant_id', None) if record else None
+
     def _injected(self, req, family):
-        """(the answer of an injected fault or None to serve the request, whether a fault delayed it)."""
-        rule = self.faults.take_rule(req.method, req.path)
+        """(the answer of an injected fault or None to serve the request, whether a fault touched it, the drip of
+        its body in ms)."""
+        rule = self.faults.take_rule(req.method, req.path, family, lambda: self._token_tenant(req))
         if rule is not None:
             if rule.delay_ms:
                 time.sleep(rule.delay_ms / 1000)
             if rule.reset_connection:
-                return Response(0, reset_connection=True, fault=True), True
+                return Response(0, reset_connection=True, fault=True), True, 0
             if rule.status is not None:
                 headers = dict(rule.headers)
                 if rule.retry_after is not None:
                     headers['Retry-After'] = str(rule.retry_after)
                 if rule.reset_header is not None:
-                    headers[LIMIT_HEADERS[family or 'glp'][2]] = str(rule.reset_header)
-                return canned_response(rule.status, rule.body, headers), True
+                    headers[LIMIT_HEADERS[family][2]] = str(rule.reset_header)
+                response = canned_response(rule.status, rule.body, headers, req, rule.json)
+                response.drip_ms = rule.drip_ms
+                return response, True, 0
         kind = self.faults.take_random()
         if kind == 'reset':
-            return Response(0, reset_connection=True, fault=True), True
+            return Response(0, reset_connection=True, fault=True), True, 0
         if kind:
             headers = {}
             if kind == '429':
-                headers[LIMIT_HEADERS[family or 'glp'][2]] = '1'
+                headers[LIMIT_HEADERS[family][2]] = reset_value(family, 1)
                 if self.config['retry_after']:
                     headers['Retry-After'] = '1'
-            return canned_response(int(kind), 'json', headers), True
-        return None, rule is not None
+            return canned_response(int(kind), 'json', headers), True, 0
+        return None, rule is not None, rule.drip_ms if rule is not None else 0
 
     def _not_found(self, family, api_path, path):
-        other = {'glp': 'central', 'central': 'glp'}.get(family)
-        if other and (other, api_path) in ROUTES:
-            return glp_error(404, f'{path} not found: {api_path} is served under the {other} base URL, not {family}')
+        other = {'glp': 'central', 'central': 'glp'}[family]
+        if (other, api_path) in ROUTES or (other == 'glp' and TOKEN_PATH.match(path)):
+            return glp_error(404, f'{path} not found: it is served by the {other} base URL, not {family}')
         return glp_error(404, f'{path} not found')
 
     def _bearer(self, req):
@@ -151,7 +169,7 @@ class SimApp:
             return {}, None
         allowed, remaining, reset = self.limiter.hit(key, int(limit), period)
         names = LIMIT_HEADERS[family]
-        headers = {names[0]: str(limit), names[1]: str(remaining), names[2]: str(reset)}
+        headers = {names[0]: str(limit), names[1]: str(remaining), names[2]: reset_value(family, reset)}
         if allowed:
             return headers, None
         self.stats.count('rate_limited')

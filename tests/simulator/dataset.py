@@ -7,7 +7,11 @@ plan (counts) at start-up; its items are built from the plan on first use. Centr
 
 * a site is degraded when it has a device in Poor health; Poor devices are OFFLINE and only at degraded sites;
 * deviceHealthStatus counts the monitored (provisioned) devices by health;
-* the alert counts are the ACTIVE alerts by severity (the alerts endpoint also lists CLEARED ones).
+* the alert counts are the Active alerts by severity (the alerts endpoint also lists Cleared and Deferred ones).
+
+Values are in the live vocabulary (plugins/module_utils/vocabulary.py) and every item has the shape the
+contract (plugins/module_utils/contract.py) gives it. A device's health, a client's health and an alert's site
+are not in the items the APIs return; the builder keeps them internally (the `core` and `alert-sites` kinds).
 """
 import random
 import string
@@ -17,17 +21,20 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from ansible_collections.central.msp.plugins.module_utils import vocabulary as V
+
 KINDS = ('devices', 'device-inventory', 'sites-health', 'clients', 'alerts', 'glp-devices', 'audit-logs')
 CENTRAL_KINDS = KINDS[:5]
+INTERNAL_KINDS = ('alert-sites',)      # alert id -> site id: the alerts filter takes siteId, the items have none
 BASE_TIME = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
 # Built items kept in memory (LRU by tenant and kind) unless --cache-items says otherwise; a 1,000-device tenant
 # holds about 7,000.
 CACHE_ITEMS = 400_000
 
 HARDWARE = {  # model, part number, firmware
-    'AP': (('AP-505', 'R2H28A', '10.5.1.4_90377'), ('AP-515', 'Q9H63A', '10.6.0.3_91581'),
-           ('AP-535', 'JZ337A', '10.6.0.3_91581'), ('AP-635', 'R7J28A', '10.7.1.0_92412'),
-           ('AP-655', 'S0M88A', '10.7.1.0_92412'), ('AP-735', 'S1T23A', '10.7.1.0_92412')),
+    'ACCESS_POINT': (('AP-505', 'R2H28A', '10.5.1.4_90377'), ('AP-515', 'Q9H63A', '10.6.0.3_91581'),
+                     ('AP-535', 'JZ337A', '10.6.0.3_91581'), ('AP-635', 'R7J28A', '10.7.1.0_92412'),
+                     ('AP-655', 'S0M88A', '10.7.1.0_92412'), ('AP-735', 'S1T23A', '10.7.1.0_92412')),
     'SWITCH': (('6100 24G 4SFP+ Switch', 'JL678A', 'PL.10.13.1040'),
                ('6200F 24G Class4 PoE 4SFP+ 370W Switch', 'JL725B', 'ML.10.13.1040'),
                ('6300M 48G Class4 PoE 4SFP56 Switch', 'JL661A', 'FL.10.14.1000'),
@@ -36,29 +43,36 @@ HARDWARE = {  # model, part number, firmware
                 ('9240', 'R8G96A', '10.7.0.1_92050')),
 }
 DEVICE_ROLE = {  # role, deviceFunction, deployment, tier
-    'AP': ('Access Point', 'CAMPUS_AP', 'Campus', 'ADVANCED'),
+    'ACCESS_POINT': ('Access Point', 'CAMPUS_AP', 'Campus', 'ADVANCED'),
     'SWITCH': ('Access Switch', 'ACCESS_SWITCH', 'Standalone', 'FOUNDATION'),
     'GATEWAY': ('Branch Gateway', 'BRANCH_GW', 'Cluster', 'ADVANCED'),
 }
-SERIAL_PREFIX = {'AP': 'CN', 'SWITCH': 'SG', 'GATEWAY': 'CK'}
-NAME_CODE = {'AP': 'AP', 'SWITCH': 'SW', 'GATEWAY': 'GW'}
-GROUP_NAME = {'AP': 'APs', 'SWITCH': 'Switches', 'GATEWAY': 'Gateways'}
-INVENTORY_FIELDS = ('serialNumber', 'deviceName', 'deviceType', 'model', 'macAddress', 'status', 'isProvisioned',
-                    'siteId', 'siteName', 'firmwareVersion', 'partNumber', 'role', 'subscriptionKey', 'tier')
-HEALTH = ('Good', 'Fair', 'Poor')
-SEVERITIES = ('CRITICAL', 'MAJOR', 'MINOR')
-ALERT_TYPES = {  # severity -> (name, key, category, device types it applies to)
-    'CRITICAL': (('Device Disconnected', 'DEVICE_DISCONNECTED', 'Device', ('AP', 'SWITCH', 'GATEWAY')),
-                 ('Gateway Uplink Down', 'GW_UPLINK_DOWN', 'Connectivity', ('GATEWAY',)),
-                 ('Switch Power Supply Failed', 'SWITCH_PSU_FAILED', 'Hardware', ('SWITCH',))),
-    'MAJOR': (('High CPU Utilization', 'HIGH_CPU_UTILIZATION', 'System', ('AP', 'SWITCH', 'GATEWAY')),
-              ('PoE Budget Exceeded', 'POE_BUDGET_EXCEEDED', 'Power', ('SWITCH',)),
-              ('High Channel Utilization', 'HIGH_CHANNEL_UTILIZATION', 'RF', ('AP',))),
-    'MINOR': (('Rogue AP Detected', 'ROGUE_AP_DETECTED', 'Security', ('AP',)),
-              ('Port Flapping', 'PORT_FLAPPING', 'Connectivity', ('SWITCH', 'GATEWAY')),
-              ('Client Authentication Failures', 'CLIENT_AUTH_FAILURES', 'Clients', ('AP', 'GATEWAY'))),
+SERIAL_PREFIX = {'ACCESS_POINT': 'CN', 'SWITCH': 'SG', 'GATEWAY': 'CK'}
+NAME_CODE = {'ACCESS_POINT': 'AP', 'SWITCH': 'SW', 'GATEWAY': 'GW'}
+GROUP_NAME = {'ACCESS_POINT': 'APs', 'SWITCH': 'Switches', 'GATEWAY': 'Gateways'}
+INVENTORY_FIELDS = ('id', 'serialNumber', 'deviceName', 'deviceType', 'model', 'macAddress', 'status',
+                    'isProvisioned', 'siteId', 'siteName', 'firmwareVersion', 'partNumber', 'role', 'deployment',
+                    'deviceFunction', 'deviceGroupName', 'subscriptionKey', 'tier')
+MONITORED_FIELDS = ('id', 'serialNumber', 'deviceName', 'deviceType', 'model', 'macAddress', 'status',
+                    'siteId', 'siteName', 'firmwareVersion', 'partNumber', 'role', 'deployment', 'deviceFunction',
+                    'clusterName', 'ipv4', 'ipv6', 'configStatus', 'uptimeInMillis', 'lastSeenAt')
+HEALTH = V.HEALTH_LEVELS
+SEVERITIES = V.ALERT_SEVERITIES
+CRITICAL, MAJOR, MINOR = SEVERITIES
+ACTIVE, CLEARED, DEFERRED = V.ALERT_STATUSES
+ALL_TYPES = ('ACCESS_POINT', 'SWITCH', 'GATEWAY')
+ALERT_TYPES = {  # severity -> (name, typeId, category, device types it applies to)
+    CRITICAL: (('Device Disconnected', '101', 'System', ALL_TYPES),
+               ('Gateway Uplink Down', '212', 'WAN', ('GATEWAY',)),
+               ('Switch Power Supply Failed', '305', 'System', ('SWITCH',))),
+    MAJOR: (('High CPU Utilization', '102', 'System', ALL_TYPES),
+            ('PoE Budget Exceeded', '318', 'LAN', ('SWITCH',)),
+            ('High Channel Utilization', '407', 'WLAN', ('ACCESS_POINT',))),
+    MINOR: (('Rogue AP Detected', '512', 'Security', ('ACCESS_POINT',)),
+            ('Port Flapping', '331', 'LAN', ('SWITCH', 'GATEWAY')),
+            ('Client Authentication Failures', '604', 'Clients', ('ACCESS_POINT', 'GATEWAY'))),
 }
-PRIORITY = {'CRITICAL': 'HIGH', 'MAJOR': 'MEDIUM', 'MINOR': 'LOW'}
+PRIORITY = {CRITICAL: 'Very High', MAJOR: 'High', MINOR: 'Medium'}
 CLIENT_TYPES = (  # name prefix, vendor, os, wireless
     ('iPhone', 'Apple', 'iOS', True), ('Galaxy-S23', 'Samsung', 'Android', True), ('MacBook-Pro', 'Apple', 'macOS', True),
     ('LAPTOP', 'Dell', 'Windows', True), ('Zebra-TC52', 'Zebra', 'Android', True), ('Desktop', 'HP', 'Windows', False),
@@ -100,7 +114,7 @@ class Plan:
     critical: int
     major: int
     minor: int
-    cleared: int            # CLEARED alerts, listed but not counted in summaries
+    cleared: int            # Cleared and Deferred alerts, listed but not counted in summaries
     audit_logs: int
 
     @property
@@ -212,6 +226,11 @@ def timestamp(seconds_ago):
     return (BASE_TIME - timedelta(seconds=seconds_ago)).strftime('%Y-%m-%dT%H:%M:%S.000Z')
 
 
+def epoch(seconds_ago):
+    """Epoch seconds (list-tenants' lastUpdatedTime and createdTime)."""
+    return int((BASE_TIME - timedelta(seconds=seconds_ago)).timestamp())
+
+
 def base36(number, width):
     digits = string.digits + string.ascii_uppercase
     out = ''
@@ -287,13 +306,14 @@ class TenantBuilder:
             site = sites[site_index] if site_index is not None else None
             seen = per_site.setdefault(site_index, {'all': 0})
             dtype = ('GATEWAY', 'SWITCH')[seen['all']] if seen['all'] < 2 and site else \
-                rng.choices(('AP', 'SWITCH', 'GATEWAY'), (75, 20, 5))[0]
+                rng.choices(ALL_TYPES, (75, 20, 5))[0]
             seen['all'] += 1
             seen[dtype] = seen.get(dtype, 0) + 1
             devices.append(self.device(rng, index, dtype, health, site, seen[dtype], rng.choice(keys)))
         return devices
 
     def device(self, rng, index, dtype, health, site, number, key):
+        """One device's full internal record: every field either API shows, plus its health (internal)."""
         model, part, firmware = rng.choice(HARDWARE[dtype])
         role, function, deployment, tier = DEVICE_ROLE[dtype]
         serial = f'{SERIAL_PREFIX[dtype]}{base36(self.ws.number, 3)}{base36(index, 4)}{rng.choice(string.ascii_uppercase)}'
@@ -304,18 +324,20 @@ class TenantBuilder:
         site_id, site_info = site if site else (None, None)
         name = f'{site_info.code}-{NAME_CODE[dtype]}{number:02d}' if site else serial
         return {
-            'serialNumber': serial, 'deviceName': name, 'deviceType': dtype, 'model': model, 'macAddress': mac,
-            'status': ('ONLINE' if online else 'OFFLINE') if provisioned else None,
-            'isProvisioned': provisioned, 'siteId': site_id, 'siteName': site_info.name if site else None,
+            'id': serial, 'serialNumber': serial, 'deviceName': name, 'deviceType': dtype, 'model': model,
+            'macAddress': mac, 'status': ('ONLINE' if online else 'OFFLINE') if provisioned else None,
+            'isProvisioned': 'Yes' if provisioned else 'No', 'siteId': site_id,
+            'siteName': site_info.name if site else None,
             'firmwareVersion': firmware if provisioned else None, 'partNumber': part, 'role': role,
             'subscriptionKey': key if provisioned else None, 'tier': tier if provisioned else None,
             'ipv4': f'10.{20 + self.ws.number % 200}.{int(site_id or 0) % 250}.{10 + index % 240}' if provisioned else None,
             'ipv6': None,
-            'configStatus': ('SYNCED' if rng.random() < 0.95 else 'NOT_SYNCED') if provisioned else None,
+            'configStatus': ('Synchronized' if rng.random() < 0.95 else 'Not Synchronized') if provisioned else None,
             'uptimeInMillis': rng.randint(3_600, 90 * 86_400) * 1000 if online else 0,
             'lastSeenAt': timestamp(rng.randint(5, 300) if online else rng.randint(3_600, 259_200)) if provisioned else None,
             'deployment': deployment, 'deviceFunction': function,
             'deviceGroupName': f'{site_info.code}-{GROUP_NAME[dtype]}' if site else None,
+            'clusterName': f'{site_info.code}-GW-CLUSTER' if site and dtype == 'GATEWAY' else None,
             'health': health,
         }
 
@@ -323,16 +345,18 @@ class TenantBuilder:
         return getattr(self, kind.replace('-', '_'))(core)
 
     def devices(self, core):
-        return [d for d in core if d['isProvisioned']]
+        return [dict({name: d[name] for name in MONITORED_FIELDS}, type='network-monitoring/device')
+                for d in core if d['health'] is not None]
 
     def device_inventory(self, core):
-        return [{name: d[name] for name in INVENTORY_FIELDS} for d in core]
+        return [dict({name: d[name] for name in INVENTORY_FIELDS}, type='network-monitoring/device-inventory')
+                for d in core]
 
     def clients(self, core):
         rng = self.rng('clients')
         online = [d for d in core if d['status'] == 'ONLINE']
-        aps = [d for d in online if d['deviceType'] == 'AP']
-        wired = [d for d in online if d['deviceType'] != 'AP'] or online
+        aps = [d for d in online if d['deviceType'] == 'ACCESS_POINT']
+        wired = [d for d in online if d['deviceType'] != 'ACCESS_POINT'] or online
         ssids = self.ws.ssids or ('Corp',)
         items = []
         for index in range(self.plan.clients):
@@ -342,80 +366,96 @@ class TenantBuilder:
             person = rng.choice(PEOPLE)
             ssid_index = rng.randrange(len(ssids)) if wireless else None
             failed = rng.random() < 0.04
+            # Failed clients failed within the last 6 hours: about half inside the default 3-hour window.
+            seen = rng.randint(300, 6 * 3_600) if failed else rng.randint(1, 600)
             mac_value = ((self.ws.number & 0xFFFF) << 20) | (index & 0xFFFFF)
             mac = 'da:' + ':'.join(f'{(mac_value >> shift) & 0xFF:02x}' for shift in (32, 24, 16, 8, 0))
             name = f'{prefix}-{person.title()}' if wireless and prefix in ('iPhone', 'Galaxy-S23', 'MacBook-Pro') else \
                 f'{prefix}-{base36(index, 4)}'
             items.append({
-                'id': mac.replace(':', ''), 'clientName': name, 'hostName': name.lower(), 'macAddress': mac,
+                'id': mac.replace(':', ''), 'type': 'network-monitoring/client', 'clientName': name,
+                'hostName': name.lower(), 'macAddress': mac,
                 'ipv4': None if failed else f'172.{16 + self.ws.number % 16}.{index // 250 % 256}.{10 + index % 240}',
-                'ipv6': None, 'status': 'FAILED' if failed else 'CONNECTED',
-                'clientConnectionType': 'WIRELESS' if wireless else 'WIRED',
+                'ipv6': None, 'status': 'Failed' if failed else 'Connected',
+                'clientConnectionType': 'Wireless' if wireless else 'Wired',
                 'connectedDeviceSerial': device['serialNumber'], 'connectedTo': device['deviceName'],
+                'connectedDeviceType': device['deviceType'],
+                'connectedAt': None if failed else timestamp(seen + rng.randint(60, 8 * 3_600)),
                 'siteId': device['siteId'], 'siteName': device['siteName'],
-                'vlanId': 10 * (ssid_index + 1) if wireless else 100,
+                'vlanId': str(10 * (ssid_index + 1) if wireless else 100),
                 'wlanName': ssids[ssid_index] if wireless else None,
                 'userName': f'{person}@{self.ws.domain}' if os_name in ('Windows', 'macOS', 'iOS') else None,
                 'wirelessBand': rng.choice(BANDS) if wireless else None,
-                'health': 'Poor' if failed else rng.choices(HEALTH, (85, 12, 3))[0],
-                'vendor': vendor, 'os': os_name, 'lastSeenAt': timestamp(rng.randint(1, 600)),
+                'role': 'employee' if os_name in ('Windows', 'macOS', 'iOS') else 'device',
+                'clientVendor': vendor, 'clientOperatingSystem': os_name, 'lastSeenAt': timestamp(seen),
             })
         return items
 
-    def alerts(self, core):
+    def alert_records(self, core):
+        """(alert, site id) pairs: the alerts as the API lists them and the site each is about."""
         rng = self.rng('alerts')
-        monitored = [d for d in core if d['isProvisioned']]
+        monitored = [d for d in core if d['health'] is not None]
         by_health = {h: [d for d in monitored if d['health'] == h] for h in HEALTH}
-        wanted = [(s, 'ACTIVE') for s in ('CRITICAL',) * self.plan.critical + ('MAJOR',) * self.plan.major +
-                  ('MINOR',) * self.plan.minor]
-        wanted += [(rng.choice(SEVERITIES), 'CLEARED') for _i in range(self.plan.cleared)]
-        items = []
+        wanted = [(s, ACTIVE) for s in (CRITICAL,) * self.plan.critical + (MAJOR,) * self.plan.major +
+                  (MINOR,) * self.plan.minor]
+        # One in four of the alerts no longer active was deferred rather than cleared.
+        wanted += [(rng.choice(SEVERITIES), DEFERRED if i % 4 == 3 else CLEARED) for i in range(self.plan.cleared)]
+        records = []
         for severity, status in wanted:
             # Critical alerts sit on Poor (offline) devices, major ones on Fair devices, when there are any.
-            pool = {'CRITICAL': by_health['Poor'], 'MAJOR': by_health['Fair']}.get(severity) if status == 'ACTIVE' else None
+            pool = {CRITICAL: by_health['Poor'], MAJOR: by_health['Fair']}.get(severity) if status == ACTIVE else None
             device = rng.choice(pool or monitored)
             types = [t for t in ALERT_TYPES[severity] if device['deviceType'] in t[3]]
-            name, key, category = rng.choice(types)[:3]
+            name, type_id, category = rng.choice(types)[:3]
             created = rng.randint(600, 14 * 86_400)
-            items.append({
-                'id': new_uuid(rng), 'key': key, 'name': name,
-                'summary': f"{name} on {device['deviceName']} at {device['siteName']}",
+            updated = created - rng.randint(0, min(created, 3_600) - 1)
+            kind = V.DEVICE_TYPE_SPELLINGS[device['deviceType']][0]
+            records.append(({
+                'id': f'{22_000_000_000 + self.ws.number}:{rng.randint(10 ** 10, 10 ** 11 - 1)}',
+                'key': new_uuid(rng), 'type': 'network-notifications/alerts', 'typeId': type_id, 'name': name,
+                'summary': f"{name} on {kind} {device['deviceName']} ({device['serialNumber']})",
                 'severity': severity, 'status': status, 'priority': PRIORITY[severity], 'category': category,
-                'deviceType': device['deviceType'], 'serialNumber': device['serialNumber'],
-                'deviceName': device['deviceName'], 'siteId': device['siteId'], 'siteName': device['siteName'],
-                'createdAt': timestamp(created),
-                'updatedAt': timestamp(created - rng.randint(0, min(created, 3_600) - 1)),
-                'clearedReason': rng.choice(('Condition resolved', 'Cleared by administrator')) if status == 'CLEARED' else None,
-            })
-        items.sort(key=lambda a: a['createdAt'], reverse=True)
-        return items
+                'deviceType': kind, 'createdAt': timestamp(created), 'updatedAt': timestamp(updated),
+                'updatedBy': f'admin@{self.ws.domain}' if status == DEFERRED else None,
+                'clearedReason': rng.choice(('Condition resolved', 'Cleared by administrator')) if status == CLEARED else None,
+            }, device['siteId']))
+        records.sort(key=lambda record: record[0]['createdAt'], reverse=True)
+        return records
+
+    def alerts(self, core):
+        return [alert for alert, _site in self.alert_records(core)]
+
+    def alert_sites(self, core):
+        return {alert['id']: site_id for alert, site_id in self.alert_records(core)}
 
     def sites_health(self, core):
         by_site = {}  # site id -> device health counts, client health counts, active alert severities
         for site_id, _site in self.sites():
             by_site[site_id] = ([0, 0, 0], [0, 0, 0], [])
         for device in core:
-            if device['isProvisioned']:
+            if device['health'] is not None:
                 by_site[device['siteId']][0][HEALTH.index(device['health'])] += 1
         for client in self.ds.items(self.ws, 'clients'):
-            by_site[client['siteId']][1][HEALTH.index(client['health'])] += 1
-        for alert in self.ds.items(self.ws, 'alerts'):
-            if alert['status'] == 'ACTIVE':
-                by_site[alert['siteId']][2].append(alert['severity'])
+            by_site[client['siteId']][1][HEALTH.index(client_health(client))] += 1
+        for alert, site_id in self.alert_records(core):
+            if alert['status'] == ACTIVE:
+                by_site[site_id][2].append(alert['severity'])
         items = []
         for site_id, site in self.sites():
             device_counts, client_counts, active = by_site[site_id]
             reasons = []
             if device_counts[2]:
-                reasons.append(f'{device_counts[2]} device(s) offline')
-            if 'CRITICAL' in active:
-                reasons.append(f"{active.count('CRITICAL')} critical alert(s) open")
+                reasons.append({'health': 'Poor', 'reason': 'Devices in poor health', 'data': {'count': device_counts[2]}})
+            if CRITICAL in active:
+                reasons.append({'health': 'Poor', 'reason': 'Critical alerts active', 'data': {'count': active.count(CRITICAL)}})
+            if device_counts[1]:
+                reasons.append({'health': 'Fair', 'reason': 'Devices in fair health', 'data': {'count': device_counts[1]}})
             items.append({
-                'id': site_id, 'siteName': site.name,
+                'id': site_id, 'type': 'network-monitoring/site-health', 'siteName': site.name,
                 'address': {'address': site.street, 'city': site.city, 'state': site.state, 'zipCode': site.zip_code,
                             'country': site.country},
                 'alerts': {'totalCount': len(active),
-                           'groups': [{'name': s.title(), 'count': active.count(s)} for s in SEVERITIES]},
+                           'groups': [{'name': s, 'count': active.count(s)} for s in SEVERITIES]},
                 'health': {'groups': health_groups(percentages(device_counts))},
                 'devices': {'count': sum(device_counts), 'health': {'groups': health_groups(device_counts)}},
                 'clients': {'count': sum(client_counts), 'health': {'groups': health_groups(client_counts)}},
@@ -428,18 +468,21 @@ class TenantBuilder:
         items = []
         for device in core:
             device_id = new_uuid(rng)
-            assigned = device['isProvisioned']
+            assigned = device['health'] is not None
             created = rng.randint(30, 700) * 86_400
+            subscription_id = new_uuid(rng)
             items.append({
                 'id': device_id, 'type': 'devices/device', 'generation': rng.randint(1, 4),
                 'serialNumber': device['serialNumber'], 'macAddress': device['macAddress'],
-                'deviceType': device['deviceType'], 'model': device['model'], 'partNumber': device['partNumber'],
-                'region': self.ws.region, 'archived': False,
+                'deviceType': V.DEVICE_TYPE_SPELLINGS[device['deviceType']][1], 'model': device['model'],
+                'partNumber': device['partNumber'], 'region': self.ws.region, 'archived': False,
                 'assignedState': 'ASSIGNED_TO_SERVICE' if assigned else 'UNASSIGNED',
                 'application': {'id': self.ds.central_app_id,
                                 'resourceUri': f'/service-catalog/v1/service-managers/{self.ds.central_app_id}'}
                 if assigned else None,
-                'subscription': [{'key': device['subscriptionKey'], 'tier': device['tier']}] if assigned else [],
+                'subscription': [{'id': subscription_id, 'key': device['subscriptionKey'], 'tier': device['tier'],
+                                  'resourceUri': f'/subscriptions/v1/subscriptions/{subscription_id}'}]
+                if assigned else [],
                 'tags': {}, 'createdAt': timestamp(created), 'updatedAt': timestamp(created // 3),
                 'resourceUri': f'/devices/v1/devices/{device_id}',
             })
@@ -448,21 +491,30 @@ class TenantBuilder:
     def audit_logs(self, core):
         rng = self.rng('audit-logs')
         serials = [d['serialNumber'] for d in core] or ['-']
+        workspace = {'id': self.ws.id, 'name': self.ws.name, 'type': 'MSP' if self.ws.number == 0 else 'TENANT'}
         items = []
         for _i in range(self.plan.audit_logs):
             category, text = rng.choice(AUDIT_EVENTS)
             user = f'{rng.choice(PEOPLE)}@{rng.choice((self.ws.domain, self.ds.msp.domain))}'
             created = timestamp(rng.randint(60, 90 * 86_400))
             items.append({
-                'id': new_uuid(rng), 'type': 'audit-log/logs', 'generation': 1, 'createdAt': created, 'updatedAt': created,
-                'category': category,
+                'id': new_uuid(rng), 'type': 'audit-log/logs', 'createdAt': created, 'category': category,
                 'description': text.format(user=user, serial=rng.choice(serials), key=f'E{random_text(rng, 13).upper()}'),
-                'user': {'username': user}, 'workspace': {'id': self.ws.id, 'workspaceName': self.ws.name},
-                'application': {'id': self.ds.glp_app_id},
-                'additionalInfo': {'ipAddress': f'198.51.100.{rng.randint(1, 254)}'}, 'hasDetails': rng.random() < 0.3,
+                'username': user, 'workspace': dict(workspace),
+                'serviceOffer': {'id': self.ds.glp_app_id, 'name': 'HPE GreenLake platform', 'region': self.ws.region},
+                'ipAddress': f'198.51.100.{rng.randint(1, 254)}', 'additionalInfo': {},
+                'hasDetails': rng.random() < 0.3,
             })
         items.sort(key=lambda a: a['createdAt'], reverse=True)
         return items
+
+
+def client_health(client):
+    """A client's health (not in the clients API, counted in sites-health): Poor when failed, else mostly Good."""
+    if client['status'] == 'Failed':
+        return 'Poor'
+    share = int(client['id'][-4:], 16) % 100
+    return 'Good' if share < 85 else 'Fair' if share < 97 else 'Poor'
 
 
 class Dataset:
@@ -569,6 +621,7 @@ class Dataset:
         with self._lock:
             ws = self._sized_workspace(len(self._tenants) + 1, name, devices, central=central)
             ws.added = True
+            ws.created_days_ago = 0         # created just now, after every tenant of the dataset
             self._tenants.append(ws)
             self._by_id[ws.hex] = ws
             self._version += 1
@@ -587,9 +640,9 @@ class Dataset:
     def items(self, ws, kind):
         """The full item list of one kind, unpaged and unfiltered, in default order. Do not modify it."""
         ws = self.workspace(ws)
-        if ws is None or kind not in KINDS:
+        if ws is None or kind not in KINDS + INTERNAL_KINDS:
             raise KeyError(f"unknown workspace or kind: {kind}")
-        if kind in CENTRAL_KINDS and not ws.central_id:
+        if kind in CENTRAL_KINDS + INTERNAL_KINDS and not ws.central_id:
             return []
         key = (ws.hex, kind)
         found = self._cached(key)
@@ -625,13 +678,13 @@ class Dataset:
     # --- summaries (from the plan: cheap for any number of tenants) -------------------------------------
 
     def listing(self, name):
-        """Every tenant's 'glp' item, or the 'central' / 'draft' summaries of those in Central. Cached until the
+        """Every tenant's 'glp' item, or the 'central' summaries of those in Central. Cached until the
         tenant list changes: name lookups ask for it once per tenant."""
         with self._lock:
             tenants, key = list(self._tenants), (name, self._version)
             found = self._listings.get(key)
         if found is None:
-            build = {'glp': self.glp_item, 'central': self.central_summary, 'draft': self.draft_summary}[name]
+            build = {'glp': self.glp_item, 'central': self.central_summary}[name]
             found = [build(t) for t in tenants if name == 'glp' or t.central_id]
             with self._lock:
                 self._listings = {k: v for k, v in self._listings.items() if k[0] != name}
@@ -656,14 +709,10 @@ class Dataset:
             'tenantId': ws.central_id, 'tenantName': ws.name, 'totalSites': plan.sites, 'degradedSites': plan.degraded,
             'deviceHealthStatus': {'total': plan.monitored, 'good': plan.good, 'fair': plan.fair, 'poor': plan.poor},
             'alerts': {'total': plan.active_alerts, 'critical': plan.critical, 'major': plan.major, 'minor': plan.minor},
-            'lastUpdatedTime': timestamp(60 + ws.number % 240),
-            'deviceOwnership': 'MSP_OWNED' if ws.ownership == 'MSP_OWNED_INVENTORY' else 'CUSTOMER_OWNED',
+            'lastUpdatedTime': epoch(60 + ws.number % 240),
+            'createdTime': epoch(ws.created_days_ago * 86_400),
+            'deviceOwnership': 'MSP' if ws.ownership == 'MSP_OWNED_INVENTORY' else 'TENANT',
         }
-
-    def draft_summary(self, ws):
-        """The tenant's item in the draft msp/v1/tenants API (down = degraded sites)."""
-        return {'workspace_id': ws.id, 'name': ws.name,
-                'sites': {'total': ws.plan.sites, 'up': ws.plan.sites - ws.plan.degraded, 'down': ws.plan.degraded}}
 
     def counts(self, ws):
         plan = ws.plan

@@ -7,8 +7,10 @@ import time
 from dataclasses import dataclass, field
 
 RANDOM_KINDS = ('429', '500', '502', '503', 'reset')
-PAGING_KINDS = ('total_changes', 'next_repeats', 'empty_page')
-BODY_KINDS = ('json', 'html', 'empty')
+PAGING_KINDS = ('total_changes', 'next_repeats', 'empty_page', 'total_too_low', 'endless', 'oversize')
+# echo: a WAF/issuer error that echoes the request (headers and body, also escaped and in response headers);
+# custom: the rule's `json` value as the body (a hostile or malformed answer, with any status).
+BODY_KINDS = ('json', 'html', 'empty', 'echo', 'custom')
 
 
 class FaultError(ValueError):
@@ -28,9 +30,16 @@ class FaultRule:
     reset_header: float | None = None
     delay_ms: int = 0
     reset_connection: bool = False
+    origin: str | None = None       # 'glp' or 'central': only requests to that origin
+    json: object = None             # the body of a 'custom' answer
+    drip_ms: int = 0                # send the body one byte at a time, this many ms apart
+    tenant: str | None = None       # only requests made with this tenant's token (dashed id)
 
-    def matches(self, method, path):
-        return (self.method is None or self.method == method) and self.path.search(path) is not None
+    def matches(self, method, path, origin=None, tenant_of=None):
+        if not ((self.method is None or self.method == method) and (self.origin is None or self.origin == origin)
+                and self.path.search(path) is not None):
+            return False
+        return self.tenant is None or (tenant_of is not None and tenant_of() == self.tenant)
 
 
 def compile_path(pattern):
@@ -63,25 +72,31 @@ class Faults:
 
     def add_rule(self, spec):
         status = spec.get('status')
-        if status is None and not spec.get('reset_connection') and not spec.get('delay_ms'):
-            raise FaultError('a fault needs a status, reset_connection or delay_ms')
+        if status is None and not spec.get('reset_connection') and not spec.get('delay_ms') and not spec.get('drip_ms'):
+            raise FaultError('a fault needs a status, reset_connection, delay_ms or drip_ms')
         if spec.get('body', 'json') not in BODY_KINDS:
             raise FaultError(f"body must be one of {', '.join(BODY_KINDS)}")
+        if spec.get('body') == 'custom' and 'json' not in spec:
+            raise FaultError('body "custom" needs the answer in "json"')
         rule = FaultRule(compile_path(spec['path']), spec.get('method', '').upper() or None, _count(spec),
                          int(status) if status is not None else None, spec.get('body', 'json'),
                          dict(spec.get('headers') or {}), spec.get('retry_after'), spec.get('reset_header'),
-                         int(spec.get('delay_ms', 0)), bool(spec.get('reset_connection', False)))
+                         int(spec.get('delay_ms', 0)), bool(spec.get('reset_connection', False)),
+                         spec.get('origin') or None, spec.get('json'), int(spec.get('drip_ms', 0)), spec.get('tenant'))
+        if rule.origin not in (None, 'glp', 'central'):
+            raise FaultError('origin must be glp or central')
         with self._lock:
             self.rules.append(rule)
         return rule
 
-    def take_rule(self, method, path):
-        """The first rule matching this request, consuming one of its uses."""
+    def take_rule(self, method, path, origin=None, tenant_of=None):
+        """The first rule matching this request, consuming one of its uses. ``tenant_of()``: the dashed id of the
+        tenant whose token the request carries, for rules limited to one tenant."""
         if not self.rules:
             return None
         with self._lock:
             for rule in self.rules:
-                if rule.matches(method, path):
+                if rule.matches(method, path, origin, tenant_of):
                     if rule.remaining > 0:
                         rule.remaining -= 1
                         if rule.remaining == 0:

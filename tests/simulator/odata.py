@@ -1,8 +1,10 @@
 """The OData subset the GLP and Central list APIs accept in `filter` and `sort`.
 
 filter: comparisons `field eq|ne|gt|ge|lt|le literal` and `field in (literal, ...)`, combined with
-`and`, `or`, `not` and parentheses. Literals: 'strings' (a quote inside is doubled), numbers, true, false,
-null. Fields may be dotted (address.city). Unknown fields and bad syntax raise QueryError (the API's 400).
+`and`, `or`, `not` and parentheses. Literals: 'strings', numbers, true, false, null. Fields may be dotted
+(address.city). Each endpoint narrows this (plugins/module_utils/contract.py): Central takes only `and`, only
+the operators its definition lists for each field, and escapes a quote in a string as \' where GLP doubles it.
+Unknown fields, operators and joins and bad syntax raise QueryError (the API's 400).
 sort: `field [asc|desc], field [asc|desc]`.
 """
 import operator
@@ -13,6 +15,7 @@ class QueryError(ValueError):
     """A filter or sort the API would reject with 400."""
 
 
+ALL_LOGIC = ('and', 'or', 'not')
 TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)(?![\w.])|(?P<word>[A-Za-z_][\w.]*)|(?P<punct>[(),]))")
 COMPARISONS = {'eq': operator.eq, 'ne': operator.ne, 'gt': operator.gt, 'ge': operator.ge, 'lt': operator.lt,
                'le': operator.le}
@@ -27,18 +30,24 @@ def field_value(item, name):
     return item
 
 
-def tokenize(text):
+# Central's string literal: a quote inside is written \' (and a backslash \\).
+CENTRAL_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^'\\]|\\.)*')|(?P<num>-?\d+(?:\.\d+)?)(?![\w.])|(?P<word>[A-Za-z_][\w.]*)|(?P<punct>[(),]))")
+UNESCAPE = {"''": lambda text: text.replace("''", "'"), "\\'": lambda text: re.sub(r'\\(.)', r'\1', text)}
+
+
+def tokenize(text, escape="''"):
     tokens, pos = [], 0
     text = text.rstrip()
+    pattern = TOKEN if escape == "''" else CENTRAL_TOKEN
     while pos < len(text):
-        match = TOKEN.match(text, pos)
+        match = pattern.match(text, pos)
         if not match:
             raise QueryError(f'invalid filter near position {pos}: {text[pos:pos + 20]!r}')
         pos = match.end()
         kind = match.lastgroup
         value = match.group(kind)
         if kind == 'str':
-            tokens.append(('lit', value[1:-1].replace("''", "'")))
+            tokens.append(('lit', UNESCAPE[escape](value[1:-1])))
         elif kind == 'num':
             tokens.append(('lit', float(value) if '.' in value else int(value)))
         elif kind == 'word' and value.lower() in KEYWORDS:
@@ -61,10 +70,12 @@ class FilterParser:
     """Recursive descent: or_expr := and_expr ('or' and_expr)*; and_expr := unary ('and' unary)*;
     unary := 'not' unary | '(' or_expr ')' | field op literal | field 'in' '(' literal, ... ')'."""
 
-    def __init__(self, text, fields):
-        self.tokens = tokenize(text)
+    def __init__(self, text, fields, logic=ALL_LOGIC, escape="''"):
+        self.tokens = tokenize(text, escape)
         self.pos = 0
-        self.fields = fields
+        # field -> the operators it takes; a plain list of fields takes them all
+        self.fields = fields if isinstance(fields, dict) else dict.fromkeys(fields, tuple(COMPARISONS) + ('in',))
+        self.logic = logic
 
     def peek(self, kind, value=None):
         """True when the next token is of `kind` (and, if given, `value`; words compare case-insensitively)."""
@@ -102,12 +113,19 @@ class FilterParser:
         """operand (word operand)*, combined with any() or all()."""
         parts = [operand()]
         while self.peek('word', word):
+            self.refuse_join(word)
             self.pos += 1
             parts.append(operand())
         return parts[0] if len(parts) == 1 else lambda item: combine(p(item) for p in parts)
 
+    def refuse_join(self, word):
+        if word not in self.logic:
+            raise QueryError(f"invalid filter: {word!r} is not supported here; only {' and '.join(repr(w) for w in self.logic)}"
+                             ' may join conditions')
+
     def unary(self):
         if self.peek('word', 'not'):
+            self.refuse_join('not')
             self.pos += 1
             inner = self.unary()
             return lambda item: not inner(item)
@@ -123,6 +141,10 @@ class FilterParser:
         if name not in self.fields:
             raise QueryError(f"invalid filter: field {name!r} is not supported here; supported: {', '.join(sorted(self.fields))}")
         op = self.take('word').lower()
+        if op in COMPARISONS or op == 'in':
+            allowed = self.fields[name]
+            if op not in allowed:
+                raise QueryError(f"invalid filter: operator {op!r} is not supported for {name}; use {' or '.join(allowed)}")
         if op == 'in':
             self.take('punct', '(')
             values = [self.take('lit')]
@@ -137,9 +159,10 @@ class FilterParser:
         return lambda item: compare(op, field_value(item, name), value)
 
 
-def compile_filter(text, fields):
-    """A predicate for one `filter` value, checked against the endpoint's filterable fields."""
-    return FilterParser(text, fields).parse()
+def compile_filter(text, fields, logic=ALL_LOGIC, escape="''"):
+    """A predicate for one `filter` value, checked against the endpoint's filterable fields (a list, or a dict of
+    field -> operators), the joins it allows and its way of escaping a quote."""
+    return FilterParser(text, fields, logic, escape).parse()
 
 
 def sort_items(items, text, fields):

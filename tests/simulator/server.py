@@ -1,13 +1,15 @@
 #!/usr/bin/env python
 """Run the GLP + Central simulator: python tests/simulator/server.py --dataset demo [options].
 
-Prints one JSON line (URLs, credentials, CA file, pid) once the socket listens, and writes the same to
+GLP and Central are served on two ports, as two origins with no path prefix, the way the real hosts are.
+Prints one JSON line (URLs, credentials, CA file, pid) once both sockets listen, and writes the same to
 --info-file. Stops cleanly on SIGINT or SIGTERM. See docs/simulator.md.
 """
 import argparse
 import json
 import os
 import shutil
+import shlex
 import signal
 import socket
 import ssl
@@ -15,6 +17,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -27,6 +30,7 @@ if __package__ in (None, ''):
 from tests.simulator.app import SimApp
 from tests.simulator.dataset import CACHE_ITEMS, Dataset
 from tests.simulator.messages import Request, glp_error
+from tests.simulator.process import collection_env
 
 
 MAX_LINE = 65536
@@ -82,7 +86,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(length)) if int(length) else b''
         url = urlsplit(self.path)
         try:
-            response = self.server.app.handle(Request(self.command, url.path, url.query, headers, body, self.client_address[0]))
+            response = self.server.app.handle(Request(self.command, url.path, url.query, headers, body,
+                                                      self.client_address[0], self.server.origin))
         except Exception:  # a bug in the simulator must not look like a network failure
             if self.server.verbose:
                 traceback.print_exc()
@@ -104,7 +109,21 @@ class Handler(BaseHTTPRequestHandler):
         elif self.request_version == 'HTTP/1.0':
             lines.append('Connection: keep-alive')
         head = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
+        if response.drip_ms and self.command != 'HEAD':
+            self.drip(head, response.body, response.drip_ms / 1000)
+            return
         self.wfile.write(head if self.command == 'HEAD' else head + response.body)
+
+    def drip(self, head, body, gap):
+        """A broken server: the head at once, then the body a byte at a time (until the client gives up)."""
+        try:
+            self.wfile.write(head)
+            for index in range(len(body)):
+                time.sleep(gap)
+                self.wfile.write(body[index:index + 1])
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True
 
     def reset_connection(self):
         """Drop the connection with a TCP RST, as a failing load balancer does."""
@@ -119,8 +138,9 @@ class SimServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, address, app, ssl_context=None, verbose=False):
+    def __init__(self, address, app, ssl_context=None, verbose=False, origin='glp'):
         self.app = app
+        self.origin = origin
         self.ssl_context = ssl_context
         self.verbose = verbose
         super().__init__(address, Handler)
@@ -155,13 +175,24 @@ def parse_args(argv=None):
     parser.add_argument('--token-ttl', type=int, default=900, help='expires_in of issued tokens, seconds')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a CA made at start-up')
     parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=0, help='0 picks a free port')
+    parser.add_argument('--port', type=int, default=0, help='the GLP origin\'s port (0 picks a free port)')
+    parser.add_argument('--central-port', type=int, default=0, help='the Central origin\'s port (0 picks a free port)')
     parser.add_argument('--info-file', help='also write the start-up JSON here (atomically)')
     parser.add_argument('--central-rate-limit', type=int, default=0, help='Central requests per second per token (0: off)')
     parser.add_argument('--glp-rate-limit', type=int, default=0, help='GLP requests per minute per client and endpoint (0: off)')
     parser.add_argument('--retry-after', action='store_true', help='send Retry-After with 429 answers')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
+    parser.add_argument('--exports', action='store_true',
+                        help='print shell export lines (GLP_*, CENTRAL_*) for the collection instead of the JSON line')
     return parser.parse_args(argv)
+
+
+def shell_exports(info):
+    """Lines to paste into a shell: the collection then talks to this simulator, as with a real account."""
+    lines = ['# central.msp -> this simulator (pid %d); paste into your shell:' % info['pid']]
+    lines += ['export %s=%s' % (name, shlex.quote(value)) for name, value in collection_env(info).items()]
+    lines.append('export NO_PROXY=127.0.0.1,localhost,::1  # the simulator is on loopback')
+    return '\n'.join(lines)
 
 
 def write_info(path, info):
@@ -186,28 +217,36 @@ def main(argv=None):
         paths = make_certificates(cert_dir)
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ssl_context.load_cert_chain(paths['server.pem'], paths['server.key'])
-    server = SimServer((args.host, args.port), app, ssl_context, args.verbose)
-    host, port = server.server_address[:2]
-    root = f"{'https' if args.tls else 'http'}://{'127.0.0.1' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}"
-    info = {'auth_url': f'{root}/glp/authorization/v2/oauth2', 'glp_base_url': f'{root}/glp',
-            'central_base_url': f'{root}/central', 'admin_url': f'{root}/_sim',
+    servers = [SimServer((args.host, args.port), app, ssl_context, args.verbose, 'glp'),
+               SimServer((args.host, args.central_port), app, ssl_context, args.verbose, 'central')]
+
+    def root(server):
+        host, port = server.server_address[:2]
+        return f"{'https' if args.tls else 'http'}://{'127.0.0.1' if host in ('0.0.0.0', '127.0.0.1') else host}:{port}"
+    glp, central = root(servers[0]), root(servers[1])
+    info = {'auth_url': f'{glp}/authorization/v2/oauth2', 'glp_base_url': glp, 'central_base_url': central,
+            'admin_url': f'{glp}/_sim',
             'ca_file': os.path.join(cert_dir, 'ca.pem') if cert_dir else None,
             'client_id': dataset.client_id, 'client_secret': dataset.client_secret,
             'workspace_id': dataset.msp.id, 'pid': os.getpid()}
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *args: stop.set())
-    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
-    thread.start()
+    for server in servers:
+        threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
     if args.info_file:
         write_info(args.info_file, info)
-    print(json.dumps(info), flush=True)
+    if args.exports:
+        print(shell_exports(info), flush=True)
+    else:
+        print(json.dumps(info), flush=True)
     try:
         while not stop.wait(0.5):
             pass
     finally:
-        server.shutdown()
-        server.server_close()
+        for server in servers:
+            server.shutdown()
+            server.server_close()
         if cert_dir:
             shutil.rmtree(cert_dir, ignore_errors=True)
     return 0

@@ -9,13 +9,15 @@ def summary_from_items(ds, tenant):
     """Central's list-tenants numbers, recomputed from the tenant-level items."""
     sites = ds.items(tenant, 'sites-health')
     devices = ds.items(tenant, 'devices')
-    active = [a['severity'] for a in ds.items(tenant, 'alerts') if a['status'] == 'ACTIVE']
-    health = {h.lower(): sum(d['health'] == h for d in devices) for h in HEALTH}
+    active = [a['severity'] for a in ds.items(tenant, 'alerts') if a['status'] == 'Active']
+    # Device health is not in the devices API; sites-health counts it per site.
+    health = {h.lower(): sum(g['value'] for s in sites for g in s['devices']['health']['groups'] if g['name'] == h)
+              for h in HEALTH}
     return {'totalSites': len(sites),
             'degradedSites': sum(1 for s in sites if s['devices']['health']['groups'][2]['value'] > 0),
             'deviceHealthStatus': dict(total=len(devices), **health),
-            'alerts': {'total': len(active), 'critical': active.count('CRITICAL'), 'major': active.count('MAJOR'),
-                       'minor': active.count('MINOR')}}
+            'alerts': {'total': len(active), 'critical': active.count('Critical'), 'major': active.count('Major'),
+                       'minor': active.count('Minor')}}
 
 
 def assert_consistent(ds, tenant):
@@ -31,8 +33,9 @@ def assert_consistent(ds, tenant):
         for site in sites:
             site_devices = [d for d in ds.items(tenant, 'devices') if d['siteId'] == site['id']]
             assert site['devices']['count'] == len(site_devices)
-        draft = ds.draft_summary(tenant)['sites']
-        assert draft == {'total': len(sites), 'up': len(sites) - summary['degradedSites'], 'down': summary['degradedSites']}
+        # Poor devices are the OFFLINE ones.
+        offline = sum(d['status'] == 'OFFLINE' for d in ds.items(tenant, 'devices'))
+        assert offline == summary['deviceHealthStatus']['poor']
 
 
 def test_demo_looks_like_a_real_msp():
@@ -50,10 +53,20 @@ def test_demo_looks_like_a_real_msp():
         assert tenant.central_id != tenant.hex
         assert_consistent(ds, tenant)
     devices = [d for t in tenants for d in ds.items(t, 'devices')]
-    assert {d['deviceType'] for d in devices} == {'AP', 'SWITCH', 'GATEWAY'}
+    assert {d['deviceType'] for d in devices} == {'ACCESS_POINT', 'SWITCH', 'GATEWAY'}
+    inventory = [d for t in tenants for d in ds.items(t, 'device-inventory')]
+    assert {d['isProvisioned'] for d in inventory} == {'Yes', 'No'}
     clients = [c for t in tenants for c in ds.items(t, 'clients')]
     assert len({c['wlanName'] for c in clients if c['wlanName']}) >= 6
-    assert {'WIRED', 'WIRELESS'} <= {c['clientConnectionType'] for c in clients}
+    assert {c['clientConnectionType'] for c in clients} == {'Wired', 'Wireless'}
+    assert {c['status'] for c in clients} == {'Connected', 'Failed'}
+    alerts = [a for t in tenants for a in ds.items(t, 'alerts')]
+    assert {a['status'] for a in alerts} == {'Active', 'Cleared', 'Deferred'}
+    assert {a['severity'] for a in alerts} == {'Critical', 'Major', 'Minor'}
+    assert {s['deviceOwnership'] for s in summaries} == {'MSP', 'TENANT'}
+    assert all(isinstance(s['lastUpdatedTime'], int) and s['lastUpdatedTime'] > 1.7e9 for s in summaries)
+    reasons = [r for t in tenants for s in ds.items(t, 'sites-health') for r in s['reasons']]
+    assert reasons and all(set(r) == {'health', 'reason', 'data'} for r in reasons)
 
 
 def test_every_device_and_client_is_unique():
@@ -128,4 +141,15 @@ def test_tenant_listings_follow_added_and_removed_tenants():
     ds.remove_added_tenants()
     ds.add_tenant('Second Added', central=False)
     assert ds.listing('glp')[-1]['workspaceName'] == 'Second Added'
-    assert ds.listing('draft')[-1]['name'] == 'Northwind Logistics'
+    assert ds.listing('central')[-1]['tenantName'] == 'Northwind Logistics'
+
+
+def test_two_tenants_may_share_a_name():
+    """GLP allows it: each keeps its own id, Central tenant id and data."""
+    ds = Dataset.create('demo')
+    twin = ds.add_tenant('Acme Retail Group', devices=7)
+    acme = next(t for t in ds.tenants() if t.name == 'Acme Retail Group' and not t.added)
+    assert (twin.id, twin.central_id) != (acme.id, acme.central_id)
+    names = [item['tenantName'] for item in ds.listing('central')]
+    assert names.count('Acme Retail Group') == 2
+    assert len(ds.items(twin, 'device-inventory')) == 7 != len(ds.items(acme, 'device-inventory'))

@@ -40,7 +40,7 @@ def test_next_n_matching_requests_fail(sim, client, tokens, body, content_type):
 
 def test_fault_method_headers_and_rate_limit_hints(sim, client, tokens):
     msp, tenant = tokens
-    sim.fault(path='/glp/', method='POST', count=1, status=429, retry_after=2, reset_header=3, headers={'X-Test': 'yes'})
+    sim.fault(path='^/authorization/', method='POST', count=1, status=429, retry_after=2, reset_header=3, headers={'X-Test': 'yes'})
     assert client.get('glp', TENANTS, msp).status_code == 200
     limited = client.client_credentials()
     assert limited.status_code == 429 and limited.json()['errorCode'] == 'HPE_GL_ERROR_TOO_MANY_REQUESTS'
@@ -49,6 +49,9 @@ def test_fault_method_headers_and_rate_limit_hints(sim, client, tokens):
     central = client.get('central', INVENTORY, tenant)
     assert central.headers['X-RateLimit-Reset'] == '4' and 'Retry-After' not in central.headers
     assert sim.stats()['token_requests'] == 1
+    # A rule for one origin leaves the other alone.
+    sim.fault(path='.', origin='central', status=502, count=-1)
+    assert client.get('glp', TENANTS, msp).status_code == 200 and client.get('central', INVENTORY, tenant).status_code == 502
 
 
 def test_always_failing_rule_until_reset(sim, client, tokens):
@@ -155,3 +158,68 @@ def test_runtime_config(sim, client, tokens):
 def test_bad_fault_definitions(sim, spec):
     with pytest.raises(RuntimeError, match='400'):
         sim.fault(**spec)
+
+
+# ---- hostile and broken answers (issue 15) ------------------------------------------------------------------
+
+def test_echo_answers_repeat_the_request_in_the_body_escaped_and_in_headers(sim, client, tokens):
+    _msp, tenant = tokens
+    sim.fault(path='device-inventory$', status=400, body='echo')
+    response = client.get('central', INVENTORY, tenant)
+    assert response.status_code == 400
+    assert f'authorization=Bearer {tenant}' in response.json()['message']
+    assert '\\u0042\\u0065\\u0061\\u0072\\u0065\\u0072' in response.text  # "Bearer", JSON-escaped in the raw text
+    assert response.json()['echo'].startswith(f'Bearer {tenant}')
+    assert response.headers['X-Debug-Echo'] == f'Bearer {tenant}'
+    assert tenant in requests.utils.unquote(response.headers['Location'])
+    assert tenant in requests.utils.unquote(response.headers['Link'])
+    sim.fault(path='oauth2', method='POST', status=401, body='echo')
+    basic = client.client_credentials()
+    assert 'authorization=Basic ' in basic.json()['message'] and 'grant_type=client_credentials' in basic.json()['message']
+
+
+def test_custom_bodies_are_served_as_given_with_any_status(sim, client, tokens):
+    msp, _tenant = tokens
+    sim.fault(path='msp-tenants', status=200, body='custom', json={'items': ['a string', {'id': None}], 'total': 2})
+    assert client.get('glp', TENANTS, msp).json() == {'items': ['a string', {'id': None}], 'total': 2}
+    assert client.get('glp', TENANTS, msp).json()['total'] > 2  # count 1: the real list again
+    with pytest.raises(RuntimeError, match='needs the answer in'):
+        sim.fault(path='x', status=200, body='custom')
+
+
+def test_a_rule_for_one_tenant_leaves_the_others_alone(sim, client, tenants):
+    msp = client.msp_token()
+    acme = client.exchange(tenants['Acme Retail Group']['id'], msp)
+    other_name = next(name for name, t in tenants.items() if t['central_id'] and name != 'Acme Retail Group')
+    other = client.exchange(tenants[other_name]['id'], msp)
+    sim.fault(path='device-inventory$', status=503, count=-1, tenant=tenants['Acme Retail Group']['id'])
+    assert client.get('central', INVENTORY, other).status_code == 200
+    assert client.get('central', INVENTORY, acme).status_code == 503
+    assert client.get('central', INVENTORY, msp).status_code != 503  # no tenant token: not the rule's
+
+
+def test_a_dripping_answer_sends_its_body_a_byte_at_a_time(sim, client, tokens):
+    _msp, tenant = tokens
+    sim.fault(path='device-inventory$', drip_ms=20)
+    started = time.monotonic()
+    response = client.get('central', INVENTORY, tenant, limit=1)
+    # At least one gap per byte after the first: the body cannot have come in one piece.
+    assert response.status_code == 200 and time.monotonic() - started >= 0.02 * (len(response.content) - 1)
+    assert response.json()['items']
+
+
+@pytest.mark.parametrize('kind', ['total_too_low', 'endless', 'oversize'])
+def test_lying_paging(sim, client, tokens, tenants, kind):
+    _msp, tenant = tokens
+    truth = sim.truth(tenants['Acme Retail Group']['id'], 'device-inventory')
+    assert len(truth) > 4
+    sim.fault(action='paging_anomaly', path='device-inventory$', kind=kind)
+    first = client.get('central', INVENTORY, tenant, limit=2).json()
+    if kind == 'total_too_low':
+        assert first['total'] == len(truth) // 2 and first['next'] == '2'
+    elif kind == 'oversize':
+        assert len(first['items']) == len(truth) and first['next'] is None
+    else:
+        past = client.get('central', INVENTORY, tenant, limit=2, next=str(len(truth) + 5)).json()
+        assert len(past['items']) == 2 and past['next'] == str(len(truth) + 6)
+        assert all('~' in item['serialNumber'] for item in past['items'])

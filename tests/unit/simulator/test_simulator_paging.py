@@ -4,23 +4,22 @@ from types import SimpleNamespace
 
 import pytest
 
+from ansible_collections.central.msp.plugins.module_utils.contract import ENDPOINTS as CONTRACT
+
+from tests.simulator.api import KINDS
 from tests.simulator.client import SimClient
 from tests.simulator.pytest_plugin import start_simulator
 
-# (family, path, truth kind or MSP-level source, paging, max limit)
-ENDPOINTS = [
-    ('glp', 'workspaces/v1/msp-tenants', 'glp', 'offset', 300),
-    ('central', 'network-msp/v1/list-tenants', 'central', 'next', 1000),
-    ('central', 'msp/v1/tenants', 'draft', 'draft', 1000),
-    ('glp', 'devices/v1/devices', 'glp-devices', 'offset', 2000),
-    ('glp', 'audit-log/v1/logs', 'audit-logs', 'offset', 2000),
-    ('central', 'network-monitoring/v1/device-inventory', 'device-inventory', 'next', 1000),
-    ('central', 'network-monitoring/v1/devices', 'devices', 'next', 1000),
-    ('central', 'network-monitoring/v1/sites-health', 'sites-health', 'offset', 100),
-    ('central', 'network-monitoring/v1/clients', 'clients', 'next', 1000),
-    ('central', 'network-notifications/v1/alerts', 'alerts', 'next', 100),
-]
+# (family, path, truth kind or MSP-level source, paging, max limit), from the contract
+ENDPOINTS = [(e.app, e.path, KINDS.get(e.name, 'glp' if e.name == 'msp_tenants' else 'central'), e.paging, e.max_limit)
+             for e in CONTRACT.values()]
 IDS = [e[1].rsplit('/', maxsplit=1)[-1] for e in ENDPOINTS]
+# Every client, failed ones too: the clients endpoint shows Connected ones unless asked, failed ones in a window.
+EVERY_CLIENT = {'filter': "status in ('Connected', 'Failed')", 'start-at': '2025-11-14T12:00:00Z'}
+
+
+def extra_params(path):
+    return EVERY_CLIENT if path.endswith('/clients') else {}
 
 
 @pytest.fixture(scope='module')
@@ -36,7 +35,7 @@ def big():
 
 
 def expected_items(sim, truth, source):
-    if source in ('glp', 'central', 'draft'):
+    if source in ('glp', 'central'):
         return [t[source] for t in truth['tenants'] if t[source] is not None]
     return sim.truth(truth['tenants'][0]['id'], source)
 
@@ -45,14 +44,13 @@ def page_through(client, family, path, token, limit, paging):
     """Follow the API's own cursor, checking every page's envelope on the way."""
     items, params, pages = [], {'next': '1'} if paging == 'next' else {'offset': 0}, 0
     while True:
-        response = client.get(family, path, token, limit=limit, **params)
+        response = client.get(family, path, token, limit=limit, **params, **extra_params(path))
         assert response.status_code == 200, response.text
         page = response.json()
         pages += 1
-        chunk = page['tenants'] if paging == 'draft' else page['items']
+        chunk = page['items']
         assert len(chunk) <= limit
-        if paging != 'draft':
-            assert page['count'] == len(chunk)
+        assert page['count'] == len(chunk)
         items.extend(chunk)
         if paging == 'next':
             assert page['next'] is None or page['next'] == str(pages + 1)
@@ -60,8 +58,7 @@ def page_through(client, family, path, token, limit, paging):
                 return items, page['total'], pages
             params = {'next': page['next']}
         else:
-            if paging == 'offset':
-                assert page['offset'] == params['offset']
+            assert page['offset'] == params['offset']
             if params['offset'] + len(chunk) >= page['total']:
                 return items, page['total'], pages
             params = {'offset': params['offset'] + len(chunk)}
@@ -70,7 +67,7 @@ def page_through(client, family, path, token, limit, paging):
 @pytest.mark.parametrize('family,path,source,paging,max_limit', ENDPOINTS, ids=IDS)
 def test_every_item_exactly_once(big, family, path, source, paging, max_limit):
     sim, client, truth, msp, tenant = big.sim, big.client, big.truth, big.msp, big.tenant
-    token = msp if source in ('glp', 'central', 'draft') else tenant
+    token = msp if source in ('glp', 'central') else tenant
     expected = expected_items(sim, truth, source)
     assert len(expected) > min(max_limit, 100), 'the dataset must make this endpoint page'
     sizes = {max_limit, max_limit - 1, 100 if max_limit > 100 else 33, 7 if len(expected) < 1500 else 333}
@@ -83,16 +80,19 @@ def test_every_item_exactly_once(big, family, path, source, paging, max_limit):
 @pytest.mark.parametrize('family,path,source,paging,max_limit', ENDPOINTS, ids=IDS)
 def test_limits_are_enforced(big, family, path, source, paging, max_limit):
     sim, client, msp, tenant = big.sim, big.client, big.msp, big.tenant
-    token = msp if source in ('glp', 'central', 'draft') else tenant
+    token = msp if source in ('glp', 'central') else tenant
     cursor = {'next': 1} if paging == 'next' else {}
+    if path.endswith('list-tenants'):
+        cursor['limit'] = 10
+    code = next(e.error_code for e in CONTRACT.values() if e.path == path)
     for bad in ({'limit': max_limit + 1}, {'limit': 0}, {'limit': 'ten'}, {'limit': -5}):
-        response = client.get(family, path, token, **cursor, **bad)
+        response = client.get(family, path, token, **dict(cursor, **bad))
         assert response.status_code == 400, (bad, response.text)
         body = response.json()
-        assert body['errorCode'] == 'HPE_GL_ERROR_BAD_REQUEST' and 'limit' in body['message'] and body['debugId']
+        assert body['errorCode'] == code and 'limit' in body['message'] and body['debugId']
     bad_cursor = {'next': 0} if paging == 'next' else {'offset': -1}
-    assert client.get(family, path, token, **bad_cursor).status_code == 400
-    assert client.get(family, path, token, limit=max_limit, **cursor).status_code == 200
+    assert client.get(family, path, token, **dict(cursor, **bad_cursor)).status_code == 400
+    assert client.get(family, path, token, **dict(cursor, limit=max_limit)).status_code == 200
     assert sim.stats(log=False)['by_status']['400'] >= 5
 
 
@@ -100,7 +100,9 @@ def test_list_tenants_needs_next(big):
     client, truth, msp = big.client, big.truth, big.msp
     response = client.get('central', 'network-msp/v1/list-tenants', msp, limit=10)
     assert response.status_code == 400 and 'next' in response.json()['message']
-    first = client.get('central', 'network-msp/v1/list-tenants', msp, next=1).json()
+    response = client.get('central', 'network-msp/v1/list-tenants', msp, next=1)
+    assert response.status_code == 400 and 'limit' in response.json()['message']
+    first = client.get('central', 'network-msp/v1/list-tenants', msp, next=1, limit=100).json()
     assert first['count'] == 100 and first['next'] == '2'
     assert first['total'] == sum(1 for t in truth['tenants'] if t['central'])
 
@@ -115,16 +117,19 @@ def test_beyond_the_end_is_an_empty_last_page(big):
 
 def test_default_page_sizes(big):
     client, msp, tenant = big.client, big.msp, big.tenant
-    assert client.get('glp', 'workspaces/v1/msp-tenants', msp).json()['count'] == 100
+    """The definitions' defaults: msp-tenants 300, device-inventory 20, clients 100, alerts 20, sites-health 100."""
+    assert client.get('glp', 'workspaces/v1/msp-tenants', msp).json()['count'] == 300
+    assert client.get('central', 'network-monitoring/v1/device-inventory', tenant).json()['count'] == 20
     assert client.get('central', 'network-monitoring/v1/clients', tenant).json()['count'] == 100
+    assert client.get('central', 'network-notifications/v1/alerts', tenant).json()['count'] == 20
     assert client.get('central', 'network-monitoring/v1/sites-health', tenant).json()['count'] == 100
 
 
 def test_filtered_and_sorted_lists_page_consistently(big):
     sim, client, truth, tenant = big.sim, big.client, big.truth, big.tenant
     devices = sim.truth(truth['tenants'][0]['id'], 'devices')
-    aps = sorted((d for d in devices if d['deviceType'] == 'AP' and d['status'] == 'ONLINE'),
+    aps = sorted((d for d in devices if d['deviceType'] == 'ACCESS_POINT' and d['status'] == 'ONLINE'),
                  key=lambda d: d['deviceName'], reverse=True)
     got = client.collect('central', 'network-monitoring/v1/devices', tenant, 50,
-                         filter="deviceType eq 'AP' and status eq 'ONLINE'", sort='deviceName desc')
+                         filter="deviceType eq 'ACCESS_POINT' and status eq 'ONLINE'", sort='deviceName desc')
     assert got == aps and len(aps) > 100

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.simulator.client import SimClient
-from tests.simulator.pytest_plugin import ROOT, SERVER
+from tests.simulator.process import ROOT, SERVER
 
 INFO_KEYS = {'auth_url', 'glp_base_url', 'central_base_url', 'admin_url', 'ca_file', 'client_id', 'client_secret',
              'workspace_id', 'pid'}
@@ -33,9 +33,11 @@ def test_start_up_line_info_file_and_clean_stop(tmp_path, module, signum):
         line = json.loads(process.stdout.readline())
         assert json.loads(info_file.read_text()) == line and set(line) == INFO_KEYS
         assert line['pid'] == process.pid and line['ca_file'] is None
+        # Two origins, no path prefix: the token endpoint and the admin API are on the GLP one.
         root = line['admin_url'][:-len('/_sim')]
-        assert root.startswith('http://127.0.0.1:') and line['auth_url'] == f'{root}/glp/authorization/v2/oauth2'
-        assert (line['glp_base_url'], line['central_base_url']) == (f'{root}/glp', f'{root}/central')
+        assert root.startswith('http://127.0.0.1:') and line['auth_url'] == f'{root}/authorization/v2/oauth2'
+        assert line['glp_base_url'] == root and line['central_base_url'].startswith('http://127.0.0.1:')
+        assert line['central_base_url'] != root
         assert len(line['workspace_id']) == 36 and line['workspace_id'].count('-') == 4
         assert SimClient(line).msp_token()
     finally:
@@ -79,15 +81,15 @@ def test_keep_alive_and_content_length(sim):
     connection = http.client.HTTPConnection('127.0.0.1', sim.port)
     connection.connect()
     sock = connection.sock
-    for method, path in (('GET', '/_sim/config'), ('GET', '/central/nowhere'), ('HEAD', '/glp/workspaces/v1/msp-tenants'),
-                         ('POST', '/glp/workspaces/v1/msp-tenants'), ('GET', '/_sim/config')):
+    for method, path in (('GET', '/_sim/config'), ('GET', '/nowhere'), ('HEAD', '/workspaces/v1/msp-tenants'),
+                         ('POST', '/workspaces/v1/msp-tenants'), ('GET', '/_sim/config')):
         connection.request(method, path, body=b'{}' if method == 'POST' else None)
         response = connection.getresponse()
         body = response.read()
         assert int(response.getheader('Content-Length')) == len(body) or method == 'HEAD'
         assert response.version == 11 and response.status in (200, 401, 404, 405)
         assert connection.sock is sock   # the same connection served every request
-    connection.request('GET', '/glp/nowhere', headers={'Connection': 'close'})
+    connection.request('GET', '/nowhere', headers={'Connection': 'close'})
     response = connection.getresponse()
     response.read()
     assert response.getheader('Connection') == 'close'
@@ -153,11 +155,45 @@ def test_verbose_logs_requests(simulator_factory):
     SimClient(sim.info).session.get(sim.info['glp_base_url'] + '/nowhere')
     # The line is written after the answer: wait for it rather than for a fixed time.
     deadline = time.monotonic() + 30
-    while '"GET /glp/nowhere HTTP/1.1" 404' not in sim.stderr() and time.monotonic() < deadline:
+    while '"GET /nowhere HTTP/1.1" 404' not in sim.stderr() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert '"GET /glp/nowhere HTTP/1.1" 404' in sim.stderr()
+    assert '"GET /nowhere HTTP/1.1" 404' in sim.stderr()
 
 
 def test_bad_start_is_reported(simulator_factory):
     with pytest.raises(RuntimeError, match='did not start'):
         simulator_factory('--dataset', 'huge')
+
+
+def test_exports_point_a_shell_at_the_simulator(tmp_path):
+    """--exports prints what to paste into a shell; after it, the collection's own commands reach the simulator."""
+    info_file = tmp_path / 'info.json'
+    process = run_server('--dataset', 'demo', '--tls', '--exports', '--info-file', info_file)
+    try:
+        lines = [process.stdout.readline().rstrip('\n') for _line in range(9)]
+        info = json.loads(info_file.read_text())
+        assert lines[0].startswith('#') and str(info['pid']) in lines[0]
+        exports = lines[1:]
+        assert all(line.startswith('export ') for line in exports), lines
+        names = [line.split()[1].split('=')[0] for line in exports]
+        assert names == ['GLP_CLIENT_ID', 'GLP_CLIENT_SECRET', 'GLP_WORKSPACE_ID', 'GLP_AUTH_URL', 'GLP_BASE_URL',
+                         'CENTRAL_BASE_URL', 'CENTRAL_CA_PATH', 'NO_PROXY']
+        clean = {key: value for key, value in os.environ.items() if not key.startswith(('GLP_', 'CENTRAL_', 'ANSIBLE_'))}
+        script = '\n'.join(exports) + '\nexec "$@"\n'
+        shown = subprocess.run(['bash', '-c', script, 'bash', sys.executable, '-c',
+                                'import json, os; print(json.dumps(dict(os.environ)))'],
+                               env=clean, capture_output=True, text=True, check=True).stdout
+        env = json.loads(shown)
+        assert env['GLP_CLIENT_SECRET'] == info['client_secret'] and env['CENTRAL_CA_PATH'] == info['ca_file']
+        assert env['CENTRAL_BASE_URL'] == info['central_base_url'] and env['GLP_AUTH_URL'] == info['auth_url']
+        inventory = subprocess.run(
+            ['bash', '-c', script, 'bash', os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'),
+             '-i', os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.central_msp.yml'), '--list'],
+            env=dict(clean, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'dev'),
+                     CENTRAL_TOKEN_CACHE_DIR=str(tmp_path / 'tokens'), ANSIBLE_INVENTORY_UNPARSED_FAILED='true'),
+            capture_output=True, text=True, check=False)
+        assert inventory.returncode == 0, inventory.stderr[-3000:]
+        assert len(json.loads(inventory.stdout)['msp_tenants']['hosts']) == 5
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0

@@ -113,8 +113,7 @@ def test_scopes(sim, client, tenants):
     denied = client.get('central', INVENTORY, msp)
     assert denied.status_code == 403 and 'exchange' in denied.json()['message']
     assert denied.json()['errorCode'] == 'HPE_GL_ERROR_FORBIDDEN' and denied.json()['debugId']
-    assert client.get('central', 'network-msp/v1/list-tenants', acme, next=1).status_code == 403
-    assert client.get('central', 'msp/v1/tenants', acme).status_code == 403
+    assert client.get('central', 'network-msp/v1/list-tenants', acme, next=1, limit=100).status_code == 403
     quirk = client.get('glp', 'workspaces/v1/msp-tenants', acme)
     assert quirk.status_code == 200 and quirk.json()['items'] == [] and quirk.json()['total'] == 0
     assert client.get('glp', 'workspaces/v1/msp-tenants', msp).json()['total'] == len(tenants)

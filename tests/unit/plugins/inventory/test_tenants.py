@@ -7,8 +7,8 @@ from ansible_collections.central.msp.plugins.inventory.tenants import (
 from ansible_collections.central.msp.plugins.module_utils.settings import resolve_settings
 
 
-def tenant(name, number):
-    return {'name': name, 'workspace_id': '%08x-0000-4000-8000-%012x' % (number, number)}
+def tenant(name, number, created_at=None):
+    return {'name': name, 'workspace_id': '%08x-0000-4000-8000-%012x' % (number, number), 'created_at': created_at}
 
 
 @pytest.mark.parametrize('name, expected', [
@@ -30,18 +30,29 @@ def test_unique_names_are_kept():
     assert tenant_hostnames(records) == ['Acme', 'Bistro']
 
 
-def test_every_clashing_tenant_gets_its_short_workspace_id():
-    records = [tenant('Acme Retail', 1), tenant('Acme-Retail', 2), tenant('Acme  Retail!', 3), tenant('Acme Retail', 4)]
+def test_the_first_created_tenant_keeps_the_plain_name():
+    records = [tenant('Acme Retail', 1, '2024-05-01'), tenant('Acme-Retail', 2), tenant('Acme  Retail!', 3, '2023-01-01'),
+               tenant('Acme Retail', 4, '2025-01-01')]
     names = tenant_hostnames(records)
-    assert names == ['Acme_Retail_00000001', 'Acme-Retail', 'Acme_Retail_00000003', 'Acme_Retail_00000004']
+    assert names == ['Acme_Retail_00000001', 'Acme-Retail', 'Acme_Retail', 'Acme_Retail_00000004']
     # The same names whatever order the API lists the tenants in.
     assert tenant_hostnames(records[::-1]) == names[::-1]
 
 
+def test_an_existing_host_keeps_its_name_when_a_namesake_appears():
+    before = [tenant('Northwind', 1, '2024-01-01'), tenant('Bistro', 2, '2024-02-01')]
+    assert tenant_hostnames(before) == ['Northwind', 'Bistro']
+    after = before + [tenant('Northwind', 3, '2025-11-20')]
+    assert tenant_hostnames(after) == ['Northwind', 'Bistro', 'Northwind_00000003']
+    assert tenant_hostnames(after[::-1]) == ['Northwind_00000003', 'Bistro', 'Northwind']
+
+
 def test_clash_on_the_short_id_falls_back_to_the_full_id():
-    records = [{'name': 'Twin', 'workspace_id': '00000001-0000-4000-8000-00000000000a'},
-               {'name': 'Twin', 'workspace_id': '00000001-0000-4000-8000-00000000000b'}]
-    assert tenant_hostnames(records) == ['Twin_0000000100004000800000000000000a', 'Twin_0000000100004000800000000000000b']
+    records = [{'name': 'Twin', 'workspace_id': '00000001-0000-4000-8000-00000000000a', 'created_at': '2024'},
+               {'name': 'Twin', 'workspace_id': '00000001-0000-4000-8000-00000000000b', 'created_at': '2025'},
+               {'name': 'Twin', 'workspace_id': '00000001-0000-4000-8000-00000000000c', 'created_at': '2025'}]
+    assert tenant_hostnames(records) == ['Twin', 'Twin_0000000100004000800000000000000b',
+                                         'Twin_0000000100004000800000000000000c']
 
 
 def test_nameless_tenant_is_named_by_workspace_id():
@@ -60,7 +71,7 @@ def test_workspace_id_hostnames():
     (['Bistro*'], [], False),
     ([], ['*Retail*'], False),
     (['Acme*'], ['*Group'], False),
-    (['acme*'], [], False),  # case-sensitive, like every tenant name lookup
+    (['acme*'], [], False),  # globs are case-sensitive
 ])
 def test_name_selected(include, exclude, selected):
     assert name_selected('Acme Retail Group', include, exclude) is selected

@@ -27,11 +27,51 @@ def test_next_cursor_collects_everything_in_minimum_pages():
     assert 'next' not in calls[0] and calls[1]['next'] == '2' and calls[0]['limit'] == 3
 
 
-def test_next_cursor_stops_when_total_is_reached_even_if_next_is_set():
+def test_a_cursor_after_total_is_followed_and_a_page_of_nothing_new_ends_it():
     def fetch(query):
         return {'items': ITEMS, 'total': 10, 'next': '2'}
     result = paginate_next(fetch, 'GET x', 100)
-    assert result.pages == 1 and len(result.items) == 10
+    assert result.pages == 2 and len(result.items) == 10
+
+
+def test_a_total_that_is_too_low_loses_no_page_and_warns():
+    # The server reports half the items but its cursors go on: every page is read.
+    fetch, calls = next_server(ITEMS, 2)
+
+    def lying(query):
+        body = fetch(query)
+        return dict(body, total=4)
+    result = paginate_next(lying, 'GET x', 2)
+    assert result.items == ITEMS and len(calls) == 5
+    assert sum('after the reported total (4) was reached' in warning for warning in result.warnings) == 1
+
+
+def test_endless_fresh_cursors_past_the_total_are_cut_off_by_a_bound_from_the_total():
+    calls = []
+
+    def fetch(query):  # ten items exist, but new ones and new cursors never stop
+        calls.append(query.get('next'))
+        page = len(calls)
+        return {'items': [{'id': '%d-%d' % (page, n)} for n in range(2)], 'total': 10, 'next': str(page + 1)}
+    result = paginate_next(fetch, 'GET x', 2)
+    # 5 pages would hold the total; the bound is max(2 x 5, 5 + 10) = 15 pages, nowhere near MAX_PAGES.
+    assert len(calls) == result.pages == 15 < MAX_PAGES
+    assert any('stopped after 15 pages: the server kept sending new cursors' in w for w in result.warnings)
+
+
+def test_a_page_larger_than_the_limit_is_kept_and_warned_once():
+    def fetch(query):
+        page = int(query.get('next', '1'))
+        return {'items': ITEMS[(page - 1) * 5:page * 5], 'total': 10, 'next': '2' if page == 1 else None}
+    result = paginate_next(fetch, 'GET x', 2)
+    assert result.items == ITEMS
+    assert sum('page 1 held 5 items although 2 were asked for' in w for w in result.warnings) == 1
+
+    def offset_fetch(query):  # offset paging, the whole list whatever the limit
+        return {'items': ITEMS[query['offset']:], 'total': 10}
+    result = paginate_offset(offset_fetch, 'GET x', 3)
+    assert result.items == ITEMS and result.pages == 1
+    assert any('held 10 items although 3 were asked for' in w for w in result.warnings)
 
 
 def test_repeated_cursor_stops_with_a_warning_and_no_duplicates():

@@ -6,10 +6,12 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 import time
 
-
-from ansible_collections.central.msp.plugins.module_utils.token_cache import CachedToken, TokenCache, cache_key
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError
+from ansible_collections.central.msp.plugins.module_utils.token_cache import (CachedToken, SharedFailure, TokenCache,
+                                                                              cache_key)
 
 
 class Fetcher:
@@ -41,7 +43,7 @@ def test_files_are_private_and_hold_no_secret(tmp_path):
     assert len(entries) == 1
     path = directory / entries[0]
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert set(json.loads(path.read_text())) == {'access_token', 'issued_at', 'expires_at'}
+    assert set(json.loads(path.read_text())) == {'key', 'access_token', 'issued_at', 'expires_at'}
 
 
 def test_stale_token_is_never_returned_again(tmp_path):
@@ -174,3 +176,143 @@ def test_sixteen_processes_on_a_cold_cache_fetch_once(tmp_path):
         proc.join(30)
     assert [proc.exitcode for proc in procs] == [0] * 16
     assert counter.value == 1
+
+
+# ---- a hostile file system and a hanging issuer (issue 15) --------------------------------------------------
+
+def test_a_symlinked_cache_directory_is_refused_not_chmod_ed_through(tmp_path):
+    target = tmp_path / 'elsewhere'
+    target.mkdir(mode=0o755)
+    os.chmod(target, 0o755)
+    link = tmp_path / 'tokens'
+    link.symlink_to(target)
+    warnings = []
+    cache = TokenCache(str(link), warn=warnings.append)
+    assert not cache.on_disk and any('is a symbolic link' in warning for warning in warnings)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o755
+    assert cache.get('k', Fetcher()) == 'tok-1' and os.listdir(target) == []
+
+
+def test_a_cache_directory_in_a_world_writable_parent_is_refused(tmp_path):
+    parent = tmp_path / 'shared'
+    parent.mkdir()
+    os.chmod(parent, 0o1777)
+    warnings = []
+    cache = TokenCache(str(parent / 'tokens'), warn=warnings.append)
+    assert not cache.on_disk and any('which every user can write to' in warning for warning in warnings)
+    assert not (parent / 'tokens').exists()
+
+
+def _entry_path(directory, key):
+    return os.path.join(directory, key + '.json')
+
+
+def test_a_fifo_or_a_symlink_in_place_of_an_entry_is_skipped_without_hanging(tmp_path):
+    directory = str(tmp_path / 'c')
+    warnings = []
+    cache = TokenCache(directory, warn=warnings.append)
+    os.mkfifo(_entry_path(directory, 'fifo'))
+    assert cache.get('fifo', Fetcher()) == 'tok-1'
+    secret_elsewhere = tmp_path / 'not-a-token.json'
+    secret_elsewhere.write_text(json.dumps({'key': 'link', 'access_token': 'planted', 'issued_at': time.time(),
+                                            'expires_at': time.time() + 900}))
+    os.symlink(secret_elsewhere, _entry_path(directory, 'link'))
+    assert TokenCache(directory, warn=warnings.append).get('link', Fetcher()) == 'tok-1'
+    assert sum('cannot be opened' in w or 'not a regular file' in w for w in warnings) == 2
+
+
+def test_an_entry_copied_to_another_tenants_name_is_never_used_for_it(tmp_path):
+    directory = str(tmp_path / 'c')
+    tenant_a = cache_key('issuer', 'client', 'digest', 'msp', 'tenant-a')
+    tenant_b = cache_key('issuer', 'client', 'digest', 'msp', 'tenant-b')
+    TokenCache(directory).get(tenant_a, Fetcher(['token-of-a']))
+    shutil.copy(_entry_path(directory, tenant_a), _entry_path(directory, tenant_b))
+    warnings = []
+    assert TokenCache(directory, warn=warnings.append).get(tenant_b, Fetcher(['token-of-b'])) == 'token-of-b'
+    assert any('belongs to another credential or tenant' in warning for warning in warnings)
+
+
+def test_entries_not_utf8_or_of_the_wrong_types_are_discarded(tmp_path):
+    directory = str(tmp_path / 'c')
+    TokenCache(directory)
+    bad = {
+        'binary': b'\xff\xfe\x00garbage',
+        'types': json.dumps({'key': 'types', 'access_token': ['x'], 'issued_at': 'now', 'expires_at': True}).encode(),
+        'nan': b'{"key": "nan", "access_token": "t", "issued_at": 0, "expires_at": NaN}',
+        'list': b'[1, 2, 3]',
+    }
+    for key, content in bad.items():
+        with open(_entry_path(directory, key), 'wb') as handle:
+            handle.write(content)
+        warnings = []
+        assert TokenCache(directory, warn=warnings.append).get(key, Fetcher(['fresh-' + key])) == 'fresh-' + key, key
+        assert len(warnings) == 1 and 'Discarded a ' in warnings[0] and 'token cache entry' in warnings[0], key
+
+
+def test_threads_waiting_for_a_failed_fetch_share_its_error_instead_of_fetching_again(tmp_path):
+    release = threading.Event()
+    calls = []
+
+    def failing_fetch():
+        calls.append(1)
+        release.wait(10)
+        raise ApiError('MSP token request', message='timed out after 6 attempts')
+
+    cache = TokenCache(str(tmp_path / 'c'))
+    errors, started = [], []
+
+    def worker():
+        started.append(1)
+        try:
+            cache.get('k', failing_fetch)
+        except ApiError as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=worker) for _unused in range(6)]
+    for thread in threads:
+        thread.start()
+    while not calls or len(started) < 6:
+        time.sleep(0.01)
+    time.sleep(0.1)  # the five others queue behind the holder (had they not, they would fetch: calls > 1)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(calls) == 1 and len(errors) == 6
+    assert set(errors) == {'MSP token request failed: timed out after 6 attempts'}
+    # A later call is a new attempt, not the old failure replayed.
+    assert cache.get('k', Fetcher(['recovered'])) == 'recovered'
+
+
+def _failing_racer(directory, counter, barrier, outcomes):
+    def fetch():
+        with counter.get_lock():
+            counter.value += 1
+        time.sleep(0.5)  # a hanging issuer: every other process queues on the lock meanwhile
+        raise ApiError('MSP token request', message='timed out after 6 attempts')
+    barrier.wait()
+    try:
+        TokenCache(directory).get('k', fetch)
+    except SharedFailure as exc:
+        outcomes.put(('shared', str(exc)))
+    except ApiError as exc:
+        outcomes.put(('own', str(exc)))
+
+
+def test_processes_waiting_for_a_failed_fetch_fail_with_its_error_at_once(tmp_path):
+    context = multiprocessing.get_context('fork')
+    counter = context.Value('i', 0)
+    barrier = context.Barrier(6)
+    outcomes = context.Queue()
+    procs = [context.Process(target=_failing_racer, args=(str(tmp_path / 'c'), counter, barrier, outcomes))
+             for _unused in range(6)]
+    for proc in procs:
+        proc.start()
+    results = [outcomes.get(timeout=60) for _unused in procs]
+    for proc in procs:
+        proc.join(30)
+    # Some processes may reach the lock only after the holder failed and try once themselves; never all six.
+    assert counter.value == sum(kind == 'own' for kind, _message in results)
+    assert counter.value < 6 and any(kind == 'shared' for kind, _message in results)
+    for kind, message in results:
+        assert 'MSP token request failed: timed out after 6 attempts' in message
+        assert kind == 'own' or 'another task fetching the same token at the same time failed' in message

@@ -1,11 +1,19 @@
 """Retries (how long, how often, for what) and the one error shape."""
 
+import base64
+import io
+import json
+import socket
+import threading
 import time
+import urllib.parse
 
 import pytest
 import requests
+import urllib3
 
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError
+from ansible_collections.central.msp.plugins.module_utils import transport
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, ConfigError
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response, retry_wait
 from ansible_collections.central.msp.plugins.module_utils.settings import resolve_settings
 
@@ -36,6 +44,16 @@ def test_retry_wait_accepts_epoch_and_http_dates():
     assert 9 <= retry_wait(response(429, headers={'X-RateLimit-Reset': str(int(time.time()) + 10)}), 0) <= 11.1
     date = time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() + 5))
     assert 3.9 <= retry_wait(response(429, headers={'Retry-After': date}), 0) <= 5.7
+
+
+def test_retry_wait_accepts_centrals_rfc3339_reset():
+    """Central's X-RateLimit-Reset is an RFC 3339 date-time (UTC); fractions and offsets parse too."""
+    soon = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() + 6))
+    assert 4.9 <= retry_wait(response(429, headers={'X-RateLimit-Reset': soon}), 0) <= 7.8
+    offset = time.strftime('%Y-%m-%dT%H:%M:%S.500+00:00', time.gmtime(time.time() + 3))
+    assert 2.4 <= retry_wait(response(429, headers={'X-RateLimit-Reset': offset}), 0) <= 4.5
+    past = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() - 60))
+    assert retry_wait(response(429, headers={'X-RateLimit-Reset': past}), 0) <= 0.11
 
 
 def test_backoff_without_headers_grows_with_jitter_and_is_capped():
@@ -117,3 +135,221 @@ def test_proxies_come_from_the_environment_and_honour_no_proxy(monkeypatch):
     assert http.session.sent[0]['proxies'].get('https') == 'http://proxy.example.com:3128'
     assert not http.session.sent[1]['proxies'].get('https')
     assert HttpClient(SETTINGS).session.trust_env is False  # no .netrc replacing the bearer token
+
+
+# ---- hostile or broken servers (issue 15) ------------------------------------------------------------------
+
+@pytest.mark.parametrize('value, low, high', [
+    ('1, 1', 1.0, 1.21),            # a CDN and the origin, merged into one header
+    ('2,5', 5.0, 5.61),             # the longest wait of the parts counts
+    ('garbage', 0.5, 0.75),         # ignored: backoff
+    ('1, soon', 0.5, 0.75),
+    ('nan', 0.5, 0.75),
+    ('inf', 0.5, 0.75),
+    ('-3', 0.0, 0.11),
+    ('Mon, 32 Foo 2024 99:99:99 GMT', 0.5, 0.75),
+    (', ,', 0.5, 0.75),
+])
+def test_retry_after_in_every_form_is_used_when_understood_and_never_crashes(value, low, high):
+    for _unused in range(20):
+        assert low <= retry_wait(response(429, headers={'Retry-After': value}), 0) <= high
+
+
+def test_a_merged_retry_after_is_waited_out_then_retried():
+    http, sleeps = client(response(429, headers={'Retry-After': '1, 1'}), response(200, {'ok': True}))
+    assert http.send('GET', 'https://h/x', 'GET x').json() == {'ok': True}
+    assert len(sleeps) == 1 and sleeps[0] >= 1.0
+
+
+def _streamed(status, body):
+    """A response whose body is read by send() itself, as from the network."""
+    resp = response(status)
+    resp._content = False
+    resp.raw = io.BytesIO(body)
+    return resp
+
+
+def test_an_oversize_response_is_refused_not_held_in_memory(monkeypatch):
+    monkeypatch.setattr(transport, 'MAX_RESPONSE_BYTES', 1000)
+    http, _sleeps = client(_streamed(200, b'x' * 200000))
+    with pytest.raises(ApiError, match='GET x failed: HTTP 200: the response is larger than'):
+        http.send('GET', 'https://h/x', 'GET x')
+    http, _sleeps = client(_streamed(200, b'{"items": []}'))
+    assert http.send('GET', 'https://h/x', 'GET x').json() == {'items': []}
+
+
+class DrippingServer:
+    """A loopback HTTP server that sends its headers at once, then the body one byte at a time."""
+
+    def __init__(self, body_bytes=100, gap=0.2):
+        self.body_bytes, self.gap = body_bytes, gap
+        self.sent = 0
+        self.socket = socket.create_server(('127.0.0.1', 0))
+        self.url = 'http://127.0.0.1:%d/x' % self.socket.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        connection, _address = self.socket.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n'
+                               % self.body_bytes)
+            try:
+                for _unused in range(self.body_bytes):
+                    connection.sendall(b' ')
+                    self.sent += 1
+                    time.sleep(self.gap)
+            except OSError:
+                pass  # the client gave up: what the test wants
+
+    def close(self):
+        self.socket.close()
+
+
+def test_timeout_bounds_the_whole_response_not_one_socket_read():
+    # Each byte arrives well within the 1 s timeout, the whole body would take 20 s: the call gives up.
+    server = DrippingServer(body_bytes=100, gap=0.2)
+    try:
+        settings = resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32,
+                                         max_retries=0, timeout=1))
+        http = HttpClient(settings)
+        with pytest.raises(ApiError, match='GET x failed: timed out after 1 attempt: the whole response took longer'):
+            http.send('GET', server.url, 'GET x')
+        assert server.sent < server.body_bytes
+    finally:
+        server.close()
+
+
+def test_a_refused_connection_fails_at_once_with_what_to_check():
+    closed = socket.create_server(('127.0.0.1', 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    http = HttpClient(SETTINGS, sleep=lambda seconds: pytest.fail('a refused connection was retried'))
+    with pytest.raises(ApiError, match=r'GET x failed: the connection was refused .*Check base_url / cluster_name'):
+        http.send('GET', 'http://127.0.0.1:%d/x' % port, 'GET x')
+    assert http.retries == 0
+
+
+def test_a_name_that_does_not_resolve_fails_at_once():
+    pool = urllib3.HTTPSConnectionPool('central.invalid', 443)
+    cause = urllib3.exceptions.NameResolutionError('central.invalid', None, socket.gaierror(-2, 'Name unknown'))
+    error = requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(pool, '/x', cause))
+    http, sleeps = client(error, response(200))
+    with pytest.raises(ApiError, match='GET x failed: the host name does not resolve.*Check base_url'):
+        http.send('GET', 'https://central.invalid/x', 'GET x')
+    assert sleeps == [] and len(http.session.script) == 1
+
+
+def test_plain_http_to_loopback_never_goes_through_a_proxy(monkeypatch):
+    monkeypatch.setenv('HTTP_PROXY', 'http://proxy.example.com:3128')
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example.com:3128')
+    monkeypatch.delenv('NO_PROXY', raising=False)
+    monkeypatch.delenv('no_proxy', raising=False)
+    http, _sleeps = client(response(200), response(200), response(200))
+    for url in ('http://127.0.0.1:8080/x', 'http://localhost/x', 'http://[::1]:9/x'):
+        http.send('GET', url, 'GET x')
+    assert all(not any(sent['proxies'].values()) for sent in http.session.sent)
+
+
+@pytest.mark.parametrize('headers, fragment', [
+    ({'X-Note': 'a\r\nInjected: yes'}, 'The value of header X-Note holds a line break'),
+    ({'X-Note': 'caf\u00e9'}, 'The value of header X-Note holds'),
+    ({'Authorization': 'Bearer tok\nsecret-part'}, 'The token holds a line break'),
+    ({'Bad Name': 'x'}, "Header name 'Bad Name' is not a valid HTTP header name"),
+])
+def test_headers_http_cannot_carry_are_refused_without_echoing_them(headers, fragment):
+    http, _sleeps = client(response(200))
+    with pytest.raises(ConfigError) as caught:
+        http.send('GET', 'https://h/x', 'GET x', headers=headers)
+    assert fragment in str(caught.value) and 'secret-part' not in str(caught.value) and 'Injected' not in str(caught.value)
+    assert http.session.sent == []
+
+
+SECRET = 'S3cr/t+x y=z'
+TOKEN = 'eyJhbGciOi.tok/en+part=='
+
+
+@pytest.mark.parametrize('text', [
+    SECRET,
+    'Authorization: Basic ' + base64.b64encode(('cid:' + SECRET).encode()).decode(),
+    'client_secret=' + urllib.parse.quote_plus(SECRET),
+    '/path/' + urllib.parse.quote(SECRET, safe=''),
+    json.dumps({'echo': SECRET}).replace('/', '\\/'),
+    '"' + ''.join('\\u%04X' % ord(char) for char in SECRET) + '"',
+    '"' + ''.join('\\u%04x' % ord(char) if index % 2 else char for index, char in enumerate(TOKEN)) + '"',
+    'subject_token=' + urllib.parse.quote_plus(TOKEN) + '&subject_token_type=x',
+    'x-echo: ' + base64.b64encode(b'prefix:' + TOKEN.encode() + b':suffix').decode(),
+    base64.urlsafe_b64encode(b'?' + TOKEN.encode()).decode(),
+])
+def test_secrets_and_tokens_are_masked_in_every_encoding_they_travel_in(text):
+    settings = resolve_settings(dict(client_id='cid', client_secret=SECRET, workspace_id='0' * 32))
+    http = HttpClient(settings)
+    http.add_sensitive(TOKEN)
+    masked = http.redact(text)
+    assert '********' in masked
+    for probe in (SECRET, TOKEN):
+        for form in (probe, urllib.parse.quote_plus(probe), urllib.parse.quote(probe, safe=''),
+                     base64.b64encode(probe.encode()).decode()[:12]):
+            assert form not in masked
+    assert SECRET not in json.dumps(json.loads(masked)) if masked.startswith(('{', '"')) else True
+
+
+def test_decoded_json_is_masked_after_decoding_keys_and_values():
+    http, _sleeps = client()
+    http.add_sensitive(TOKEN)
+    decoded = json.loads(json.dumps({'a': [TOKEN, {TOKEN: 'x ' + TOKEN}], 'n': 1}, ensure_ascii=True)
+                         .replace('tok', '\\u0074ok'))
+    assert http.redact_data(decoded) == {'a': ['********', {'********': 'x ********'}], 'n': 1}
+
+
+def test_a_compressed_body_is_decoded_as_requests_would():
+    import gzip
+    body = json.dumps({'items': [{'id': str(n)} for n in range(500)]}).encode()
+    packed = gzip.compress(body)
+    listener = socket.create_server(('127.0.0.1', 0))
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n'
+                               b'Content-Length: %d\r\n\r\n' % len(packed) + packed)
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        http = HttpClient(SETTINGS)
+        answer = http.send('GET', 'http://127.0.0.1:%d/x' % listener.getsockname()[1], 'GET x')
+        assert answer.json() == json.loads(body)
+    finally:
+        listener.close()
+
+
+def test_timeout_bounds_a_status_line_and_headers_that_drip():
+    listener = socket.create_server(('127.0.0.1', 0))
+    sent = []
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            head = b'HTTP/1.1 200 OK\r\n' + b''.join(b'X-Pad-%d: %s\r\n' % (n, b'x' * 20) for n in range(20))
+            try:
+                for index in range(len(head)):  # one byte every 0.1 s: the head alone would take a minute
+                    connection.sendall(head[index:index + 1])
+                    sent.append(1)
+                    time.sleep(0.1)
+            except OSError:
+                pass
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        settings = resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32,
+                                         max_retries=0, timeout=1))
+        with pytest.raises(ApiError, match='GET x failed: timed out after 1 attempt: the status line and headers '
+                                           'took longer than timeout'):
+            HttpClient(settings).send('GET', 'http://127.0.0.1:%d/x' % listener.getsockname()[1], 'GET x')
+        thread.join(5)
+        assert len(sent) < 500
+    finally:
+        listener.close()

@@ -1,0 +1,356 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Our contract with the live APIs: every list endpoint the collection calls and the simulator serves.
+
+Written by us from the facts in HPE's published OpenAPI definitions (New Central MSP, monitoring and
+notifications; GLP workspace management, devices, audit logs): query parameters with their types, limits
+and which are required; filterable fields with their operators; sortable fields; the page body with its
+required keys, types and enum values; the 400 error code; the rate-limit headers. It is the one source the
+connection layer (paging, limits), the modules (choices, what can be filtered server-side), the simulator
+(what it accepts and serves) and the tests (every served page is checked against it) draw from.
+
+Where a definition leaves something open, the choice made is marked ``inferred``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ansible_collections.central.msp.plugins.module_utils import vocabulary as V
+
+# ---- schemas: small dicts, checked by check() ------------------------------------------------------------
+
+
+def _schema(kind, required, nullable, **extra):
+    schema = {'type': kind, 'required': required, 'nullable': nullable}
+    schema.update({key: value for key, value in extra.items() if value is not None})
+    return schema
+
+
+def string(enum=None, required=False, nullable=False, fmt=None):
+    return _schema('string', required, nullable, enum=tuple(enum) if enum else None, format=fmt)
+
+
+def integer(required=False, nullable=False, minimum=None):
+    return _schema('integer', required, nullable, minimum=minimum)
+
+
+def number(required=False, nullable=False, minimum=None):
+    return _schema('number', required, nullable, minimum=minimum)
+
+
+def boolean(required=False, nullable=False):
+    return _schema('boolean', required, nullable)
+
+
+def obj(properties, required=False, nullable=False):
+    return _schema('object', required, nullable, properties=properties)
+
+
+def array(items, required=False, nullable=False, max_items=None):
+    return _schema('array', required, nullable, items=items, max_items=max_items)
+
+
+def req(schema):
+    """The same schema, as a required key."""
+    return dict(schema, required=True)
+
+
+def check(schema, value, where='body'):
+    """Every way ``value`` breaks ``schema``: a list of messages, empty when it conforms.
+
+    A required key must be present; a value must have the type (null only where nullable) and, for a string
+    with an enum, one of the enum's values; objects are checked key by key (unknown keys are allowed, as
+    the definitions do not close their objects), arrays item by item."""
+    problems = []
+    if value is None:
+        if not schema.get('nullable'):
+            problems.append('%s: null, expected %s' % (where, schema['type']))
+        return problems
+    kind = schema['type']
+    if kind == 'string':
+        if not isinstance(value, str):
+            return ['%s: %r is not a string' % (where, value)]
+        if schema.get('enum') and value not in schema['enum']:
+            problems.append('%s: %r is not one of %s' % (where, value, ', '.join(schema['enum'])))
+    elif kind == 'integer':
+        if not isinstance(value, int) or isinstance(value, bool):
+            return ['%s: %r is not an integer' % (where, value)]
+    elif kind == 'number':
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return ['%s: %r is not a number' % (where, value)]
+    elif kind == 'boolean':
+        if not isinstance(value, bool):
+            return ['%s: %r is not a boolean' % (where, value)]
+    elif kind == 'object':
+        if not isinstance(value, dict):
+            return ['%s: %r is not an object' % (where, type(value).__name__)]
+        for name, sub in schema['properties'].items():
+            if name not in value:
+                if sub.get('required'):
+                    problems.append('%s.%s: required key missing' % (where, name))
+                continue
+            problems.extend(check(sub, value[name], '%s.%s' % (where, name)))
+    elif kind == 'array':
+        if not isinstance(value, list):
+            return ['%s: %r is not an array' % (where, type(value).__name__)]
+        if schema.get('max_items') is not None and len(value) > schema['max_items']:
+            problems.append('%s: %d items, at most %d allowed' % (where, len(value), schema['max_items']))
+        for index, item in enumerate(value):
+            problems.extend(check(schema['items'], item, '%s[%d]' % (where, index)))
+    if kind in ('integer', 'number') and schema.get('minimum') is not None and value < schema['minimum']:
+        problems.append('%s: %r is below the minimum %r' % (where, value, schema['minimum']))
+    return problems
+
+
+# ---- item schemas ------------------------------------------------------------------------------------------
+
+HEALTH_GROUPS = obj({'groups': array(obj({'name': string(V.HEALTH_LEVELS), 'value': integer()}))})
+
+CENTRAL_TENANT = obj({
+    'tenantId': string(), 'tenantName': string(), 'totalSites': integer(), 'degradedSites': integer(),
+    'deviceHealthStatus': obj({'total': integer(), 'good': integer(), 'fair': integer(), 'poor': integer()}),
+    'alerts': obj({'total': integer(), 'critical': integer(), 'major': integer(), 'minor': integer()}),
+    'lastUpdatedTime': integer(),       # epoch seconds
+    'createdTime': integer(),           # epoch seconds
+    'deviceOwnership': string(V.DEVICE_OWNERSHIP),
+})
+
+INVENTORY_DEVICE = obj({
+    'id': req(string()), 'type': req(string()), 'serialNumber': req(string()), 'deviceName': req(string()),
+    'deviceType': req(string(V.DEVICE_TYPES)), 'macAddress': req(string()),
+    # inferred: a device not assigned to a site (site-assigned=UNASSIGNED) has a null site
+    'siteId': req(string(nullable=True)), 'siteName': string(nullable=True),
+    'model': string(), 'partNumber': string(), 'role': string(nullable=True), 'deployment': string(nullable=True),
+    'deviceFunction': string(nullable=True), 'deviceGroupName': string(nullable=True),
+    'firmwareVersion': string(nullable=True), 'ipv4': string(nullable=True, fmt='ipv4'),
+    'isProvisioned': string(V.PROVISIONED),
+    'status': string(V.DEVICE_STATUSES, nullable=True),    # inferred: null for a device never onboarded
+    'subscriptionKey': string(nullable=True), 'tier': string(nullable=True),
+})
+
+MONITORED_DEVICE = obj({
+    'id': req(string()), 'type': req(string()), 'serialNumber': req(string()), 'deviceName': req(string()),
+    'deviceType': req(string(V.DEVICE_TYPES)), 'macAddress': req(string()), 'siteId': req(string()),
+    'siteName': string(), 'model': string(), 'partNumber': string(), 'role': string(), 'deployment': string(),
+    'deviceFunction': string(), 'clusterName': string(nullable=True), 'firmwareVersion': string(),
+    'ipv4': string(nullable=True, fmt='ipv4'), 'ipv6': string(nullable=True, fmt='ipv6'),
+    'status': string(V.DEVICE_STATUSES), 'configStatus': string(), 'lastSeenAt': string(fmt='date-time'),
+    'uptimeInMillis': number(minimum=0),
+})
+
+SITE_HEALTH = obj({
+    'id': req(string()), 'type': req(string()), 'siteName': req(string()),
+    'address': req(obj({'address': string(), 'city': string(), 'state': string(), 'zipCode': string(),
+                        'country': string()})),
+    'alerts': req(obj({'totalCount': integer(),
+                       'groups': array(obj({'name': string(V.ALERT_SEVERITIES), 'count': integer()}))})),
+    'health': req(HEALTH_GROUPS),
+    'devices': req(obj({'count': integer(), 'health': HEALTH_GROUPS})),
+    'clients': req(obj({'count': integer(), 'health': HEALTH_GROUPS})),
+    'reasons': req(array(obj({'health': string(V.HEALTH_LEVELS), 'reason': string(),
+                              'data': obj({'count': integer()})}))),
+})
+
+CLIENT = obj({
+    'id': req(string()), 'type': req(string()), 'macAddress': req(string()),
+    'clientName': string(), 'hostName': string(nullable=True), 'ipv4': string(nullable=True),
+    'ipv6': string(nullable=True), 'status': string(V.CLIENT_STATUSES),
+    'clientConnectionType': string(V.CONNECTION_TYPES), 'connectedDeviceSerial': string(),
+    'connectedDeviceType': string(), 'connectedTo': string(), 'connectedAt': string(fmt='date-time', nullable=True),
+    'lastSeenAt': string(fmt='date-time'), 'siteId': string(), 'siteName': string(), 'vlanId': string(),
+    'wlanName': string(nullable=True), 'userName': string(nullable=True), 'wirelessBand': string(nullable=True),
+    'role': string(nullable=True), 'clientVendor': string(), 'clientOperatingSystem': string(),
+})
+
+ALERT = obj({
+    'id': req(string()), 'key': req(string()), 'type': req(string()), 'typeId': req(string()),
+    'name': req(string()), 'summary': req(string()), 'category': req(string(V.ALERT_CATEGORIES)),
+    # inferred: the definition lists no severity values; its examples and list-tenants' counts say these three
+    'severity': req(string(V.ALERT_SEVERITIES)), 'priority': req(string(V.ALERT_PRIORITIES)),
+    'status': req(string(V.ALERT_STATUSES)), 'deviceType': req(string(V.ALERT_DEVICE_TYPES)),
+    'createdAt': req(string(fmt='date-time')), 'updatedAt': req(string(fmt='date-time')),
+    'updatedBy': req(string(nullable=True)), 'clearedReason': req(string(nullable=True)),
+})
+
+GLP_TENANT = obj({
+    'id': req(string(fmt='uuid')), 'type': req(string()), 'workspaceName': req(string()),
+    'generation': integer(), 'createdAt': string(fmt='date-time'), 'updatedAt': string(fmt='date-time'),
+    'createdBy': string(), 'resourceUri': string(), 'inventoryOwnership': string(V.INVENTORY_OWNERSHIP),
+})
+
+GLP_DEVICE = obj({
+    'id': req(string(fmt='uuid')), 'type': req(string()), 'serialNumber': req(string()),
+    'partNumber': req(string()), 'macAddress': string(), 'deviceType': string(V.GLP_DEVICE_TYPES),
+    'model': string(), 'region': string(), 'archived': boolean(), 'generation': integer(),
+    'assignedState': string(V.GLP_ASSIGNED_STATES),
+    'application': obj({'id': req(string()), 'resourceUri': req(string())}, nullable=True),
+    'subscription': array(obj({'id': req(string()), 'resourceUri': req(string()), 'key': string(),
+                               'tier': string()})),
+    'tags': obj({}), 'createdAt': string(fmt='date-time'), 'updatedAt': string(fmt='date-time'),
+    'resourceUri': string(),
+})
+
+AUDIT_LOG = obj({
+    'id': req(string(fmt='uuid')), 'type': req(string()), 'category': req(string()),
+    'createdAt': req(string(fmt='date-time')), 'description': req(string()), 'username': req(string()),
+    'serviceOffer': req(obj({'id': req(string()), 'name': req(string()), 'region': req(string())})),
+    'workspace': req(obj({'id': req(string()), 'name': req(string()),
+                          'type': string(('STANDALONE', 'TENANT', 'MSP'))})),
+    'ipAddress': string(), 'hasDetails': boolean(), 'additionalInfo': obj({}),
+})
+
+
+def next_page(item, max_items=None, total_required=False, next_required=True):
+    """A ``next`` page: items, count, total, next (a string cursor, null on the last page)."""
+    return obj({'items': req(array(item, max_items=max_items)), 'count': req(integer()),
+                'total': integer(required=total_required),
+                'next': string(required=next_required, nullable=True)})
+
+
+def offset_page(item, extra=None):
+    """An ``offset`` page: items, count, offset, total."""
+    properties = {'items': req(array(item)), 'count': req(integer()), 'offset': req(integer()),
+                  'total': req(integer())}
+    properties.update(extra or {})
+    return obj(properties)
+
+
+# ---- endpoints ---------------------------------------------------------------------------------------------
+
+EQ_IN = ('eq', 'in')
+# GLP lists take the general OData subset.
+ANY_OPERATOR = ('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in')
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the endpoint's ``filter`` accepts: which joins, and each field with its operators."""
+
+    fields: dict
+    logic: tuple = ('and',)     # Central: 'and' only; GLP: and, or, not
+    max_length: int | None = 256
+    # How a quote inside a string literal is written: Central \' (its definition's example), GLP doubled.
+    quote: str = "\\'"
+
+    def literal(self, value):
+        """``value`` as a quoted string literal of this filter."""
+        text = str(value)
+        if self.quote == "''":
+            return "'%s'" % text.replace("'", "''")
+        return "'%s'" % text.replace('\\', '\\\\').replace("'", "\\'")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A list endpoint: where it lives, how it pages, what it accepts and what it answers."""
+
+    name: str
+    app: str                    # 'glp' or 'central': which base URL serves it
+    path: str
+    scope: str                  # 'msp', 'tenant' or 'any' token
+    paging: str                 # 'next' (string cursor) or 'offset'
+    max_limit: int
+    default_limit: int
+    key: str                    # the field that identifies an item
+    page: dict                  # schema of a 200 body
+    params: dict                # every query parameter it accepts, name -> schema (limit/offset/next included)
+    filter: Filter | None = None
+    sort: tuple = ()
+    required: tuple = ()        # query parameters without which it answers 400
+    first_cursor: str | None = None
+    error_code: str = 'HPE_GL_ERROR_BAD_REQUEST'    # errorCode of its 400 answers
+    min_limit: int = 1
+    source: str = ''            # which published definition states it
+    notes: tuple = field(default_factory=tuple)
+
+
+NEXT_PARAMS = {'limit': integer(), 'next': string(), 'filter': string(), 'sort': string()}
+OFFSET_PARAMS = {'limit': integer(), 'offset': integer(), 'filter': string(), 'sort': string()}
+MONITORING_400 = 'HPE_GL_NETWORK_MONITORING_INVALID_INPUT'
+
+_ENDPOINTS = (
+    Endpoint('msp_tenants', 'glp', 'workspaces/v1/msp-tenants', 'any', 'offset', 300, 300, 'id',
+             offset_page(GLP_TENANT), {'limit': integer(), 'offset': integer(), 'filter': string()},
+             Filter(dict.fromkeys(('id', 'createdAt', 'updatedAt', 'workspaceName', 'createdBy', 'inventoryOwnership'),
+                                  ANY_OPERATOR), logic=('and', 'or', 'not'), max_length=None, quote="''"),
+             source='glp-workspace-management.json',
+             notes=('a tenant token gets an empty list (inferred from seed 004)',)),
+    Endpoint('central_tenants', 'central', 'network-msp/v1/list-tenants', 'msp', 'next', 100, 10, 'tenantId',
+             next_page(CENTRAL_TENANT, next_required=False), NEXT_PARAMS,
+             Filter({'tenantName': ('eq',), 'deviceOwnership': ('in',)}),
+             ('tenantName', 'totalSites', 'deviceHealthStatus', 'degradedSites', 'alerts', 'deviceOwnership',
+              'createdTime'),
+             required=('limit', 'next'), first_cursor='1', error_code='HPE_GL_NETWORK_SERVICES_INVALID_INPUT',
+             source='central-msp.json'),
+    Endpoint('device_inventory', 'central', 'network-monitoring/v1/device-inventory', 'tenant', 'next', 1000, 20,
+             'serialNumber', next_page(INVENTORY_DEVICE, max_items=1000),
+             dict(NEXT_PARAMS, **{'site-assigned': string(V.SITE_ASSIGNED)}),
+             Filter(dict.fromkeys(('siteId', 'siteName', 'serialNumber', 'deviceName', 'deviceType', 'model',
+                                   'firmwareVersion', 'deviceFunction', 'isProvisioned', 'deviceGroupName'), EQ_IN)),
+             ('siteId', 'siteName', 'serialNumber', 'deviceName', 'macAddress', 'deviceType', 'ipv4', 'model',
+              'deviceGroupName', 'deviceFunction'),
+             error_code=MONITORING_400, source='central-monitoring.json',
+             notes=('status is in the items but not filterable',)),
+    Endpoint('devices', 'central', 'network-monitoring/v1/devices', 'tenant', 'next', 1000, 1000, 'serialNumber',
+             next_page(MONITORED_DEVICE, max_items=1000), NEXT_PARAMS,
+             Filter(dict.fromkeys(('siteId', 'siteName', 'serialNumber', 'deviceName', 'deviceType', 'status',
+                                   'model', 'firmwareVersion', 'deployment', 'clusterName'), EQ_IN)),
+             ('siteId', 'siteName', 'serialNumber', 'deviceName', 'deployment', 'model'),
+             error_code=MONITORING_400, source='central-monitoring.json'),
+    Endpoint('sites', 'central', 'network-monitoring/v1/sites-health', 'tenant', 'offset', 1000, 100, 'id',
+             offset_page(SITE_HEALTH, {'response': req(obj({'code': string(), 'message': string(),
+                                                            'status': string()}))}),
+             OFFSET_PARAMS, Filter(dict.fromkeys(('siteId', 'siteName'), EQ_IN)),
+             ('siteName', 'siteHealth', 'deviceHealth', 'clientHealth'),
+             error_code=MONITORING_400, source='central-monitoring.json'),
+    Endpoint('clients', 'central', 'network-monitoring/v1/clients', 'tenant', 'next', 1000, 100, 'id',
+             next_page(CLIENT, next_required=False),
+             dict(NEXT_PARAMS, **{'site-id': string(), 'site-name': string(), 'serial-number': string(),
+                                  'start-at': string(fmt='date-time'), 'end-at': string(fmt='date-time')}),
+             Filter(dict.fromkeys(('clientConnectionType', 'status', 'wlanName', 'vlanId', 'tunnelType', 'role'),
+                                  EQ_IN)),
+             ('clientName', 'status', 'clientConnectionType', 'macAddress', 'ipv4', 'ipv6', 'connectedDeviceSerial',
+              'connectedTo', 'lastSeenAt', 'port', 'role', 'wlanName', 'vlanId', 'tunnelType', 'tunnelId',
+              'connectedAt'),
+             error_code=MONITORING_400, source='central-monitoring.json',
+             notes=("without a status in the filter, status eq 'Connected' applies",
+                    'failed clients only inside start-at/end-at (default: the 3 hours before end-at, which '
+                    'defaults to now); at most 7 days apart, 1 month with a site',
+                    'the site is chosen by the site-id / site-name query parameters, not the filter')),
+    Endpoint('alerts', 'central', 'network-notifications/v1/alerts', 'tenant', 'next', 100, 20, 'id',
+             next_page(ALERT, next_required=False), NEXT_PARAMS,
+             Filter(dict.fromkeys(('siteId', 'typeId', 'status', 'category', 'deviceType'), EQ_IN)),
+             ('createdAt', 'severity', 'status', 'name', 'priority'),
+             error_code='HPE_GL_NETWORK_NOTIFICATIONS_BAD_REQUEST', source='central-notifications.json',
+             notes=('no severity filter', 'items carry no site, device name or serial number')),
+    Endpoint('glp_devices', 'glp', 'devices/v1/devices', 'any', 'offset', 2000, 2000, 'id',
+             offset_page(GLP_DEVICE), dict(OFFSET_PARAMS, **{'filter-tags': string(), 'select': string()}),
+             Filter(dict.fromkeys(('id', 'serialNumber', 'macAddress', 'deviceType', 'model', 'partNumber', 'region',
+                                   'archived', 'assignedState', 'createdAt', 'updatedAt', 'deviceName'),
+                                  ANY_OPERATOR), logic=('and', 'or', 'not'), max_length=None, quote="''"),
+             ('serialNumber', 'macAddress', 'deviceType', 'model', 'partNumber', 'createdAt', 'updatedAt'),
+             source='glp-device-management.json'),
+    Endpoint('audit_logs', 'glp', 'audit-log/v2beta1/logs', 'any', 'offset', 2000, 50, 'id',
+             offset_page(AUDIT_LOG, {'remainingRecords': req(boolean())}),
+             dict(OFFSET_PARAMS, select=string()),
+             Filter(dict.fromkeys(('category', 'description', 'createdAt', 'username', 'ipAddress'), ANY_OPERATOR),
+                    logic=('and', 'or', 'not'), max_length=None, quote="''"),
+             ('createdAt', 'category', 'username'), source='glp-audit-logs.json',
+             notes=('inferred: the definition names no filterable fields; these are the item fields',)),
+)
+
+ENDPOINTS = {endpoint.name: endpoint for endpoint in _ENDPOINTS}
+BY_PATH = {(endpoint.app, endpoint.path): endpoint for endpoint in _ENDPOINTS}
+
+# Rate-limit headers, (limit, remaining, reset), and the form of reset.
+RATE_LIMIT_HEADERS = {
+    'glp': ('ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'),           # reset: seconds
+    'central': ('X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'),  # reset: RFC 3339 date-time
+}
+RATE_LIMIT_RESET_FORM = {'glp': 'seconds', 'central': 'date-time'}
+
+# The error body every GLP and Central error shares.
+ERROR_BODY = obj({'httpStatusCode': req(integer()), 'errorCode': req(string()), 'message': req(string()),
+                  'debugId': req(string())})
