@@ -352,7 +352,7 @@ class ApiCall:
             paged = paginate_offset(next_page, self.call, limit, self.params)
         else:
             self.task.warn('paginate: %s did not return a list page (items with next, or with total); returned '
-                             'the response as is.' % self.call)
+                           'the response as is.' % self.call)
             return response_result(self.client, last['response'], {'json': first}, 1)
         for message in paged.warnings:
             self.task.warn(message)

@@ -10,6 +10,7 @@ from ansible_collections.central.msp.plugins.filter.msp_overview import KINDS, m
 from ansible_collections.central.msp.plugins.module_utils.overview import overview_record
 from ansible_collections.central.msp.plugins.filter.msp_overview_csv import COLUMN_NAMES, msp_overview_csv
 
+
 def as_record(flat):
     """The tests' flat tenant (name, ids, Central fields, item lists, error) as an overview record
     (plugins/module_utils/overview.py): the tenant record under ``tenant``."""
@@ -25,7 +26,6 @@ def overview(records, *args, **kwargs):
     if isinstance(records, (list, tuple)):
         records = [as_record(record) for record in records]
     return msp_overview(records, *args, **kwargs)
-
 
 
 def site(name, good=0, fair=0, poor=0, **extra):
@@ -166,7 +166,7 @@ def test_csv_has_stable_columns_and_one_row_per_tenant():
 
 def test_csv_quotes_and_defuses_formulas():
     text = msp_overview_csv(overview([{'name': '=HYPERLINK("x")', 'workspace_id': 'w'},
-                                          {'name': 'Bistro d\'Or, "Lyon"\nnord', 'workspace_id': 'v'}]))
+                                      {'name': 'Bistro d\'Or, "Lyon"\nnord', 'workspace_id': 'v'}]))
     names = [row['tenant'] for row in parse_csv(text)]
     assert names == ['\'=HYPERLINK("x")', 'Bistro d\'Or, "Lyon"\nnord']
     with pytest.raises(AnsibleFilterError):
