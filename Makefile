@@ -19,7 +19,7 @@ SANITY_ROOT := build/sanity/ansible_collections/central/msp
 export ANSIBLE_COLLECTIONS_PATH := $(DEV_COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv runtime dev-tree unit integration sanity lint build docs-check docs-lint docs test demo bench soak compat clean
+.PHONY: venv runtime dev-tree unit integration sanity lint build docs-check docs-lint docs test demo bench bench-overview soak compat clean
 
 runtime: $(RUNTIME_STAMP)
 $(RUNTIME_STAMP): requirements.txt requirements-demo.txt
@@ -76,6 +76,10 @@ demo: runtime dev-tree
 
 bench: venv dev-tree
 	$(BIN)/python -m tests.performance.bench
+
+# The overview's index page at 1,000 tenants x 200 devices: its size and render time in headless Chromium.
+bench-overview: venv dev-tree
+	$(BIN)/python -m tests.performance.overview_pages
 
 soak: venv dev-tree
 	$(BIN)/python -m pytest tests -q -m slow

@@ -199,6 +199,51 @@ class TokenCache:
             self._warn('Could not write the token cache in %s (%s); continuing without it.'
                        % (self.directory, exc.strerror))
 
+    def _write_record(self, key, record):
+        """Replace an entry atomically (a 0600 temporary file, fsync, rename): readers see old or new, never half."""
+        handle, tmp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-', suffix='.json')
+        try:
+            os.fchmod(handle, 0o600)
+            with os.fdopen(handle, 'w', encoding='utf-8') as out:
+                json.dump(dict(record, key=key), out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self._path(key))
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def read_record(self, key):
+        """The JSON object stored under ``key`` by update_record (no lock: writes are atomic), or None."""
+        try:
+            handle = self._open_entry(self._path(key))
+            if handle is None:
+                return None
+            with handle:
+                record = json.loads(handle.read(MAX_ENTRY_BYTES + 1).decode('utf-8'))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(record, dict) or record.get('key') != key:
+            return None
+        record.pop('key')
+        return record
+
+    def update_record(self, key, change):
+        """Read-modify-write of one entry under its thread and file lock, for state several processes share.
+
+        ``change(record or None) -> (new record or None, result)``: a new record is written atomically before the
+        lock is released (None writes nothing), and ``result`` is returned. If ``change`` raises, nothing is
+        written. Needs the cache on disk."""
+        if not self.on_disk:
+            raise OSError('the token cache is not on disk')
+        with self._thread_lock(key):
+            with self._file_lock(key):
+                record, result = change(self.read_record(key))
+                if record is not None:
+                    self._write_record(key, record)
+                return result
+
     def _failure_path(self, key):
         return os.path.join(self.directory, key + '.failed')
 

@@ -115,8 +115,9 @@ def error_from_response(call, response, hint=None, redact=None):
     except ValueError:
         body = None
     if isinstance(body, dict):
-        code = body.get('errorCode') or body.get('error')
-        message = body.get('message') or body.get('error_description') or body.get('detail')
+        # GLP and New Central, OAuth (RFC 6749), and Classic Central's error_code/description bodies.
+        code = body.get('errorCode') or body.get('error') or body.get('error_code')
+        message = body.get('message') or body.get('error_description') or body.get('detail') or body.get('description')
         debug_id = body.get('debugId')
         if message is None and not code:
             message = 'unexpected error body with keys %s' % ', '.join(sorted(body)[:8])
@@ -184,17 +185,20 @@ class HttpClient:
         """Decoded JSON with every known secret masked in its strings (keys too)."""
         return self._redactor.redact_data(data)
 
-    def send(self, method, url, call, retry_unsafe=False, **kwargs):
+    def send(self, method, url, call, retry_unsafe=False, pace=None, final=None, **kwargs):
         """Send with bounded retries; return the final response, its body read, whatever its status.
 
         Unsafe methods are retried only when the server certainly did not act (429) unless ``retry_unsafe``
         (token requests, which have no side effects). ``timeout`` bounds each attempt's whole response, not
-        one socket read, so a server dripping bytes cannot hold the task."""
+        one socket read, so a server dripping bytes cannot hold the task. ``pace()``, when given, runs before every
+        attempt (a rate budget shared with other processes); ``final(response)`` true means no retry can help."""
         method = method.upper()
         idempotent = retry_unsafe or method in SAFE_METHODS
         check_headers(kwargs.get('headers'))
         attempt = 0
         while True:
+            if pace is not None:
+                pace()
             deadline = time.monotonic() + self.timeout
             _DEADLINE.watch = watch = {'at': deadline, 'fired': False}
             try:
@@ -230,7 +234,7 @@ class HttpClient:
             finally:
                 _DEADLINE.watch = None
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries and (
-                    idempotent or response.status_code == 429):
+                    idempotent or response.status_code == 429) and not (final is not None and final(response)):
                 wait = retry_wait(response, attempt)
                 if wait > MAX_SERVER_WAIT:
                     return response

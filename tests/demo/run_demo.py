@@ -8,8 +8,10 @@ the simulator refused (a 4xx: the live API would have refused it too).
 
     .venv/bin/python tests/demo/run_demo.py [--output-dir DIR] [--forks N] [--screenshot PNG]
 
---screenshot also photographs the HTML report in headless Chromium (the README's docs/images/msp_overview.png),
-with the drill-down of the tenant with the most critical alerts open.
+--screenshot also photographs the index page in headless Chromium (the README's docs/images/msp_overview.png).
+So that the page has something to show under "What changed", it first runs the overview once more before the
+real run, with one of Acme Retail Group's devices taken offline in between (the simulator's device_status
+action): the picture shows the second run.
 """
 import argparse
 import json
@@ -82,11 +84,14 @@ def cell(summary, kind, text):
 
 
 def print_summary(report, output_dir):
+    """One line per tenant, worst first (the index page's order), what changed, and where the files are."""
     totals = report['totals']
-    rows = [('Tenant', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients (failed)', 'Active alerts (critical)')]
-    for tenant in report['tenants']:
+    rows = [('Tenant', 'Score', 'Health', 'Sites (poor)', 'Devices (offline)', 'Clients (failed)',
+             'Active alerts (critical)')]
+    for tenant in sorted(report['tenants'], key=lambda t: t['rank']):
         s = tenant['summary']
-        rows.append((tenant['name'], tenant['health'].replace('not_provisioned', 'not in Central'),
+        rows.append((tenant['name'], '-' if tenant['score'] is None else '%.1f' % tenant['score'],
+                     tenant['health'].replace('not_provisioned', 'not in Central'),
                      cell(s, 'sites', lambda x: '%d (%d)' % (x['total'], x['poor'])),
                      cell(s, 'devices', lambda x: '%d (%d)' % (x['total'], x['by_status']['OFFLINE'])),
                      cell(s, 'clients', lambda x: '%d (%d)' % (x['total'], x['by_status']['Failed'])),
@@ -106,35 +111,49 @@ def print_summary(report, output_dir):
         totals['tenants']['not_provisioned']))
     if report.get('clients_window'):
         print('  %s' % report['clients_window']['description'])
+    changes = report['changes']
+    if changes['since']:
+        counts = ', '.join('%s %s' % (changes[key], key.replace('_', ' ')) for key in (
+            'new_critical_alerts', 'cleared_critical_alerts', 'devices_offline', 'devices_back', 'sites_degraded',
+            'sites_recovered') if changes[key])
+        print('  Since %s: %s' % (changes['since'], counts or 'no change in alerts, devices or sites'))
+    else:
+        print('  First run in %s: the next one shows what changed.' % output_dir)
     print('\nReports:')
-    for name in ('msp_overview.html', 'msp_overview.json', 'msp_overview.csv'):
+    for name in ('msp_overview.html', 'tenants/', 'msp_overview.json', 'msp_overview.csv', 'msp_overview_devices.csv',
+                 'msp_overview_alerts.csv', 'history/'):
         print('  ' + os.path.join(output_dir, name))
-    print('Open the HTML one in a browser: file://' + os.path.join(output_dir, 'msp_overview.html'))
+    print('Open the index in a browser: file://' + os.path.join(output_dir, 'msp_overview.html'))
 
 
-def screenshot(report, output_dir, png):
-    """The report as a 1400x1000 PNG, taken by headless Chromium with no profile, network or GPU."""
+def screenshot(output_dir, png):
+    """The index page as a 1400x1000 PNG, taken by headless Chromium with no profile, network or GPU."""
     from tests.integration.browser import find_chromium  # needs websocket-client, a test requirement
 
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError('--screenshot needs Chromium or Chrome (apt-get install chromium)')
-    # Open the tenant with the most active critical alerts: the drill-down a NOC would look at first.
-    critical = [t for t in report['tenants'] if t['health'] == 'critical']
-    worst = max(critical, key=lambda t: t['summary']['alerts']['by_severity']['Critical'] if t['summary']['alerts'] else 0,
-                default=None)
-    fragment = '#tenant=' + worst['workspace_id'] if worst else ''
     profile = tempfile.mkdtemp(prefix='central-msp-shot-')
     try:
         subprocess.run([chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
                         '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars',
                         '--user-data-dir=' + profile, '--screenshot=' + os.path.abspath(png), '--window-size=1400,1000',
-                        'file://' + os.path.join(output_dir, 'msp_overview.html') + fragment],
+                        '--virtual-time-budget=2000',  # the table is drawn by the page's script
+                        'file://' + os.path.join(output_dir, 'msp_overview.html')],
                        check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=60)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     print('Screenshot: ' + os.path.abspath(png))
+
+
+def take_a_device_offline(sim):
+    """Between the screenshot's two runs: one of Acme Retail Group's online devices goes offline."""
+    acme = next(t for t in sim.truth()['tenants'] if t['name'] == 'Acme Retail Group')
+    device = next(d for d in sim.truth(acme['id'], 'devices') if d['status'] == 'ONLINE')
+    sim.fault(action='device_status', tenant=acme['id'], serial=device['serialNumber'], status='OFFLINE')
+    print('Simulator: %s (%s) of %s is now offline' % (device['deviceName'], device['serialNumber'], acme['name']),
+          flush=True)
 
 
 def main(argv=None):
@@ -153,7 +172,15 @@ def main(argv=None):
         with start_simulator('--dataset', 'demo', '--tls') as sim:
             print('Simulator up: GLP %s, Central %s' % (sim.info['glp_base_url'], sim.info['central_base_url']),
                   flush=True)
-            rc = run_playbook(demo_env(sim, workdir), output_dir, args.forks)
+            env = demo_env(sim, workdir)
+            rc = 0
+            if args.screenshot:
+                # Two runs with a change between them, so the page shows what changed since the last run.
+                rc = run_playbook(env, output_dir, args.forks)
+                if rc == 0:
+                    take_a_device_offline(sim)
+            if rc == 0:
+                rc = run_playbook(env, output_dir, args.forks)
             refused = refused_requests(sim)
         if refused:
             # The simulator refuses what the live API refuses: the demo must not send any of it.
@@ -169,7 +196,7 @@ def main(argv=None):
             report = json.load(handle)
         print_summary(report, output_dir)
         if args.screenshot:
-            screenshot(report, output_dir, args.screenshot)
+            screenshot(output_dir, args.screenshot)
         print('\nDemo finished in %.1f s; the simulator is stopped.' % (time.monotonic() - started))
         return 0
     except RuntimeError as exc:  # the simulator did not start, or no browser for --screenshot

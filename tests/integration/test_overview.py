@@ -7,6 +7,7 @@ fail-on-error variables; and the two example playbooks loop_tenants.yml and tena
 
 import copy
 import csv
+import html
 import json
 import os
 import subprocess
@@ -14,8 +15,6 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
-from markupsafe import escape
-
 from ansible_collections.central.msp.plugins.filter.msp_overview import DETAIL_FIELDS
 from tests.helpers import ROOT, ansible_env, run_playbook
 from tests.simulator.pytest_plugin import start_simulator
@@ -183,21 +182,25 @@ def run_overview(sim, tmp_path, extra_vars=None, args=('-f', '20')):
     return run, out
 
 
+# What the report writer adds to each tenant entry of the filter's report (checked in test_overview_pages.py).
+WRITER_KEYS = ('score', 'rank', 'page', 'changes')
+
+
 def read_reports(out):
     with open(os.path.join(out, 'msp_overview.json'), encoding='utf-8') as handle:
         report = json.load(handle)
     with open(os.path.join(out, 'msp_overview.csv'), encoding='utf-8', newline='') as handle:
         rows = list(csv.DictReader(handle))
     with open(os.path.join(out, 'msp_overview.html'), encoding='utf-8') as handle:
-        html = handle.read()
-    return report, rows, html
+        index = handle.read()
+    return report, rows, index
 
 
 def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
-    report, rows, html = read_reports(out)
+    report, rows, index = read_reports(out)
     expected = [expected_tenant(sim, truth, kinds, details, failed=truth['id'] in failed) for truth in truths]
     expected.sort(key=lambda e: (e['name'].casefold(), e['workspace_id']))
-    got = report['tenants']
+    got = [{key: value for key, value in entry.items() if key not in WRITER_KEYS} for entry in report['tenants']]
     assert [e['name'] for e in got] == [e['name'] for e in expected]
     for entry, want in zip(got, expected):
         if want['status'] == 'failed':
@@ -224,21 +227,31 @@ def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
         assert (row['workspace_id'], row['status'], row['health']) == (entry['workspace_id'], entry['status'],
                                                                        entry['health'])
         assert row['central_tenant_id'] == (entry['central_tenant_id'] or '')
-    for entry in got:
-        # Every name and error reaches the HTML escaped, never raw.
-        assert str(escape(entry['name'])) in html
+    for entry in report['tenants']:
+        # Every name and error reaches the tenant's page escaped, never raw.
+        with open(os.path.join(out, entry['page']), encoding='utf-8') as handle:
+            page = handle.read()
+        assert html.escape(entry['name']) in page
         if entry['error']:
-            assert str(escape(entry['error'])) in html
+            assert html.escape(entry['error']) in page
+    assert '<title>MSP overview · %d tenants' % len(expected) in index
     return report, rows
+
+
+def written_texts(out):
+    """The text of every file the overview wrote (index, tenant pages, JSON, CSVs, history)."""
+    texts = []
+    for folder, _dirs, names in os.walk(out):
+        for name in names:
+            with open(os.path.join(folder, name), encoding='utf-8') as handle:
+                texts.append(handle.read())
+    return texts
 
 
 def assert_no_secret(sim, run, out):
     secrets = [sim.info['client_secret']] + list(sim.stats(log=False).get('issued_tokens') or [])
     assert len(secrets) > 2, 'the simulator should have issued tokens'
-    texts = [run.stdout, run.stderr] + list(read_reports(out)[:1]) + [
-        open(os.path.join(out, name), encoding='utf-8').read() for name in ('msp_overview.csv', 'msp_overview.html')]
-    for text in texts:
-        text = text if isinstance(text, str) else json.dumps(text)
+    for text in [run.stdout, run.stderr] + written_texts(out):
         for secret in secrets:
             assert secret not in text
 
@@ -335,7 +348,7 @@ def test_make_demo_runner(tmp_path):
     for tenant in report['tenants']:
         assert any(line.strip().startswith(tenant['name'] + '  ') for line in lines), tenant['name']
     assert str(out / 'msp_overview.html') in proc.stdout and 'the simulator is stopped' in proc.stdout
-    for text in [proc.stdout, proc.stderr] + [(out / name).read_text(encoding='utf-8') for name in os.listdir(out)]:
+    for text in [proc.stdout, proc.stderr] + written_texts(str(out)):
         assert secret not in text
 
 

@@ -34,6 +34,14 @@ MODULES = '''
 - name: a write
   central.msp.tenant_api_call:
     {tenant: Acme Retail Group, method: POST, path: network-notifications/v1/alerts/acknowledge, body: {ids: [a]}}
+- name: a tenant, Central provisioned
+  central.msp.msp_tenant: {name: Leak Check Ltd, email: it@leak-check.example, central_region: us-west}
+- name: a device in the MSP inventory
+  central.msp.msp_device_inventory: {devices: [{serial_number: CNLEAK0001, mac_address: "20:4c:14:00:00:01"}]}
+- name: the device in the tenant
+  central.msp.msp_tenant_devices: {tenant: Leak Check Ltd, serial_numbers: [CNLEAK0001], region: us-west}
+- name: the tenant deleted, its device back in the pool first
+  central.msp.msp_tenant: {name: Leak Check Ltd, state: absent, release_devices: true}
 - name: every token revoked
   ansible.builtin.uri: {url: "{{ admin }}/faults", method: POST, body_format: json, body: {action: revoke_all_tokens}}
 - name: devices after the revocation
@@ -62,7 +70,7 @@ def files_under(top, skip):
 def test_nothing_leaks_at_the_highest_verbosity(simulator, tmp_path):
     sim = fresh(simulator)
     truth = tenants_by_name(sim)
-    sim.fault(action='config', token_ttl=3)  # renewals on the way: more tokens that must not show anywhere
+    sim.fault(action='config', token_ttl=3, async_poll_seconds=0)  # renewals on the way: more tokens that must not show
     sim.fault(action='fail_exchange', tenant=truth['Zürich Kliniken']['id'], count=-1)
     sim.fault(path='alerts/acknowledge$', method='POST', status=202, count=-1)
     sim.fault(path='audit-log/v2beta1/logs$', status=401, count=-1)

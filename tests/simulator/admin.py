@@ -3,11 +3,14 @@
 GET  /_sim/stats[?log=0]            counters, issued tokens and the request log
 POST /_sim/reset                    zero stats, clear faults and rate-limit windows, restore the start-up config;
                                     {"tokens": true} also forgets every token, {"dataset": true} drops added tenants
+                                    and device status changes
 POST /_sim/faults                   one fault rule or {"action": ...} (see docs/simulator.md)
 GET  /_sim/config                   the current runtime config
 GET  /_sim/truth                    ground truth: every tenant's GLP record, Central summary and item counts
 GET  /_sim/truth/<id>               one tenant (GLP id, dashed or hex; the MSP workspace id works too)
 GET  /_sim/truth/<id>/<kind>        the full item list of one kind, as the API returns it unpaged
+GET  /_sim/writes                   what the write APIs changed: devices, contacts, operations, and the ids a
+                                    test needs (central_app_id, subscriptions, regions)
 """
 import ipaddress
 import json
@@ -16,7 +19,8 @@ from .dataset import CENTRAL_KINDS, KINDS
 from .faults import FaultError
 from .messages import glp_error, json_response
 
-CONFIG_TYPES = {'token_ttl': int, 'latency_ms': int, 'central_rate_limit': int, 'glp_rate_limit': int, 'retry_after': bool}
+CONFIG_TYPES = {'token_ttl': int, 'latency_ms': int, 'central_rate_limit': int, 'glp_rate_limit': int, 'retry_after': bool,
+                'async_polls': int, 'async_poll_seconds': int}
 
 
 class AdminError(Exception):
@@ -114,12 +118,22 @@ def fault_action(app, body):
         return {'paging_anomaly': body.get('kind')}
     if action == 'config':
         return configure(app, body)
+    if action == 'device_status':
+        # A change in a tenant's network between two reads: a device goes OFFLINE or comes back ONLINE.
+        tenant = find_tenant(app, body.get('tenant'))
+        return app.dataset.set_device_status(tenant.id, str(body.get('serial') or ''), str(body.get('status') or '').upper())
     if action == 'add_tenant':
         if not body.get('name'):
             raise AdminError('add_tenant needs a name')
         ws = app.dataset.add_tenant(str(body['name']), central=bool(body.get('central', True)),
                                     devices=int(body.get('devices', 20)))
         return {'id': ws.id, 'hex': ws.hex, 'name': ws.name, 'central_id': ws.central_id}
+    if action == 'fail_devices':
+        serials = body.get('serials')
+        if not isinstance(serials, list) or not serials:
+            raise AdminError('fail_devices needs serials: a list of serial numbers')
+        app.writes.fail_devices(serials, body.get('count', 1), body.get('message'), body.get('operation'))
+        return {'fail_devices': serials}
     raise AdminError(f'unknown action {action!r}')
 
 
@@ -140,6 +154,8 @@ def handle(app, req):
             return json_response(200, dict(fault_action(app, json_body(req)), ok=True))
         if route == ('GET', 'config'):
             return json_response(200, app.config)
+        if route == ('GET', 'writes'):
+            return json_response(200, app.writes.admin_state())
         if route == ('GET', 'truth'):
             return truth(app, parts[1:])
     except (AdminError, FaultError, ValueError, TypeError) as err:

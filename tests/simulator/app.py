@@ -17,10 +17,12 @@ from .messages import Response, canned_response, glp_error
 from .oauth import handle_token_request
 from .stats import Stats
 from .tokens import TokenStore
+from .writes import DEFAULTS as WRITE_DEFAULTS, Writes
 
 ORIGINS = ('glp', 'central')
 TOKEN_PATH = re.compile(r'^/authorization/v2/oauth2/([^/]+)/token$')
-DEFAULT_CONFIG = {'token_ttl': 900, 'latency_ms': 0, 'central_rate_limit': 0, 'glp_rate_limit': 0, 'retry_after': False}
+DEFAULT_CONFIG = dict({'token_ttl': 900, 'latency_ms': 0, 'central_rate_limit': 0, 'glp_rate_limit': 0,
+                       'retry_after': False}, **WRITE_DEFAULTS)
 # Rate-limit header names per origin: (limit, remaining, reset)
 LIMIT_HEADERS = contract.RATE_LIMIT_HEADERS
 
@@ -44,6 +46,7 @@ class SimApp:
         self.faults = Faults()
         self.stats = Stats()
         self.limiter = RateLimiter()
+        self.writes = Writes(self)
 
     def reset(self, tokens=False, dataset=False):
         self.stats.reset()
@@ -54,6 +57,7 @@ class SimApp:
             self.tokens.clear()
         if dataset:
             self.dataset.remove_added_tenants()
+            self.writes.reset()
 
     def handle(self, req):
         if req.path == '/_sim' or req.path.startswith('/_sim/'):
@@ -83,6 +87,9 @@ class SimApp:
             response, injected = handle_token_request(self, req, token_path.group(1))
             response.fault = injected
             return response, None
+        written = self.writes.route(req, family, api_path)
+        if written is not None:
+            return written
         route = ROUTES.get((family, api_path))
         if route is None:
             return self._not_found(family, api_path, req.path), None

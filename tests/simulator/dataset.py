@@ -12,20 +12,26 @@ plan (counts) at start-up; its items are built from the plan on first use. Centr
 Values are in the live vocabulary (plugins/module_utils/vocabulary.py) and every item has the shape the
 contract (plugins/module_utils/contract.py) gives it. A device's health, a client's health and an alert's site
 are not in the items the APIs return; the builder keeps them internally (the `core` and `alert-sites` kinds).
+
+Changes made at run time through the admin API (a device going offline or coming back, see
+Dataset.set_device_status) are applied on top of the built items, and the summaries of a changed tenant are
+counted from its items, so both levels still agree.
 """
 import random
 import string
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary as V
 
 KINDS = ('devices', 'device-inventory', 'sites-health', 'clients', 'alerts', 'glp-devices', 'audit-logs')
 CENTRAL_KINDS = KINDS[:5]
-INTERNAL_KINDS = ('alert-sites',)      # alert id -> site id: the alerts filter takes siteId, the items have none
+# alert id -> site id (the alerts filter takes siteId, the items have none) and alert id -> device serial (what a
+# device's change clears); neither is in the items the API returns.
+INTERNAL_KINDS = ('alert-sites', 'alert-devices')
 BASE_TIME = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
 # Built items kept in memory (LRU by tenant and kind) unless --cache-items says otherwise; a 1,000-device tenant
 # holds about 7,000.
@@ -418,17 +424,21 @@ class TenantBuilder:
                 'deviceType': kind, 'createdAt': timestamp(created), 'updatedAt': timestamp(updated),
                 'updatedBy': f'admin@{self.ws.domain}' if status == DEFERRED else None,
                 'clearedReason': rng.choice(('Condition resolved', 'Cleared by administrator')) if status == CLEARED else None,
-            }, device['siteId']))
+            }, device['siteId'], device['serialNumber']))
         records.sort(key=lambda record: record[0]['createdAt'], reverse=True)
         return records
 
     def alerts(self, core):
-        return [alert for alert, _site in self.alert_records(core)]
+        return [alert for alert, _site, _serial in self.alert_records(core)]
 
     def alert_sites(self, core):
-        return {alert['id']: site_id for alert, site_id in self.alert_records(core)}
+        return {alert['id']: site_id for alert, site_id, _serial in self.alert_records(core)}
 
-    def sites_health(self, core):
+    def alert_devices(self, core):
+        return {alert['id']: serial for alert, _site, serial in self.alert_records(core)}
+
+    def sites_health(self, core, records=None):
+        """``records``: (alert, site id, serial) triples, when not the plan's (a tenant changed at run time)."""
         by_site = {}  # site id -> device health counts, client health counts, active alert severities
         for site_id, _site in self.sites():
             by_site[site_id] = ([0, 0, 0], [0, 0, 0], [])
@@ -437,7 +447,7 @@ class TenantBuilder:
                 by_site[device['siteId']][0][HEALTH.index(device['health'])] += 1
         for client in self.ds.items(self.ws, 'clients'):
             by_site[client['siteId']][1][HEALTH.index(client_health(client))] += 1
-        for alert, site_id in self.alert_records(core):
+        for alert, site_id, _serial in (self.alert_records(core) if records is None else records):
             if alert['status'] == ACTIVE:
                 by_site[site_id][2].append(alert['severity'])
         items = []
@@ -539,7 +549,10 @@ class Dataset:
         self._cached_items = 0
         self.cache_items = cache_items
         self._listings = {}
-        self._version = 0                      # changes whenever the tenant list does
+        self._version = 0                      # changes whenever the tenant list or a tenant's summary does
+        self._changes = {}                     # workspace hex -> run-time changes (set_device_status)
+        self._highest = 0                      # highest workspace number used: a deleted tenant's id is not reused
+        self.overlay = None                    # tests/simulator/writes.py: changes made through the write APIs
 
     @classmethod
     def create(cls, kind='demo', seed=1, tenants=100, devices_per_tenant=100, big_tenants=0, big_tenant_devices=2500,
@@ -592,6 +605,7 @@ class Dataset:
 
     def _add(self, ws):
         with self._lock:
+            self._highest = max(self._highest, ws.number)
             self._tenants.append(ws)
             self._by_id[ws.hex] = ws
             self._version += 1
@@ -619,7 +633,8 @@ class Dataset:
 
     def add_tenant(self, name, central=True, devices=20):
         with self._lock:
-            ws = self._sized_workspace(len(self._tenants) + 1, name, devices, central=central)
+            self._highest = max(self._highest, len(self._tenants)) + 1
+            ws = self._sized_workspace(self._highest, name, devices, central=central)
             ws.added = True
             ws.created_days_ago = 0         # created just now, after every tenant of the dataset
             self._tenants.append(ws)
@@ -631,9 +646,19 @@ class Dataset:
         with self._lock:
             self._tenants = [t for t in self._tenants if not t.added]
             self._by_id = {t.hex: t for t in self._tenants}
+            self._changes.clear()
+            # After a reset, added tenants get the same numbers (and ids) as in a fresh simulator.
+            self._highest = max((t.number for t in self._tenants), default=0)
             self._version += 1
             self._cache.clear()
             self._cached_items = 0
+
+    def replace_tenants(self, tenants):
+        """Set the tenant list (the write APIs: a tenant deleted, renamed or provisioned in Central)."""
+        with self._lock:
+            self._tenants = list(tenants)
+            self._by_id = {t.hex: t for t in self._tenants}
+            self._version += 1
 
     # --- items ---------------------------------------------------------------------------------------------
 
@@ -644,6 +669,16 @@ class Dataset:
             raise KeyError(f"unknown workspace or kind: {kind}")
         if kind in CENTRAL_KINDS + INTERNAL_KINDS and not ws.central_id:
             return []
+        with self._lock:
+            changes = self._changes.get(ws.hex)
+        if changes is None or kind in ('glp-devices', 'audit-logs'):
+            found = self._built(ws, kind)
+        else:
+            found = self._changed_items(ws, kind, changes)
+        return self.overlay.view(ws, kind, found) if self.overlay is not None else found
+
+    def _built(self, ws, kind):
+        """The items as the plan makes them (kind 'core': every device as a full monitoring record)."""
         key = (ws.hex, kind)
         found = self._cached(key)
         if found is not None:
@@ -656,9 +691,117 @@ class Dataset:
                 if core is None:
                     core = builder.core()
                     self._store((ws.hex, 'core'), core)
-                found = builder.build(kind, core)
+                found = core if kind == 'core' else builder.build(kind, core)
                 self._store(key, found)
         return found
+
+    # --- run-time changes -------------------------------------------------------------------------------
+
+    def set_device_status(self, ident, serial, status):
+        """Device ``serial`` of tenant ``ident`` goes OFFLINE (health Poor, a new active critical Device
+        Disconnected alert, the clients connected to it gone) or comes back ONLINE (health Good, its active
+        critical alerts cleared). Returns {'serialNumber', 'status', 'raised': [alert id], 'cleared': [alert id]}."""
+        ws = self.tenant(ident)
+        if ws is None or not ws.central_id:
+            raise ValueError(f'no tenant {ident!r} in Central')
+        if status not in ('OFFLINE', 'ONLINE'):
+            raise ValueError(f'status must be OFFLINE or ONLINE, got {status!r}')
+        device = next((d for d in self.items(ws, 'devices') if d['serialNumber'] == serial), None)
+        if device is None:
+            raise ValueError(f'{ws.name} has no monitored device {serial!r}')
+        if device['status'] == status:
+            raise ValueError(f'{serial} is already {status}')
+        with self._build_lock:  # one change at a time; self._lock is taken inside, by the item lookups
+            with self._lock:
+                changes = self._changes.setdefault(ws.hex, {'status': {}, 'added': [], 'cleared': set()})
+            changes['status'][serial] = status
+            raised, cleared = [], []
+            if status == 'OFFLINE':
+                rng = rng_for(self.seed, ws.number, 'change', serial, len(changes['added']))
+                name, type_id, category = ALERT_TYPES[CRITICAL][0][:3]
+                created = timestamp(60 * (len(changes['added']) + 1))  # newer than every built alert
+                kind = V.DEVICE_TYPE_SPELLINGS[device['deviceType']][0]
+                alert = {
+                    'id': f'{22_000_000_000 + ws.number}:{rng.randint(10 ** 10, 10 ** 11 - 1)}',
+                    'key': new_uuid(rng), 'type': 'network-notifications/alerts', 'typeId': type_id, 'name': name,
+                    'summary': f"{name} on {kind} {device['deviceName']} ({serial})",
+                    'severity': CRITICAL, 'status': ACTIVE, 'priority': PRIORITY[CRITICAL], 'category': category,
+                    'deviceType': kind, 'createdAt': created, 'updatedAt': created, 'updatedBy': None,
+                    'clearedReason': None}
+                changes['added'].append((alert, device['siteId'], serial))
+                raised.append(alert['id'])
+            else:
+                devices = self._changed_alert_map(ws, changes, 2)
+                for alert in self._changed_alerts(ws, changes):
+                    if (devices.get(alert['id']), alert['severity'], alert['status']) == (serial, CRITICAL, ACTIVE):
+                        changes['cleared'].add(alert['id'])
+                        cleared.append(alert['id'])
+            with self._lock:
+                self._version += 1
+        return {'serialNumber': serial, 'status': status, 'raised': raised, 'cleared': cleared}
+
+    def _changed_core(self, ws, changes):
+        core = []
+        for device in self._built(ws, 'core'):
+            status = changes['status'].get(device['serialNumber'])
+            if status is not None and status != device['status']:
+                online = status == 'ONLINE'
+                device = dict(device, status=status, health=HEALTH[0] if online else HEALTH[2],
+                              uptimeInMillis=60_000 if online else 0, lastSeenAt=timestamp(60 if online else 0))
+            core.append(device)
+        return core
+
+    def _changed_records(self, ws, changes):
+        """(alert, site id, serial) of every alert, built and raised, with the cleared ones cleared, newest first."""
+        sites, devices = self._built(ws, 'alert-sites'), self._built(ws, 'alert-devices')
+        records = [(alert, sites[alert['id']], devices[alert['id']]) for alert in self._built(ws, 'alerts')]
+        records += changes['added']
+        out = []
+        for alert, site_id, serial in records:
+            if alert['id'] in changes['cleared']:
+                alert = dict(alert, status=CLEARED, clearedReason='Condition resolved', updatedAt=timestamp(60))
+            out.append((alert, site_id, serial))
+        out.sort(key=lambda record: record[0]['createdAt'], reverse=True)
+        return out
+
+    def _changed_alerts(self, ws, changes):
+        return [alert for alert, _site, _serial in self._changed_records(ws, changes)]
+
+    def _changed_alert_map(self, ws, changes, index):
+        return {record[0]['id']: record[index] for record in self._changed_records(ws, changes)}
+
+    def _changed_items(self, ws, kind, changes):
+        core = self._changed_core(ws, changes)
+        builder = TenantBuilder(self, ws)
+        if kind in ('devices', 'device-inventory'):
+            return builder.build(kind, core)
+        if kind == 'core':
+            return core
+        if kind == 'alerts':
+            return self._changed_alerts(ws, changes)
+        if kind == 'alert-sites':
+            return self._changed_alert_map(ws, changes, 1)
+        if kind == 'alert-devices':
+            return self._changed_alert_map(ws, changes, 2)
+        if kind == 'clients':
+            offline = {d['serialNumber'] for d in core if d['status'] != 'ONLINE'}
+            return [c for c in self._built(ws, 'clients') if c['connectedDeviceSerial'] not in offline]
+        return builder.sites_health(core, self._changed_records(ws, changes))  # from the changed items
+
+    def plan(self, ws):
+        """The workspace's counts now: its plan, or for a changed tenant what its items hold."""
+        with self._lock:
+            changes = self._changes.get(ws.hex)
+        if changes is None:
+            return ws.plan
+        core = self._changed_core(ws, changes)
+        health = [d['health'] for d in core if d['health'] is not None]
+        alerts = self._changed_alerts(ws, changes)
+        active = [a['severity'] for a in alerts if a['status'] == ACTIVE]
+        degraded = {d['siteId'] for d in core if d['health'] == HEALTH[2]}
+        return replace(ws.plan, degraded=len(degraded), fair=health.count(HEALTH[1]), poor=health.count(HEALTH[2]),
+                       clients=len(self.items(ws, 'clients')), critical=active.count(CRITICAL),
+                       major=active.count(MAJOR), minor=active.count(MINOR), cleared=len(alerts) - len(active))
 
     def _cached(self, key):
         with self._lock:
@@ -704,7 +847,7 @@ class Dataset:
         """The tenant's network-msp/v1/list-tenants item, or None when Central is not provisioned."""
         if not ws.central_id:
             return None
-        plan = ws.plan
+        plan = self.plan(ws)
         return {
             'tenantId': ws.central_id, 'tenantName': ws.name, 'totalSites': plan.sites, 'degradedSites': plan.degraded,
             'deviceHealthStatus': {'total': plan.monitored, 'good': plan.good, 'fair': plan.fair, 'poor': plan.poor},
@@ -715,7 +858,7 @@ class Dataset:
         }
 
     def counts(self, ws):
-        plan = ws.plan
+        plan = self.plan(ws) if ws.central_id else ws.plan
         counts = {'devices': plan.monitored, 'device-inventory': plan.devices, 'sites-health': plan.sites,
                   'clients': plan.clients, 'alerts': plan.active_alerts + plan.cleared, 'glp-devices': plan.devices,
                   'audit-logs': plan.audit_logs}

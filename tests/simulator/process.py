@@ -104,10 +104,10 @@ class Simulator:
 
     # --- admin API ---------------------------------------------------------------------------------------
 
-    def admin(self, method, path, body=None):
+    def admin(self, method, path, body=None, base=None):
         """Call the admin API (path relative to /_sim); returns the decoded JSON."""
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.info['admin_url']}/{path.lstrip('/')}", data=data, method=method,
+        request = urllib.request.Request(f"{base or self.info['admin_url']}/{path.lstrip('/')}", data=data, method=method,
                                          headers={'Content-Type': 'application/json'})
         try:
             with urllib.request.urlopen(request, timeout=30, context=self._ssl) as response:
@@ -129,6 +129,27 @@ class Simulator:
     def truth(self, tenant=None, kind=None):
         path = 'truth' + (f'/{tenant}' if tenant else '') + (f'/{kind}' if kind else '')
         return self.admin('GET', path)
+
+    def classic(self, method, path, body=None):
+        """Call the Classic gateway's admin API (tests/simulator/classic.py)."""
+        return self.admin(method, path, body, base=self.info['classic']['admin_url'])
+
+    def classic_env(self, token=None, grant=False):
+        """Environment for the classic_* modules: a token bundle (a new one unless given) and/or the grant."""
+        info = self.info['classic']
+        env = {'CLASSIC_CENTRAL_BASE_URL': info['base_url'], 'CLASSIC_CENTRAL_CLIENT_ID': info['client_id'],
+               'CLASSIC_CENTRAL_CLIENT_SECRET': info['client_secret'],
+               'CLASSIC_CENTRAL_CUSTOMER_ID': info['msp_customer_id']}
+        if token is None:
+            token = self.classic('POST', 'faults', {'action': 'issue_token'})['token']
+        if token:
+            env.update(CLASSIC_CENTRAL_ACCESS_TOKEN=token['access_token'],
+                       CLASSIC_CENTRAL_REFRESH_TOKEN=token['refresh_token'])
+        if grant:
+            env.update(CLASSIC_CENTRAL_USERNAME=info['username'], CLASSIC_CENTRAL_PASSWORD=info['password'])
+        if self.info['ca_file']:
+            env['CLASSIC_CENTRAL_CA_PATH'] = self.info['ca_file']
+        return env
 
     def env(self):
         """Environment variables that point the collection at this simulator."""

@@ -28,6 +28,8 @@ if __package__ in (None, ''):
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from tests.simulator.app import SimApp
+from tests.simulator.classic import ClassicApp
+from tests.simulator.classic_dataset import ClassicDataset
 from tests.simulator.dataset import CACHE_ITEMS, Dataset
 from tests.simulator.messages import Request, glp_error
 from tests.simulator.process import collection_env
@@ -181,6 +183,8 @@ def parse_args(argv=None):
     parser.add_argument('--central-rate-limit', type=int, default=0, help='Central requests per second per token (0: off)')
     parser.add_argument('--glp-rate-limit', type=int, default=0, help='GLP requests per minute per client and endpoint (0: off)')
     parser.add_argument('--retry-after', action='store_true', help='send Retry-After with 429 answers')
+    parser.add_argument('--classic-customers', type=int, default=55, help='customers of the Classic Central MSP')
+    parser.add_argument('--classic-rate-limit', type=int, default=7, help='Classic calls per second per MSP (0: off)')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
     parser.add_argument('--exports', action='store_true',
                         help='print shell export lines (GLP_*, CENTRAL_*) for the collection instead of the JSON line')
@@ -232,6 +236,15 @@ def main(argv=None):
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *args: stop.set())
+    # Classic Central's API gateway on an origin of its own (tests/simulator/classic.py).
+    classic = ClassicApp(ClassicDataset(args.seed, args.classic_customers),
+                         {'rate_limit': args.classic_rate_limit, 'latency_ms': args.latency_ms})
+    servers.append(SimServer((args.host, 0), classic, ssl_context, args.verbose, 'classic'))
+    classic_root = root(servers[-1])
+    info['classic'] = {'base_url': classic_root, 'admin_url': f'{classic_root}/_sim',
+                       'client_id': classic.dataset.client_id, 'client_secret': classic.dataset.client_secret,
+                       'msp_customer_id': classic.dataset.msp_customer_id, 'username': classic.dataset.username,
+                       'password': classic.dataset.password, 'token': classic.initial_bundle}
     for server in servers:
         threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True).start()
     if args.info_file:

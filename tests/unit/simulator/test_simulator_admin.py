@@ -90,3 +90,17 @@ def test_admin_is_loopback_only():
     assert is_loopback('127.0.0.1') and is_loopback('::1') and not is_loopback('10.1.2.3')
     response = handle(None, Request('GET', '/_sim/stats', '', {}, b'', '192.0.2.10'))
     assert response.status == 403
+
+
+def test_device_status_action(sim, tenants):
+    bistro = tenants["Bistro d'Or"]
+    offline = next(d for d in sim.truth(bistro['id'], 'devices') if d['status'] == 'OFFLINE')
+    came = sim.fault(action='device_status', tenant=bistro['id'], serial=offline['serialNumber'], status='online')
+    assert came['status'] == 'ONLINE' and came['cleared'] and came['raised'] == []
+    assert sim.truth(bistro['id'])['central']['degradedSites'] == 0
+    with pytest.raises(RuntimeError, match='400.*already ONLINE'):
+        sim.fault(action='device_status', tenant=bistro['id'], serial=offline['serialNumber'], status='ONLINE')
+    with pytest.raises(RuntimeError, match='400.*status must be OFFLINE or ONLINE'):
+        sim.fault(action='device_status', tenant=bistro['id'], serial=offline['serialNumber'], status='DOWN')
+    sim.reset(dataset=True)
+    assert sim.truth(bistro['id'])['central']['degradedSites'] == 1

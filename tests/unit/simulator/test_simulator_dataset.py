@@ -153,3 +153,36 @@ def test_two_tenants_may_share_a_name():
     names = [item['tenantName'] for item in ds.listing('central')]
     assert names.count('Acme Retail Group') == 2
     assert len(ds.items(twin, 'device-inventory')) == 7 != len(ds.items(acme, 'device-inventory'))
+
+
+def test_device_status_changes_keep_both_levels_consistent():
+    ds = Dataset.create('demo')
+    acme = next(t for t in ds.tenants() if t.name == 'Acme Retail Group')
+    before, clients = ds.central_summary(acme), len(ds.items(acme, 'clients'))
+    device = next(d for d in ds.items(acme, 'devices') if d['status'] == 'ONLINE' and d['deviceType'] == 'ACCESS_POINT')
+    connected = [c for c in ds.items(acme, 'clients') if c['connectedDeviceSerial'] == device['serialNumber']]
+    assert connected and before['degradedSites'] == 0
+    went = ds.set_device_status(acme.id, device['serialNumber'], 'OFFLINE')
+    now = next(d for d in ds.items(acme, 'devices') if d['serialNumber'] == device['serialNumber'])
+    assert now['status'] == 'OFFLINE'
+    raised = [a for a in ds.items(acme, 'alerts') if a['id'] in went['raised']]
+    assert [(a['severity'], a['status']) for a in raised] == [('Critical', 'Active')]
+    assert ds.items(acme, 'alert-devices')[raised[0]['id']] == device['serialNumber']
+    assert ds.items(acme, 'alert-sites')[raised[0]['id']] == device['siteId']
+    assert ds.items(acme, 'alerts')[0] == raised[0]  # the newest alert
+    assert not [c for c in ds.items(acme, 'clients') if c['connectedDeviceSerial'] == device['serialNumber']]
+    after = ds.central_summary(acme)
+    assert after['degradedSites'] == 1 and after['alerts']['critical'] == before['alerts']['critical'] + 1
+    assert [t['degradedSites'] for t in ds.listing('central') if t['tenantName'] == acme.name] == [1]
+    assert_consistent(ds, acme)
+    came = ds.set_device_status(acme.id, device['serialNumber'], 'ONLINE')
+    assert came['cleared'] == went['raised']
+    assert {a['status'] for a in ds.items(acme, 'alerts') if a['id'] in went['raised']} == {'Cleared'}
+    assert ds.central_summary(acme)['degradedSites'] == 0 and len(ds.items(acme, 'clients')) == clients
+    assert_consistent(ds, acme)
+    with pytest.raises(ValueError, match='already ONLINE'):
+        ds.set_device_status(acme.id, device['serialNumber'], 'ONLINE')
+    with pytest.raises(ValueError, match='no monitored device'):
+        ds.set_device_status(acme.id, 'NOPE', 'OFFLINE')
+    ds.remove_added_tenants()  # a dataset reset also undoes run-time changes
+    assert ds.central_summary(acme) == before

@@ -16,7 +16,7 @@ from tests.simulator.client import SimClient
 from tests.simulator.process import ROOT, SERVER
 
 INFO_KEYS = {'auth_url', 'glp_base_url', 'central_base_url', 'admin_url', 'ca_file', 'client_id', 'client_secret',
-             'workspace_id', 'pid'}
+             'workspace_id', 'pid', 'classic'}
 
 
 def run_server(*args, module=False):
@@ -40,6 +40,8 @@ def test_start_up_line_info_file_and_clean_stop(tmp_path, module, signum):
         assert line['central_base_url'] != root
         assert len(line['workspace_id']) == 36 and line['workspace_id'].count('-') == 4
         assert SimClient(line).msp_token()
+        # Classic Central's gateway on an origin of its own.
+        assert line['classic']['base_url'].startswith('http://127.0.0.1:') and line['classic']['base_url'] != root
     finally:
         process.send_signal(signum)
         assert process.wait(5) == 0

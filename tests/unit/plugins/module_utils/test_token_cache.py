@@ -9,6 +9,8 @@ import tempfile
 import threading
 import time
 
+import pytest
+
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError
 from ansible_collections.central.msp.plugins.module_utils.token_cache import (CachedToken, SharedFailure, TokenCache,
                                                                               cache_key)
@@ -316,3 +318,29 @@ def test_processes_waiting_for_a_failed_fetch_fail_with_its_error_at_once(tmp_pa
     for kind, message in results:
         assert 'MSP token request failed: timed out after 6 attempts' in message
         assert kind == 'own' or 'another task fetching the same token at the same time failed' in message
+
+
+def test_update_record_is_a_locked_read_modify_write_that_writes_nothing_on_error(tmp_path):
+    cache = TokenCache(str(tmp_path))
+    assert cache.update_record('k', lambda current: ({'n': 1}, current)) is None
+    assert cache.read_record('k') == {'n': 1}
+
+    def boom(current):
+        raise RuntimeError('half-way')
+    with pytest.raises(RuntimeError):
+        cache.update_record('k', boom)
+    assert cache.read_record('k') == {'n': 1}
+    # Processes incrementing at once lose no update: the file lock serialises them.
+    procs = [multiprocessing.Process(target=_increment, args=(str(tmp_path), 25)) for proc in range(4)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    assert cache.read_record('k') == {'n': 101}
+    assert stat.S_IMODE(os.stat(os.path.join(str(tmp_path), 'k.json')).st_mode) == 0o600
+
+
+def _increment(directory, times):
+    cache = TokenCache(directory)
+    for step in range(times):
+        cache.update_record('k', lambda current: (dict(current, n=current['n'] + 1), None))

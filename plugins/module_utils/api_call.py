@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Request and result helpers of classic_api_call: method, body and header checks, results, JSON pages."""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
+
+METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+# Response header names that may carry credentials or session state: never returned.
+SECRET_HEADER_PARTS = ('auth', 'cookie', 'token', 'secret', 'session', 'key')
+
+
+def checked_method(value):
+    method = str(value or '').strip().upper()
+    if method not in METHODS:
+        raise CentralMspError('method %r is not supported; use one of %s.' % (value, ', '.join(METHODS)))
+    return method
+
+
+def json_body(body):
+    """The body ready for JSON: a string must hold JSON text, and the whole must be strict JSON."""
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError as exc:
+            raise CentralMspError('body is a string that is not JSON (%s); give a dict or a list, or a string '
+                                  'of JSON text.' % exc) from None
+    try:
+        # allow_nan=False: NaN and Infinity are not JSON, and APIs reject them.
+        json.dumps(body, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise CentralMspError('body cannot be sent as JSON: %s.' % exc) from None
+    return body
+
+
+def request_headers(module):
+    headers = {}
+    for name, value in (module.params['headers'] or {}).items():
+        if str(name).strip().lower() == 'authorization':
+            module.warn('The Authorization header in headers is ignored: the module sends the token itself.')
+            continue
+        headers[str(name)] = str(value)
+    return headers
+
+
+def safe_headers(headers):
+    return {name.lower(): value for name, value in headers.items()
+            if not any(part in name.lower() for part in SECRET_HEADER_PARTS)}
+
+
+def read_body(client, response):
+    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked."""
+    if not response.content:
+        return {}
+    text = client.http.redact(response.text)
+    try:
+        return {'json': json.loads(text)}
+    except ValueError:
+        return {'content': text}
+
+
+def response_result(response, body, pages):
+    return dict(body, status=response.status_code, headers=safe_headers(response.headers), pages=pages)
+
+
+class JsonPages:
+    """The pages of a ``paginate`` call: ``send(query) -> response`` (already checked for its status).
+
+    The first page is read once, to tell the paging style, and handed again to the paginator as its first page."""
+
+    def __init__(self, client, call, send):
+        self.client = client
+        self.call = call
+        self.send = send
+        self.last = None
+        self._pending = []
+
+    def fetch(self, query):
+        response = self.send(query)
+        self.last = response
+        body = read_body(self.client, response)
+        if 'json' not in body:
+            raise ApiError(self.call, response.status_code, message='paginate needs JSON pages, got %s' % (
+                response.headers.get('Content-Type') or 'an empty body'))
+        return body['json']
+
+    def first(self, query):
+        self._pending = [self.fetch(query)]
+        return self._pending[0]
+
+    def next_page(self, query):
+        return self._pending.pop() if self._pending else self.fetch(query)
+
+    def as_is(self, module, body, expected):
+        module.warn('paginate: %s did not return a list page (%s); returned the response as is.' % (self.call, expected))
+        return response_result(self.last, {'json': body}, 1)
+
+    def result(self, module, paged):
+        for message in paged.warnings:
+            module.warn(message)
+        every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
+        return response_result(self.last, {'json': every}, paged.pages)

@@ -1,0 +1,86 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: classic_alert_info
+short_description: List the alerts (notifications) of Classic Aruba Central customers
+version_added: 0.2.0
+description:
+  - Reads C(central/v1/notifications) in each chosen customer (the MSP token with the customer's C(TenantID)),
+    every page (at most 1000 notifications a page).
+author:
+  - central.msp contributors (@central-msp)
+extends_documentation_fragment:
+  - central.msp.classic_connection.modules
+  - central.msp.classic_connection.customers
+attributes:
+  check_mode:
+    support: full
+    description: Only reads; runs normally in check mode.
+  diff_mode:
+    support: none
+    description: Nothing to diff.
+options:
+  severity:
+    description:
+      - Only alerts of this severity.
+    type: str
+    choices: [Critical, Major, Minor, Warning]
+  group:
+    description:
+      - Only alerts of this configuration group.
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Critical alerts of every customer
+  central.msp.classic_alert_info:
+    all_customers: true
+    severity: Critical
+  register: critical
+'''
+
+RETURN = r'''
+customer:
+  description: The customer read, when one was chosen.
+  returned: with O(customer) or O(customer_id)
+  type: dict
+  sample: {name: Acme Retail, customer_id: 267958b55d5a463e94a302c20f4a6b68}
+alerts:
+  description: The customer's notifications as Central returns them.
+  returned: with O(customer) or O(customer_id)
+  type: list
+  elements: dict
+  sample: [{id: AWT0001, type: AP disconnected, severity: Major, acknowledged: false, timestamp: 1700000000000}]
+customers:
+  description: One entry per customer with O(customers) or O(all_customers), with C(alerts), C(count), C(failed), C(msg).
+  returned: with O(customers) or O(all_customers)
+  type: list
+  elements: dict
+count:
+  description: Number of alerts returned (over all customers).
+  returned: always
+  type: int
+failed_customers:
+  description: How many customers could not be read.
+  returned: with O(customers) or O(all_customers)
+  type: int
+'''
+
+from ansible_collections.central.msp.plugins.module_utils.classic_module import run_customer_list
+
+
+def main():
+    run_customer_list('alerts', dict(
+        severity=dict(type='str', choices=['Critical', 'Major', 'Minor', 'Warning']),
+        group=dict(type='str'),
+        limit=dict(type='int', default=1000),
+    ), lambda params: [('notifications', {'severity': params['severity'], 'group': params['group']}, None)])
+
+
+if __name__ == '__main__':
+    main()
