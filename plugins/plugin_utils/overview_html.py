@@ -1042,9 +1042,11 @@ def index_page(report, order, alerts, trend):
     """The page a person opens first (msp_overview.html)."""
     totals = report['totals']
     since = report['changes']['since']
-    sub = '%s tenants · %s · generated %s%s' % (
+    # Which failed clients were counted: the window is the report's (clients_window.description).
+    window = (report.get('clients_window') or {}).get('description') if totals.get('clients') else None
+    sub = '%s tenants · %s · generated %s%s%s' % (
         num(totals['tenants']['total']), esc(', '.join(report.get('kinds') or [])), stamp(report.get('generated_at')),
-        ' · compared with %s' % stamp(since) if since else '')
+        ' · compared with %s' % stamp(since) if since else '', ' · %s' % esc(window) if window else '')
     search = ('<section class="card section" id="search" aria-label="Search every tenant"><div class="toolbar">'
               '<h2>Find</h2><input class="search" id="find" type="search" autocomplete="off" placeholder="Device serial, '
               'MAC or name, client MAC or name, site name — in every tenant" aria-label="Search every tenant" '

@@ -211,7 +211,7 @@ def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
     assert report['kinds'] == list(kinds) and report['schema_version'] == 2
     assert report['clients_window']['start_at'] is None and 'the 3 hours before' in report['clients_window']['description']
     if 'clients' in kinds:
-        assert str(escape(report['clients_window']['description'])) in html
+        assert html.escape(report['clients_window']['description']) in index
     # The playbook sent nothing the live API refuses (injected faults aside).
     refused = [(e['path'], e['query'], e['status']) for e in sim.stats()['requests_log']
                if 400 <= e['status'] < 500 and not e['fault'] and not e['path'].startswith('/authorization/')]
