@@ -208,7 +208,8 @@ def tenant_hostnames(records, mode='name', reserved=frozenset()):
         clashes = {name for name, count in Counter(names).items() if count > 1} | (set(names) & set(reserved))
         if not clashes:
             break
-        names = [name if name not in clashes or first.get(name) == index else
+        # A group's name is nobody's: even the first tenant with it gets the suffix.
+        names = [name if name not in clashes or (name not in reserved and first.get(name) == index) else
                  '%s_%s' % (safe_hostname(record['name']) or 'tenant', compact_id(record['workspace_id'])[:digits])
                  for index, (name, record) in enumerate(zip(names, records))]
     return names

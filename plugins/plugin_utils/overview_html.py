@@ -1042,11 +1042,12 @@ def index_page(report, order, alerts, trend):
     """The page a person opens first (msp_overview.html)."""
     totals = report['totals']
     since = report['changes']['since']
-    # Which failed clients were counted: the window is the report's (clients_window.description).
-    window = (report.get('clients_window') or {}).get('description') if totals.get('clients') else None
-    sub = '%s tenants · %s · generated %s%s%s' % (
+    sub = '%s tenants · %s · generated %s%s' % (
         num(totals['tenants']['total']), esc(', '.join(report.get('kinds') or [])), stamp(report.get('generated_at')),
-        ' · compared with %s' % stamp(since) if since else '', ' · %s' % esc(window) if window else '')
+        ' · compared with %s' % stamp(since) if since else '')
+    window = (report.get('clients_window') or {}).get('description') if totals.get('clients') else None
+    # Central lists failed clients only inside a time window: the figures say which.
+    window_note = '<p class="note" id="clients-window">%s</p>\n' % esc(window) if window else ''
     search = ('<section class="card section" id="search" aria-label="Search every tenant"><div class="toolbar">'
               '<h2>Find</h2><input class="search" id="find" type="search" autocomplete="off" placeholder="Device serial, '
               'MAC or name, client MAC or name, site name — in every tenant" aria-label="Search every tenant" '
@@ -1055,7 +1056,7 @@ def index_page(report, order, alerts, trend):
               '<ul class="results" id="find-results"></ul></section>\n')
     return ''.join([
         page_head('MSP overview · %s tenants · %s' % (totals['tenants']['total'], report.get('generated_at'))),
-        top_bar('MSP overview', sub), '<main>\n', kpi_cards(totals), failed_notice(report), search,
+        top_bar('MSP overview', sub), '<main>\n', kpi_cards(totals), window_note, failed_notice(report), search,
         '<div class="grid2">', changes_card(report, order), trend_card(trend), '</div>\n',
         tenant_table(report, order), alert_feed(report, alerts), '</main>\n',
         '<footer>central.msp · MSP overview schema %s · %s tenants · generated %s · every tenant\'s sites, devices, '

@@ -48,7 +48,7 @@ def two_runs(tmp_path_factory):
         devices = sim.truth(bistro['id'], 'devices')
         poor_at = {}
         for device in devices:
-            if device['status'] == 'OFFLINE':  # the monitoring view has no health: Poor is offline
+            if device['status'] == 'OFFLINE':  # a Poor device: offline
                 poor_at.setdefault(device['siteId'], []).append(device)
         back = next(found[0] for found in poor_at.values() if len(found) == 1)
         came = sim.fault(action='device_status', tenant=bistro['id'], serial=back['serialNumber'], status='ONLINE')
@@ -59,7 +59,8 @@ def two_runs(tmp_path_factory):
         truth = {'acme': acme, 'gone': gone, 'went': went, 'bistro': bistro, 'back': back, 'came': came,
                  'added': added, 'sites': {t: sim.truth(tenants[t]['id'], 'sites-health')
                                            for t in ('Acme Retail Group', "Bistro d'Or")},
-                 'alerts': {a['id']: a for a in sim.truth(acme['id'], 'alerts') + sim.truth(bistro['id'], 'alerts')}}
+                 'alerts': {a['id']: a for a in sim.truth(acme['id'], 'alerts') + sim.truth(bistro['id'], 'alerts')},
+                 'alert_devices': sim.truth(acme['id'], 'alert-devices')}
     return {'out': out, 'before': before, 'after': after, 'truth': truth, 'second': second}
 
 
@@ -74,8 +75,8 @@ def test_json_deltas_are_exactly_the_changes_made(two_runs):
     # Acme: the device gone offline, the alert the simulator raised on it, its site degraded.
     assert truth['went']['raised'] and keys(acme['new_critical_alerts']) == sorted(truth['went']['raised'])
     raised = truth['alerts'][truth['went']['raised'][0]]
-    # Central's alerts name no device (the simulator keeps that internally): the severity and status in its words.
     assert (raised['severity'], raised['status']) == ('Critical', 'Active')
+    assert truth['alert_devices'][raised['id']] == truth['gone']['serialNumber']
     assert acme['devices_offline'] == [{'key': truth['gone']['serialNumber'], 'label': truth['gone']['deviceName']}]
     assert keys(acme['sites_degraded']) == [truth['gone']['siteId']]
     assert acme['cleared_critical_alerts'] == acme['devices_back'] == acme['sites_recovered'] == []

@@ -15,7 +15,7 @@ GET  /_sim/writes                   what the write APIs changed: devices, contac
 import ipaddress
 import json
 
-from .dataset import CENTRAL_KINDS, KINDS
+from .dataset import CENTRAL_KINDS, INTERNAL_KINDS, KINDS
 from .faults import FaultError
 from .messages import glp_error, json_response
 
@@ -74,8 +74,8 @@ def truth(app, parts):
     if len(parts) == 1:
         return json_response(200, tenant_truth(app, ws))
     kind = parts[1]
-    if len(parts) > 2 or kind not in KINDS:
-        return glp_error(404, f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    if len(parts) > 2 or kind not in KINDS + INTERNAL_KINDS:  # internal kinds: what the items do not carry
+        return glp_error(404, f"unknown kind {kind!r}: use one of {', '.join(KINDS + INTERNAL_KINDS)}")
     if kind in CENTRAL_KINDS and not ws.central_id:
         return glp_error(404, f'{ws.name} is not provisioned in Central: its Central APIs answer 403')
     return json_response(200, ds.items(ws, kind))

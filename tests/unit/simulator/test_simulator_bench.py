@@ -1,11 +1,11 @@
 """The simulator must not be what the benchmarks measure: on the same machine, in the same run, it answers small
-GETs at least half as fast as a bare standard-library server that does nothing but answer.
+GETs at least 0.4 times as fast as a bare standard-library server that does nothing but answer.
 
 A ratio, not a rate: a machine twice as fast or three times as slow moves both servers alike."""
 from tests.simulator.bench_rps import measure, measure_url, reference_server
 
-LEAST_RATIO = 0.5
-ROUNDS = 3
+LEAST_RATIO = 0.4
+ROUNDS = 5
 
 
 def test_serves_small_gets_at_least_half_as_fast_as_a_bare_server(sim):
