@@ -19,7 +19,7 @@ SANITY_ROOT := build/sanity/ansible_collections/central/msp
 export ANSIBLE_COLLECTIONS_PATH := $(DEV_COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv runtime dev-tree unit integration sanity lint build docs-check docs-lint docs test demo bench bench-overview soak clean
+.PHONY: venv runtime dev-tree unit integration sanity lint build docs-check docs-lint docs test demo bench bench-overview soak compat clean
 
 runtime: $(RUNTIME_STAMP)
 $(RUNTIME_STAMP): requirements.txt requirements-demo.txt
@@ -83,6 +83,10 @@ bench-overview: venv dev-tree
 
 soak: venv dev-tree
 	$(BIN)/python -m pytest tests -q -m slow
+
+# Unit and parity tests on every ansible-core release of requires_ansible, venvs under build/compat/.
+compat: venv dev-tree
+	bash tests/compat/run.sh
 
 clean:
 	rm -rf build reports .pytest_cache

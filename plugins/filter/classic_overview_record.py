@@ -48,6 +48,7 @@ from datetime import datetime, timezone
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary
+from ansible_collections.central.msp.plugins.module_utils.overview import overview_record
 
 DEVICE_STATUS = {'Up': 'ONLINE', 'Down': 'OFFLINE'}
 # classic_device_info's device_type -> the report's (Central monitoring's) spelling.
@@ -109,19 +110,21 @@ def classic_overview_record(record):
     clients = _items(record, 'clients')
     alerts = _items(record, 'alerts')
     names = {device.get('serial'): device.get('name') for device in devices or []}
-    return {
+    # The tenant record as the tenants inventory gives it, with what Classic cannot say left null.
+    tenant = {
         'name': record.get('name'),
         'workspace_id': record.get('customer_id'),
         'central_tenant_id': record.get('customer_id'),
         'central_provisioned': record.get('provision_status') == 'provisioned' if record.get('provision_status') else None,
         'inventory_ownership': None,
-        'central': None,
-        'error': record.get('error'),
+        'sites_total': None, 'sites_degraded': None, 'device_health': None, 'alerts': None, 'last_updated': None,
+    }
+    return overview_record(tenant, record.get('error'), {
         'sites': None if sites is None else [_site(site, devices or []) for site in sites],
         'devices': None if devices is None else [_device(device) for device in devices],
         'clients': None if clients is None else [_client(client) for client in clients],
         'alerts': None if alerts is None else [_alert(alert, names) for alert in alerts],
-    }
+    })
 
 
 class FilterModule:

@@ -11,9 +11,9 @@ version_added: 0.1.0
 description:
   - Builds the cross-tenant report that C(playbooks/msp_overview.yml) writes as JSON, CSV and HTML, made of
     fleet totals plus one entry per tenant with its summaries, its active alerts and (optionally) its detail lists.
-  - Each input record is what one tenant host collected with the C(tenant_*_info) modules. A record with an
-    C(error) key (see O(_input)) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of the
-    fleet totals and the other tenants are unaffected.
+  - Each input record is one tenant's, as M(central.msp.tenant_overview_info) returns it in its C(tenants). A record
+    with an C(error) key (see O(_input)) becomes a tenant with RV(_value.tenants[].status=failed); it is left out of
+    the fleet totals and the other tenants are unaffected.
   - Counting rules. A site is V(poor) when any of its devices is in Poor health (what Central calls a degraded site),
     else V(fair) when any is Fair, else V(good). Alert summaries count the V(Active) alerts by severity;
     V(Cleared) and V(Deferred) ones are only in the totals by status. Counts are keyed by the values Central sends
@@ -27,12 +27,13 @@ positional: kinds
 options:
   _input:
     description:
-      - One record per tenant.
-      - Keys C(name), C(workspace_id), C(central_tenant_id), C(central_provisioned), C(inventory_ownership) and
-        C(central) (Central's MSP summary of the tenant) describe it; C(error) says why reading it failed.
-      - C(sites), C(devices), C(clients) and C(alerts) are the item lists returned by
+      - One record per tenant, as M(central.msp.tenant_overview_info) returns them (C(plugins/module_utils/overview.py)
+        names the record).
+      - C(tenant) is the tenant record of the P(central.msp.tenants#inventory) inventory (host variable
+        C(msp_tenant)) or of M(central.msp.msp_tenant_info); C(error) says why reading the tenant failed.
+      - C(sites), C(devices), C(clients) and C(alerts) are the item lists, shaped as
         M(central.msp.tenant_site_info), M(central.msp.tenant_device_info), M(central.msp.tenant_client_info)
-        and M(central.msp.tenant_alert_info); a kind that was not fetched is null or absent.
+        and M(central.msp.tenant_alert_info) return them; a kind that was not fetched is null or absent.
     type: list
     elements: dict
     required: true
@@ -60,16 +61,14 @@ options:
 '''
 
 EXAMPLES = r'''
-- name: Build the report from what every tenant host collected
+- name: Build the report from what tenant_overview_info read
   ansible.builtin.set_fact:
-    report: >-
-      {{ ansible_play_hosts_all | map('extract', hostvars, 'msp_overview_tenant') | list
-         | central.msp.msp_overview(['sites', 'alerts'], details=false) }}
+    report: "{{ overview.tenants | central.msp.msp_overview(['sites', 'alerts'], details=false) }}"
 
 - name: Fleet totals of a hand-made record
   ansible.builtin.debug:
     msg: >-
-      {{ ([{'name': 'Acme', 'workspace_id': '5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11',
+      {{ ([{'tenant': {'name': 'Acme', 'workspace_id': '5b1f2c4e-8f5e-4c1a-9a55-3c2f9d0b7a11'},
             'alerts': [{'severity': 'Critical', 'status': 'Active', 'name': 'Device Disconnected'}]}]
           | central.msp.msp_overview(['alerts'])).totals.alerts }}
 '''
@@ -158,6 +157,9 @@ DEVICE_STATUSES = vocabulary.DEVICE_STATUSES
 CLIENT_STATUSES = vocabulary.CLIENT_FILTER_STATUSES
 ALERT_STATUSES = vocabulary.ALERT_STATUSES
 OFFLINE = 'OFFLINE'
+
+# Central's MSP-level summary of a tenant: these fields of its tenant record.
+CENTRAL_FIELDS = ('sites_total', 'sites_degraded', 'device_health', 'alerts', 'last_updated')
 
 # The fields kept for the detail lists: enough for the drill-down, small enough for thousands of items.
 DETAIL_FIELDS = {
@@ -273,17 +275,23 @@ def tenant_health(summary):
     return 'healthy'
 
 
+def tenant_of(record):
+    """The tenant record inside an overview record."""
+    return record.get('tenant') or {}
+
+
 def tenant_status(record):
     if record.get('error'):
         return 'failed'
-    if record.get('central_provisioned') is False:
+    if tenant_of(record).get('central_provisioned') is False:
         return 'not_provisioned'
     return 'ok'
 
 
-def central_summary(central):
+def central_summary(tenant):
     """Central's MSP-level figures for the tenant, or None when Central has none (not provisioned, or unknown)."""
-    if not isinstance(central, dict) or all(value is None for value in central.values()):
+    central = {key: tenant.get(key) for key in CENTRAL_FIELDS}
+    if all(value is None for value in central.values()):
         return None
     return central
 
@@ -327,15 +335,16 @@ def summarize_tenant(entry, record, kinds, details):
 
 def tenant_entry(record, kinds, details):
     status = tenant_status(record)
+    tenant = tenant_of(record)
     entry = {
-        'name': record.get('name'),
-        'workspace_id': record.get('workspace_id'),
-        'central_tenant_id': record.get('central_tenant_id'),
-        'central_provisioned': record.get('central_provisioned'),
-        'inventory_ownership': record.get('inventory_ownership'),
+        'name': tenant.get('name'),
+        'workspace_id': tenant.get('workspace_id'),
+        'central_tenant_id': tenant.get('central_tenant_id'),
+        'central_provisioned': tenant.get('central_provisioned'),
+        'inventory_ownership': tenant.get('inventory_ownership'),
         'status': status,
         'error': str(record['error']) if status == 'failed' else None,
-        'central': central_summary(record.get('central')),
+        'central': central_summary(tenant),
         'summary': dict.fromkeys(KINDS),
         'active_alerts': [],
     }
@@ -385,7 +394,8 @@ def fleet_totals(entries, kinds):
 
 
 def sort_key(record):
-    return (str(record.get('name') or '').casefold(), str(record.get('workspace_id') or ''))
+    tenant = tenant_of(record)
+    return (str(tenant.get('name') or '').casefold(), str(tenant.get('workspace_id') or ''))
 
 
 def window_description(window):

@@ -167,6 +167,8 @@ HOST_VARS = (
     ('msp_last_updated', 'last_updated'),
 )
 ALL_TENANTS = 'msp_tenants'
+# The tenant record (plugins/module_utils/msp_client.py: tenant_record) as one host variable.
+TENANT_VAR = 'msp_tenant'
 
 # Anything but letters, digits, '.', '-' and '_' is either awkward or meaningful in host patterns
 # (',', ':', '!', '&', '*', '[', '~', spaces...), and '{' could start a template.
@@ -431,6 +433,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                 trust_as_template('{{ ansible_playbook_python }}'))
             for host, record in zip(names, records):
                 hostvars = {var: host_value(record.get(field)) for var, field in HOST_VARS}
+                # The whole record once more, as one variable: what tenant_overview_info and the overview take.
+                hostvars[TENANT_VAR] = host_value(dict(record))
                 if 'device_counts' in record:
                     hostvars['msp_device_counts'] = host_value(record['device_counts'])
                 target.add_host(host, group=ALL_TENANTS)

@@ -9,7 +9,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.central.msp.plugins.module_utils.classic import CLASSIC_OPTIONS, ClassicClient, resolve_classic_settings
 from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.module import nonempty_env_fallback
+from ansible_collections.central.msp.plugins.module_utils.runner import nonempty_env_fallback
 from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
 
 # One customer, by exact name or by customer id.

@@ -72,3 +72,14 @@ class DataError(CentralMspError):
     """An API answered with data of the wrong shape (a string for an object, a number for a name...).
 
     Reported as the failure of that call, so of that tenant only; the message names what was wrong."""
+
+
+class TaskFailed(CentralMspError):
+    """The task fails but still has data to return (partial tenants, an API's error response)."""
+
+    def __init__(self, message, result=None):
+        super().__init__(message)
+        self.result = dict(result or {})
+
+    def to_result(self):
+        return dict(self.result)

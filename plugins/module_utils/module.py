@@ -5,36 +5,9 @@
 
 from __future__ import annotations
 
-import os
-
-from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
-
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
-from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
 from ansible_collections.central.msp.plugins.module_utils.queries import Match, plan_list
-from ansible_collections.central.msp.plugins.module_utils.settings import (
-    CONNECTION_OPTIONS, GATEWAY_OPTIONS, environment_values, resolve_settings)
-
-
-def nonempty_env_fallback(*names):
-    """The first of these environment variables that is set and not empty.
-
-    An empty variable counts as unset: AWX injects every credential field, empty ones as ""."""
-    for name in names:
-        if os.environ.get(name):
-            return os.environ[name]
-    raise AnsibleFallbackNotFound
-
-
-def connection_argument_spec():
-    """The shared connection options, each falling back to its environment variables.
-
-    Except base_url and cluster_name: resolve_settings reads their variables itself, because an explicit one of
-    the two overrides the other's variable too (GATEWAY_OPTIONS)."""
-    return {name: dict(spec) if name in GATEWAY_OPTIONS else dict(spec, fallback=(nonempty_env_fallback, envs))
-            for name, (spec, envs) in CONNECTION_OPTIONS.items()}
-
+from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 
 # One tenant, by name or workspace id (every tenant_* module).
 TENANT_OPTIONS = dict(
@@ -61,42 +34,6 @@ LIST_OPTIONS = dict(
 )
 
 
-class MspModule(AnsibleModule):
-    """AnsibleModule with the connection options, check mode and a lazily built MspClient."""
-
-    def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
-        spec = connection_argument_spec()
-        spec.update(argument_spec)
-        # base_url vs cluster_name is left to resolve_settings, which knows which of them came from the environment.
-        super().__init__(argument_spec=spec, mutually_exclusive=mutually_exclusive, supports_check_mode=True, **kwargs)
-        if not HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib('requests'))
-        self._client = None
-
-    @property
-    def client(self):
-        if self._client is None:
-            self._client = MspClient(resolve_settings(self.params, env=environment_values(GATEWAY_OPTIONS)),
-                                     warn=self.warn)
-        return self._client
-
-    def run(self, work):
-        """exit_json with ``work(self)``'s result, or fail_json with a clear message on any CentralMspError."""
-        try:
-            result = work(self)
-        except CentralMspError as exc:
-            self.fail_json(msg=str(exc), **dict(exc.to_result(), **self.retry_result()))
-        result.setdefault('changed', False)
-        result.update(self.retry_result())
-        self.exit_json(**result)
-
-    def retry_result(self):
-        """``{'retries': {count, rate_limited, waited_seconds, msg}}`` when requests were retried, else {}
-        (shown with -v, as the whole result is)."""
-        summary = self._client.http.retry_summary() if self._client is not None else None
-        return {'retries': summary} if summary else {}
-
-
 def tenant_selection(params):
     """Which selection the user made: 'one', 'many' or None."""
     if params.get('tenant') or params.get('tenant_workspace_id'):
@@ -106,13 +43,13 @@ def tenant_selection(params):
     return None
 
 
-def collect_tenant_items(module, items_key, fetch):
+def collect_tenant_items(task, items_key, fetch):
     """The shared body of the tenant_*_info modules.
 
     ``fetch(client, workspace_id) -> list`` reads one tenant. One tenant gives ``{tenant, <items_key>, count}``;
     several give ``{tenants: [{name, workspace_id, <items_key>, count, failed, msg}], count, failed_tenants}``."""
-    params = module.params
-    client = module.client
+    params = task.params
+    client = task.client
     choice = tenant_selection(params)
     if choice is None:
         raise CentralMspError('Choose the tenants: set tenant (a name), tenant_workspace_id, tenants (a list of '
@@ -138,9 +75,9 @@ def collect_tenant_items(module, items_key, fetch):
         summary = '%d of %d tenants failed: %s' % (len(failed), len(entries), '; '.join(
             '%s (%s): %s' % (entry['name'], entry['workspace_id'], entry['msg']) for entry in failed))
         if not params.get('allow_partial'):
-            module.fail_json(msg=summary + '. The other tenants\' data is in the result; set allow_partial: true '
-                             'to accept partial results.', changed=False, **dict(result, **module.retry_result()))
-        module.warn(summary)
+            raise TaskFailed(summary + '. The other tenants\' data is in the result; set allow_partial: true '
+                             'to accept partial results.', dict(result, changed=False))
+        task.warn(summary)
     return result
 
 
@@ -162,46 +99,43 @@ def mark_not_provisioned(client, entries):
                          msg='not provisioned in Central (a GreenLake-only tenant): nothing to read')
 
 
-def run_tenant_list(items_key, endpoint, options, filter_fields, shape=None, query_params=None):
-    """The whole main() of a tenant_*_info module: declare, read every page of every chosen tenant, exit.
+def tenant_list_spec(items_key, endpoint, options, filter_fields, shape=None, query_params=None):
+    """The TaskSpec of a tenant_*_info module: read every page of every chosen tenant.
 
     ``options``: the module's own options (including its ``limit``); ``filter_fields``: option name ->
     :class:`queries.Match` (or an API field name) or :class:`queries.QueryParam`; ``endpoint``: an ENDPOINTS name,
     or a function of the params returning one; ``shape``: applied to each item (e.g. to add flat keys);
     ``query_params``: query parameter -> the option whose value it sends."""
-    module = MspModule(argument_spec=dict(TENANT_OPTIONS, **MULTI_TENANT_OPTIONS, **LIST_OPTIONS, **options),
-                       mutually_exclusive=[TENANT_CHOICE])
-    params = module.params
-    name = endpoint(params) if callable(endpoint) else endpoint
     matches = {option: Match(spec) if isinstance(spec, str) else spec for option, spec in filter_fields.items()}
-    try:
+
+    def work(task):
+        params = task.params
+        name = endpoint(params) if callable(endpoint) else endpoint
         plan = plan_list(name, params, matches, params['filter'], params['sort'],
                          {param: params[option] for param, option in (query_params or {}).items()})
-    except CentralMspError as exc:
-        module.fail_json(msg=str(exc))
-    fields = params['fields']
-    keys_seen = set()  # every key of every item read, to tell a misspelt field from an absent one
+        fields = params['fields']
+        keys_seen = set()  # every key of every item read, to tell a misspelt field from an absent one
 
-    def fetch(client, workspace_id):
-        items = []
-        for query in plan.queries:
-            items.extend(client.get_all(name, workspace_id, query, params['limit']).items)
-        items = plan.apply(items)
-        if shape:
-            items = [shape(item) for item in items]
-        if fields:
-            for item in items:
-                keys_seen.update(item)
-            items = [{key: item[key] for key in fields if key in item} for item in items]
-        return items
+        def fetch(client, workspace_id):
+            items = []
+            for query in plan.queries:
+                items.extend(client.get_all(name, workspace_id, query, params['limit']).items)
+            items = plan.apply(items)
+            if shape:
+                items = [shape(item) for item in items]
+            if fields:
+                for item in items:
+                    keys_seen.update(item)
+                items = [{key: item[key] for key in fields if key in item} for item in items]
+            return items
 
-    def work(mod):
-        result = collect_tenant_items(mod, items_key, fetch)
+        result = collect_tenant_items(task, items_key, fetch)
         # With no item at all there is nothing to tell a misspelt key by.
         unknown = [key for key in fields if key not in keys_seen] if fields and keys_seen else []
         if unknown:
-            mod.warn('fields: no item has %s; the keys are the API\'s field names, here: %s.' % (
+            task.warn('fields: no item has %s; the keys are the API\'s field names, here: %s.' % (
                 ', '.join(unknown), ', '.join(sorted(keys_seen))))
         return result
 
-    module.run(work)
+    return TaskSpec(dict(TENANT_OPTIONS, **MULTI_TENANT_OPTIONS, **LIST_OPTIONS, **options), work,
+                    mutually_exclusive=[TENANT_CHOICE])

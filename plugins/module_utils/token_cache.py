@@ -350,15 +350,3 @@ class TokenCache:
         issued_at = time.time()
         access_token, expires_in = fetch()
         return CachedToken(access_token, issued_at, issued_at + float(expires_in))
-
-    def evict(self, key, access_token):
-        """Forget ``access_token`` (rejected with 401) unless a newer one already replaced it."""
-        with self._thread_lock(key):
-            token = self._memory.get(key)
-            if token is not None and token.access_token == access_token:
-                del self._memory[key]
-            if self.on_disk:
-                with self._file_lock(key):
-                    token = self._read(key)
-                    if token is not None and token.access_token == access_token:
-                        self._remove(key)

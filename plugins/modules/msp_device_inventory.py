@@ -114,8 +114,8 @@ failed_count:
   sample: 0
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.module import MspModule
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 from ansible_collections.central.msp.plugins.module_utils import onboarding
 
 REQUIRED = {'network': 'mac_address', 'compute': 'part_number', 'storage': 'part_number'}
@@ -133,8 +133,8 @@ def entry_of(device):
     return entry
 
 
-def add_devices(module):
-    params = module.params
+def add_devices(task):
+    params = task.params
     wanted = {}
     for device in params['devices']:
         serial = (device['serial_number'] or '').strip()
@@ -146,10 +146,10 @@ def add_devices(module):
         if not device[need]:
             raise CentralMspError('devices: %s (a %s device) needs %s.' % (serial, device['category'], need))
         wanted[serial] = dict(device, serial_number=serial)
-    present = onboarding.msp_devices(module.client, list(wanted))
+    present = onboarding.msp_devices(task.client, list(wanted))
     reports = {serial: {'serial_number': serial, 'changed': False, 'failed': False} for serial in wanted}
     missing = [serial for serial in wanted if serial not in present]
-    if missing and module.check_mode:
+    if missing and task.check_mode:
         for serial in missing:
             reports[serial]['changed'] = True
     elif missing:
@@ -162,7 +162,7 @@ def add_devices(module):
                 lists = {'network': [], 'compute': [], 'storage': []}
                 lists[category] = [entry_of(wanted[device['serial']]) for device in batch]
                 return lists
-            outcome = onboarding.send_batches(module.client, 'POST', devices, body, params['wait_timeout'])
+            outcome = onboarding.send_batches(task.client, 'POST', devices, body, params['wait_timeout'])
             for serial, (ok, message, op_id) in outcome.items():
                 report = reports[serial]
                 if op_id:
@@ -178,23 +178,25 @@ def add_devices(module):
               'diff': {'before': {'devices': sorted(present)},
                        'after': {'devices': sorted(set(present) | {r['serial_number'] for r in changed if not r['failed']})}}}
     if failed:
-        module.fail_json(msg='%d of %d device(s) could not be added to the MSP inventory: %s' % (
-            len(failed), len(ordered), '; '.join(report['msg'] for report in failed)), **result)
+        raise TaskFailed('%d of %d device(s) could not be added to the MSP inventory: %s' % (
+            len(failed), len(ordered), '; '.join(report['msg'] for report in failed)), result)
     return result
 
 
+TASK = TaskSpec(dict(
+    devices=dict(type='list', elements='dict', required=True, options=dict(
+        serial_number=dict(type='str', required=True),
+        mac_address=dict(type='str'),
+        part_number=dict(type='str'),
+        category=dict(type='str', choices=['network', 'compute', 'storage'], default='network'),
+        tags=dict(type='dict'),
+    )),
+    wait_timeout=dict(type='int', default=300),
+), add_devices)
+
+
 def main():
-    module = MspModule(argument_spec=dict(
-        devices=dict(type='list', elements='dict', required=True, options=dict(
-            serial_number=dict(type='str', required=True),
-            mac_address=dict(type='str'),
-            part_number=dict(type='str'),
-            category=dict(type='str', choices=['network', 'compute', 'storage'], default='network'),
-            tags=dict(type='dict'),
-        )),
-        wait_timeout=dict(type='int', default=300),
-    ))
-    module.run(add_devices)
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -199,8 +199,8 @@ candidates:
   elements: str
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.module import MspModule
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 from ansible_collections.central.msp.plugins.module_utils import onboarding
 from ansible_collections.central.msp.plugins.module_utils.settings import dashed_id
 
@@ -224,11 +224,10 @@ def desired_state(current, params):
 
 
 class Tenant:
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client
-        self.check = module.check_mode
+    def __init__(self, task):
+        self.params = task.params
+        self.client = task.client
+        self.check = task.check_mode
         self.result = {'changed': False, 'created': False, 'deleted': False, 'central_provisioned': False}
 
     def run(self):
@@ -321,35 +320,37 @@ class Tenant:
         if any(report['changed'] for report in reports):
             self.result['changed'] = True
         if failed:
-            self.module.fail_json(msg='Tenant %s is not deleted: %d of its %d device(s) could not be moved back to '
-                                      'the MSP pool: %s' % (current['name'], len(failed), len(reports), '; '.join(
-                                          report['msg'] for report in failed)), **self.result)
+            raise TaskFailed('Tenant %s is not deleted: %d of its %d device(s) could not be moved back to the MSP '
+                             'pool: %s' % (current['name'], len(failed), len(reports), '; '.join(
+                                 report['msg'] for report in failed)), self.result)
+
+
+ADDRESS_OPTIONS = dict(
+    street_address=dict(type='str'),
+    street_address_complement=dict(type='str'),
+    city=dict(type='str'),
+    state_or_region=dict(type='str'),
+    zip=dict(type='str'),
+    country_code=dict(type='str', required=True),
+)
+TASK = TaskSpec(dict(
+    name=dict(type='str'),
+    tenant_workspace_id=dict(type='str'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    description=dict(type='str'),
+    email=dict(type='str'),
+    phone_number=dict(type='str'),
+    address=dict(type='dict', options=ADDRESS_OPTIONS),
+    inventory_ownership=dict(type='str', choices=['MSP_OWNED_INVENTORY', 'CUSTOMER_OWNED_INVENTORY']),
+    central_region=dict(type='str'),
+    application_id=dict(type='str'),
+    release_devices=dict(type='bool', default=False),
+    wait_timeout=dict(type='int', default=300),
+), lambda task: Tenant(task).run())
 
 
 def main():
-    address = dict(
-        street_address=dict(type='str'),
-        street_address_complement=dict(type='str'),
-        city=dict(type='str'),
-        state_or_region=dict(type='str'),
-        zip=dict(type='str'),
-        country_code=dict(type='str', required=True),
-    )
-    module = MspModule(argument_spec=dict(
-        name=dict(type='str'),
-        tenant_workspace_id=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        description=dict(type='str'),
-        email=dict(type='str'),
-        phone_number=dict(type='str'),
-        address=dict(type='dict', options=address),
-        inventory_ownership=dict(type='str', choices=['MSP_OWNED_INVENTORY', 'CUSTOMER_OWNED_INVENTORY']),
-        central_region=dict(type='str'),
-        application_id=dict(type='str'),
-        release_devices=dict(type='bool', default=False),
-        wait_timeout=dict(type='int', default=300),
-    ))
-    module.run(lambda mod: Tenant(mod).run())
+    TASK.run_module()
 
 
 if __name__ == '__main__':

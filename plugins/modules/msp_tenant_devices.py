@@ -146,8 +146,8 @@ failed_count:
   sample: 0
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.module import MspModule
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 from ansible_collections.central.msp.plugins.module_utils import onboarding
 from ansible_collections.central.msp.plugins.module_utils.settings import dashed_id
 
@@ -157,10 +157,10 @@ NOT_IN_INVENTORY = ('device %s is not in the MSP workspace\'s inventory: add it 
 
 
 class TenantDevices:
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client
+    def __init__(self, task):
+        self.params = task.params
+        self.client = task.client
+        self.check_mode = task.check_mode
 
     def target(self):
         params = self.params
@@ -211,7 +211,7 @@ class TenantDevices:
                 steps, desired = onboarding.plan_device(state)
             report['after'] = onboarding.shown(desired)
             if steps:
-                if self.module.check_mode:
+                if self.check_mode:
                     report['changed'] = True
                 else:
                     plans[serial] = {'id': state['id'], 'steps': steps, 'report': report}
@@ -230,26 +230,25 @@ class TenantDevices:
                   'diff': {'before': {r['serial_number']: r['before'] for r in reports if r['changed'] or r['failed']},
                            'after': {r['serial_number']: r['after'] for r in reports if r['changed'] or r['failed']}}}
         if failed:
-            self.module.fail_json(msg='%d of %d device(s) are not as desired: %s' % (
-                len(failed), len(reports), '; '.join(report['msg'] for report in failed)), **result)
+            raise TaskFailed('%d of %d device(s) are not as desired: %s' % (
+                len(failed), len(reports), '; '.join(report['msg'] for report in failed)), result)
         return result
 
 
+TASK = TaskSpec(dict(
+    serial_numbers=dict(type='list', elements='str', required=True),
+    tenant=dict(type='str'),
+    tenant_workspace_id=dict(type='str'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    region=dict(type='str'),
+    subscription_id=dict(type='str'),
+    application_id=dict(type='str'),
+    wait_timeout=dict(type='int', default=300),
+), lambda task: TenantDevices(task).run(), mutually_exclusive=[['tenant', 'tenant_workspace_id']])
+
+
 def main():
-    module = MspModule(
-        argument_spec=dict(
-            serial_numbers=dict(type='list', elements='str', required=True),
-            tenant=dict(type='str'),
-            tenant_workspace_id=dict(type='str'),
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-            region=dict(type='str'),
-            subscription_id=dict(type='str'),
-            application_id=dict(type='str'),
-            wait_timeout=dict(type='int', default=300),
-        ),
-        mutually_exclusive=[['tenant', 'tenant_workspace_id']],
-    )
-    module.run(lambda mod: TenantDevices(mod).run())
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -158,28 +158,30 @@ retries:
       sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.module import MspModule
+from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 
 
-def list_tenants(module):
-    params = module.params
-    tenants, central_error = module.client.tenant_overview(params['with_central'], params['name'],
-                                                           params['tenant_workspace_id'])
+def list_tenants(task):
+    params = task.params
+    tenants, central_error = task.client.tenant_overview(params['with_central'], params['name'],
+                                                         params['tenant_workspace_id'])
     result = {'tenants': tenants, 'count': len(tenants)}
     if central_error is not None:
         # GLP answered: the tenant list is still worth having without Central's figures.
         result['central_error'] = str(central_error)
-        module.warn('Central tenant summary unavailable, returning GLP data only: %s' % central_error)
+        task.warn('Central tenant summary unavailable, returning GLP data only: %s' % central_error)
     return result
 
 
+TASK = TaskSpec(dict(
+    name=dict(type='str'),
+    tenant_workspace_id=dict(type='str'),
+    with_central=dict(type='bool', default=True),
+), list_tenants)
+
+
 def main():
-    module = MspModule(argument_spec=dict(
-        name=dict(type='str'),
-        tenant_workspace_id=dict(type='str'),
-        with_central=dict(type='bool', default=True),
-    ))
-    module.run(list_tenants)
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -167,20 +167,23 @@ retries:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
 from ansible_collections.central.msp.plugins.module_utils.queries import Match
 
 
+TASK = tenant_list_spec(
+    'alerts', 'alerts',
+    dict(
+        severity=dict(type='list', elements='str'),
+        status=dict(type='str'),
+        limit=dict(type='int', default=100),
+    ),
+    dict(severity=Match('severity', vocabulary.ALERT_SEVERITIES), status=Match('status', vocabulary.ALERT_STATUSES)),
+)
+
+
 def main():
-    run_tenant_list(
-        'alerts', 'alerts',
-        dict(
-            severity=dict(type='list', elements='str'),
-            status=dict(type='str'),
-            limit=dict(type='int', default=100),
-        ),
-        dict(severity=Match('severity', vocabulary.ALERT_SEVERITIES), status=Match('status', vocabulary.ALERT_STATUSES)),
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -209,9 +209,10 @@ retries:
 
 import json
 
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS, MspModule
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS
 from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, ENDPOINTS, safe_api_path
+from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
 
 METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
@@ -242,11 +243,11 @@ def json_body(body):
     return body
 
 
-def request_headers(module):
+def request_headers(task):
     headers = {}
-    for name, value in (module.params['headers'] or {}).items():
+    for name, value in (task.params['headers'] or {}).items():
         if str(name).strip().lower() == 'authorization':
-            module.warn('The Authorization header in headers is ignored: the module sends the token itself.')
+            task.warn('The Authorization header in headers is ignored: the module sends the token itself.')
             continue
         headers[str(name)] = str(value)
     return headers
@@ -279,19 +280,19 @@ def response_result(client, response, body, pages):
 class ApiCall:
     """One tenant_api_call task: validate everything, then send (or page through) the request."""
 
-    def __init__(self, module):
-        params = module.params
-        self.module = module
+    def __init__(self, task):
+        params = task.params
+        self.task = task
         self.app = params['app']
         self.method = checked_method(params['method'])
         self.path = safe_api_path(params['path'])
         self.body = json_body(params['body']) if params['body'] is not None else None
-        self.headers = request_headers(module)
+        self.headers = request_headers(task)
         self.params = dict(params['params'] or {})
         self.expected = tuple(params['status_code'])
         if params['paginate'] and self.method != 'GET':
             raise CentralMspError('paginate applies to GET list endpoints only, not to %s.' % self.method)
-        self.client = module.client
+        self.client = task.client
         self.client.base_url(self.app)  # a missing Central gateway fails before any token is fetched
         self.tenant = None
         if params['tenant'] or params['tenant_workspace_id']:
@@ -301,11 +302,11 @@ class ApiCall:
 
     def run(self):
         result = {'tenant': self.tenant, 'changed': self.method != 'GET'}
-        if self.module.check_mode and self.method != 'GET':
+        if self.task.check_mode and self.method != 'GET':
             return dict(result, msg='Check mode: %s not sent.' % self.call,
                         request={'method': self.method, 'app': self.app, 'path': self.path, 'params': self.params,
                                  'body': self.body})
-        if self.module.params['paginate']:
+        if self.task.params['paginate']:
             return dict(result, **self.every_page())
         response = self.client.request(self.app, self.method, self.path, self.workspace, self.params or None,
                                        self.body, self.headers)
@@ -313,9 +314,7 @@ class ApiCall:
         if response.status_code not in self.expected:
             error = self.client.error(self.call, response)
             # The response is part of the answer: a playbook may want the API's error body.
-            details = dict(result, changed=False, **error.to_result())
-            details.update(self.module.retry_result())
-            self.module.fail_json(msg=str(error), **details)
+            raise TaskFailed(str(error), dict(result, changed=False, **error.to_result()))
         return result
 
     def every_page(self):
@@ -352,31 +351,34 @@ class ApiCall:
         elif isinstance(first, dict) and isinstance(first.get('items'), list) and isinstance(first.get('total'), int):
             paged = paginate_offset(next_page, self.call, limit, self.params)
         else:
-            self.module.warn('paginate: %s did not return a list page (items with next, or with total); returned '
-                             'the response as is.' % self.call)
+            self.task.warn('paginate: %s did not return a list page (items with next, or with total); returned '
+                           'the response as is.' % self.call)
             return response_result(self.client, last['response'], {'json': first}, 1)
         for message in paged.warnings:
-            self.module.warn(message)
+            self.task.warn(message)
         every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
         return response_result(self.client, last['response'], {'json': every}, paged.pages)
 
 
+TASK = TaskSpec(
+    dict(
+        TENANT_OPTIONS,
+        app=dict(type='str', choices=list(APPS), default='central'),
+        method=dict(type='str', default='GET'),
+        path=dict(type='str', required=True),
+        params=dict(type='dict'),
+        body=dict(type='raw'),
+        headers=dict(type='dict'),
+        status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
+        paginate=dict(type='bool', default=False),
+    ),
+    lambda task: ApiCall(task).run(),
+    mutually_exclusive=[['tenant', 'tenant_workspace_id']],
+)
+
+
 def main():
-    module = MspModule(
-        argument_spec=dict(
-            TENANT_OPTIONS,
-            app=dict(type='str', choices=list(APPS), default='central'),
-            method=dict(type='str', default='GET'),
-            path=dict(type='str', required=True),
-            params=dict(type='dict'),
-            body=dict(type='raw'),
-            headers=dict(type='dict'),
-            status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
-            paginate=dict(type='bool', default=False),
-        ),
-        mutually_exclusive=[['tenant', 'tenant_workspace_id']],
-    )
-    module.run(lambda mod: ApiCall(mod).run())
+    TASK.run_module()
 
 
 if __name__ == '__main__':

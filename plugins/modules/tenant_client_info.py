@@ -187,25 +187,28 @@ retries:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
 from ansible_collections.central.msp.plugins.module_utils.queries import Match, QueryParam
 
 
+TASK = tenant_list_spec(
+    'clients', 'clients',
+    dict(
+        site=dict(type='list', elements='str'),
+        status=dict(type='list', elements='str'),
+        connection_type=dict(type='str'),
+        start_at=dict(type='str'),
+        end_at=dict(type='str'),
+        limit=dict(type='int', default=1000),
+    ),
+    dict(site=QueryParam('site-name'), status=Match('status', vocabulary.CLIENT_FILTER_STATUSES),
+         connection_type=Match('clientConnectionType', vocabulary.CONNECTION_TYPES)),
+    query_params={'start-at': 'start_at', 'end-at': 'end_at'},
+)
+
+
 def main():
-    run_tenant_list(
-        'clients', 'clients',
-        dict(
-            site=dict(type='list', elements='str'),
-            status=dict(type='list', elements='str'),
-            connection_type=dict(type='str'),
-            start_at=dict(type='str'),
-            end_at=dict(type='str'),
-            limit=dict(type='int', default=1000),
-        ),
-        dict(site=QueryParam('site-name'), status=Match('status', vocabulary.CLIENT_FILTER_STATUSES),
-             connection_type=Match('clientConnectionType', vocabulary.CONNECTION_TYPES)),
-        query_params={'start-at': 'start_at', 'end-at': 'end_at'},
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':

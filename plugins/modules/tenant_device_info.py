@@ -200,25 +200,28 @@ retries:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
 from ansible_collections.central.msp.plugins.module_utils.queries import Match
 
 
+TASK = tenant_list_spec(
+    'devices',
+    lambda params: 'device_inventory' if params['source'] == 'inventory' else 'devices',
+    dict(
+        source=dict(type='str', choices=['inventory', 'monitoring'], default='inventory'),
+        device_type=dict(type='list', elements='str'),
+        status=dict(type='str'),
+        site=dict(type='str'),
+        serial=dict(type='list', elements='str'),
+        limit=dict(type='int', default=1000),
+    ),
+    dict(device_type=Match('deviceType', vocabulary.DEVICE_TYPES), status=Match('status', vocabulary.DEVICE_STATUSES),
+         site=Match('siteName'), serial=Match('serialNumber')),
+)
+
+
 def main():
-    run_tenant_list(
-        'devices',
-        lambda params: 'device_inventory' if params['source'] == 'inventory' else 'devices',
-        dict(
-            source=dict(type='str', choices=['inventory', 'monitoring'], default='inventory'),
-            device_type=dict(type='list', elements='str'),
-            status=dict(type='str'),
-            site=dict(type='str'),
-            serial=dict(type='list', elements='str'),
-            limit=dict(type='int', default=1000),
-        ),
-        dict(device_type=Match('deviceType', vocabulary.DEVICE_TYPES), status=Match('status', vocabulary.DEVICE_STATUSES),
-             site=Match('siteName'), serial=Match('serialNumber')),
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -236,79 +236,19 @@ retries:
       sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
-from ansible_collections.central.msp.plugins.module_utils import vocabulary
-from ansible_collections.central.msp.plugins.module_utils.errors import DataError
-from ansible_collections.central.msp.plugins.module_utils.module import run_tenant_list
+from ansible_collections.central.msp.plugins.module_utils.module import tenant_list_spec
+from ansible_collections.central.msp.plugins.module_utils.overview import flatten_site
 
-# The flat keys' suffixes: Central's health levels and severities, lower case.
-HEALTH_LEVELS = tuple(level.lower() for level in vocabulary.HEALTH_LEVELS)
-SEVERITIES = tuple(severity.lower() for severity in vocabulary.ALERT_SEVERITIES)
-
-
-def _wrong(site, field, value):
-    return DataError('Central sent site %r with %s of the wrong type (%s: %r); its health cannot be read.'
-                     % (str(site.get('siteName') or site.get('id'))[:60], field, type(value).__name__,
-                        str(value)[:40]))
-
-
-def _count(site, field, value):
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _wrong(site, field, value)
-    return value
-
-
-def _object(site, field, value):
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise _wrong(site, field, value)
-    return value
-
-
-def group_values(site, field, container, levels, value_key):
-    """``{level: n}`` from Central's ``{"groups": [{"name": "Good", <value_key>: n}]}``; 0 for a missing group."""
-    values = dict.fromkeys(levels, 0)
-    groups = _object(site, field, container).get('groups') or []
-    if not isinstance(groups, list):
-        raise _wrong(site, field + '.groups', groups)
-    for group in groups:
-        group = _object(site, field + '.groups[]', group)
-        level = str(group.get('name', '')).lower()
-        if level in values:
-            values[level] = _count(site, '%s.groups[%s].%s' % (field, level, value_key), group.get(value_key))
-    return values
-
-
-def flatten_site(site):
-    """The site as Central sent it, plus flat counts, so templates and filters need no nested lookups.
-
-    A field of the wrong type is a DataError: that tenant's failure, never a crash or a made-up count."""
-    flat = dict(site)
-    devices = _object(site, 'devices', site.get('devices'))
-    clients = _object(site, 'clients', site.get('clients'))
-    alerts = _object(site, 'alerts', site.get('alerts'))
-    groups = (('health', 'health', site.get('health'), HEALTH_LEVELS, 'value'),
-              ('devices', 'devices.health', devices.get('health'), HEALTH_LEVELS, 'value'),
-              ('clients', 'clients.health', clients.get('health'), HEALTH_LEVELS, 'value'),
-              ('alerts', 'alerts', alerts, SEVERITIES, 'count'))
-    for prefix, field, container, levels, value_key in groups:
-        for level, value in group_values(site, field, container, levels, value_key).items():
-            flat['%s_%s' % (prefix, level)] = value
-    flat['devices_total'] = _count(site, 'devices.count', devices.get('count'))
-    flat['clients_total'] = _count(site, 'clients.count', clients.get('count'))
-    flat['alerts_total'] = _count(site, 'alerts.totalCount', alerts.get('totalCount'))
-    return flat
+TASK = tenant_list_spec(
+    'sites', 'sites',
+    dict(site=dict(type='list', elements='str'), limit=dict(type='int', default=100)),
+    dict(site='siteName'),
+    shape=flatten_site,
+)
 
 
 def main():
-    run_tenant_list(
-        'sites', 'sites',
-        dict(site=dict(type='list', elements='str'), limit=dict(type='int', default=100)),
-        dict(site='siteName'),
-        shape=flatten_site,
-    )
+    TASK.run_module()
 
 
 if __name__ == '__main__':

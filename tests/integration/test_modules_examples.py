@@ -8,7 +8,7 @@ from tests.helpers import ROOT, ansible_env, run_playbook
 from tests.integration.module_checks import assert_nothing_leaked, ok, tenants
 
 MODULES = ('msp_tenant_info', 'tenant_device_info', 'tenant_site_info', 'tenant_client_info', 'tenant_alert_info',
-           'tenant_api_call')
+           'tenant_api_call', 'tenant_overview_info')
 
 
 def test_examples_run(simulator):
@@ -16,7 +16,7 @@ def test_examples_run(simulator):
     sim.reset()
     truth = tenants(sim)
     playbooks = [os.path.join(ROOT, 'playbooks', 'examples', module + '.yml') for module in MODULES]
-    # One ansible-playbook run for all six; -c local because the inventory names localhost explicitly.
+    # One ansible-playbook run for all of them; -c local because the inventory names localhost explicitly.
     run = run_playbook(playbooks[0], ansible_env(sim.env()), args=playbooks[1:] + ['-c', 'local'])
     assert run.rc == 0, run.output[-3000:]
     assert_nothing_leaked(run, sim)
@@ -33,6 +33,14 @@ def test_examples_run(simulator):
     assert northwind['alerts'] == active
     switches = [device for device in sim.truth(acme['id'], 'devices') if device['deviceType'] == 'SWITCH']
     assert ok(run, "Read the tenant's switches from Central (every page)")['json']['items'] == switches
+    report = ok(run, 'Read the sites and alerts of every tenant')['report']
+    shown = [entry['msg'] for entry in ok(run, "Show each tenant's health and active critical alerts")['results']]
+    critical = {name: sum(str(alert['status']).upper() == 'ACTIVE' and str(alert['severity']).upper() == 'CRITICAL'
+                          for alert in sim.truth(tenant['id'], 'alerts')) for name, tenant in truth.items()
+                if tenant['central']}
+    assert [entry['name'] for entry in report['tenants']] == sorted(truth, key=str.casefold)
+    assert shown == ['%s: %s%s' % (entry['name'], entry['health'], ', %d active critical alerts' % critical[entry['name']]
+                                   if entry['name'] in critical else '') for entry in report['tenants']]
 
 
 def test_module_docs_name_real_tenants_of_the_demo_data(simulator):

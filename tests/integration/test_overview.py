@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 from datetime import datetime, timezone
-from html import escape as escape_html
 
 import pytest
 from ansible_collections.central.msp.plugins.filter.msp_overview import DETAIL_FIELDS
@@ -212,7 +211,7 @@ def check_reports(sim, out, truths, failed=(), kinds=KINDS, details=True):
     assert report['kinds'] == list(kinds) and report['schema_version'] == 2
     assert report['clients_window']['start_at'] is None and 'the 3 hours before' in report['clients_window']['description']
     if 'clients' in kinds:
-        assert escape_html(report['clients_window']['description']) in index
+        assert html.escape(report['clients_window']['description']) in index
     # The playbook sent nothing the live API refuses (injected faults aside).
     refused = [(e['path'], e['query'], e['status']) for e in sim.stats()['requests_log']
                if 400 <= e['status'] < 500 and not e['fault'] and not e['path'].startswith('/authorization/')]
@@ -264,16 +263,18 @@ def demo():
         yield sim
 
 
-def test_scale_overview_with_a_failing_tenant(simulator_factory, tmp_path):
+@pytest.mark.parametrize('per_host', [False, True], ids=['one task', 'per host'])
+def test_scale_overview_with_a_failing_tenant(simulator_factory, tmp_path, per_host):
+    """The same exact reports whether one task reads every tenant or each tenant host reads its own."""
     sim = simulator_factory('--dataset', 'scale', '--tenants', '12', '--devices-per-tenant', '40')
     truths = sim.truth()['tenants']
     broken = [t for t in truths if t['central']][4]
     sim.fault(action='fail_exchange', tenant=broken['id'], count=-1, status=403, error='access_denied')
-    run, out = run_overview(sim, tmp_path)
+    run, out = run_overview(sim, tmp_path, extra_vars={'msp_overview_per_host': per_host})
     assert run.rc == 0, run.output[-4000:]
     report, rows = check_reports(sim, out, truths, failed={broken['id']})
     entry = next(e for e in report['tenants'] if e['workspace_id'] == broken['id'])
-    assert entry['error'].startswith('Read the sites and their health: ') and '403' in entry['error'], entry['error']
+    assert entry['error'].startswith('sites: token exchange into tenant workspace ') and '403' in entry['error'], entry['error']
     row = next(r for r in rows if r['workspace_id'] == broken['id'])
     assert row['status'] == 'failed' and row['error'] == entry['error'] and row['devices_total'] == ''
     assert report['totals']['tenants']['failed'] == 1 and report['totals']['tenants']['ok'] == len(truths) - 1

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from ansible_collections.central.msp.plugins.module_utils.overview import overview_record
 from tests.helpers import ROOT, ansible_env, run_playbook
 from tests.integration.browser import Browser, find_chromium
 from tests.integration.test_overview import read_reports, run_overview
@@ -53,18 +54,20 @@ def hostile_records():
             'devices_total': 2, 'devices_good': 1, 'devices_poor': 1, 'health_poor': 50, 'health_good': 50,
             'clients_total': 1, 'alerts_total': 1, 'alerts_critical': 1,
             'reasons': [{'health': 'Poor', 'reason': '<u>1 device offline</u>', 'data': {'count': 1}}]}
+    # The records tenant_overview_info returns: the tenant record, the error, the item lists.
+    evil = {'name': EVIL['name'], 'workspace_id': EVIL_WORKSPACE, 'central_provisioned': True}
     return [
-        {'name': EVIL['name'], 'workspace_id': EVIL_WORKSPACE, 'central_provisioned': True,
-         'sites': [site],
-         'devices': [{'serialNumber': 'SN1', 'deviceName': EVIL['device'], 'deviceType': '<AP>', 'status': 'ONLINE',
-                      'macAddress': '20:4C:00:00:00:01'},
-                     {'serialNumber': 'SN2', 'deviceName': 'sw', 'deviceType': 'SWITCH', 'status': 'OFFLINE'}],
-         'clients': [{'clientName': EVIL['client'], 'status': 'Connected', 'clientConnectionType': 'Wireless'}],
-         'alerts': [{'id': 'a1', 'name': 'Device Disconnected', 'summary': EVIL['summary'], 'severity': 'Critical',
-                     'status': 'Active', 'createdAt': '2025-11-20T10:00:00.000Z'}]},
-        {'name': "Bistro d'Or \"Chez Lulu\"", 'workspace_id': 'w2', 'central_provisioned': True,
-         'error': 'HTTP 502 <html><body>Bad gateway</body></html> {{ lookup("pipe", "id") }}'},
-        {'name': 'Zürich Kliniken', 'workspace_id': 'w3', 'central_provisioned': False},
+        overview_record(evil, None, {
+            'sites': [site],
+            'devices': [{'serialNumber': 'SN1', 'deviceName': EVIL['device'], 'deviceType': '<AP>', 'status': 'ONLINE',
+                         'macAddress': '20:4C:00:00:00:01'},
+                        {'serialNumber': 'SN2', 'deviceName': 'sw', 'deviceType': 'SWITCH', 'status': 'OFFLINE'}],
+            'clients': [{'clientName': EVIL['client'], 'status': 'Connected', 'clientConnectionType': 'Wireless'}],
+            'alerts': [{'id': 'a1', 'name': 'Device Disconnected', 'summary': EVIL['summary'], 'severity': 'Critical',
+                        'status': 'Active', 'createdAt': '2025-11-20T10:00:00.000Z'}]}),
+        overview_record({'name': "Bistro d'Or \"Chez Lulu\"", 'workspace_id': 'w2', 'central_provisioned': True},
+                        'HTTP 502 <html><body>Bad gateway</body></html> {{ lookup("pipe", "id") }}'),
+        overview_record({'name': 'Zürich Kliniken', 'workspace_id': 'w3', 'central_provisioned': False}),
     ]
 
 

@@ -90,19 +90,26 @@ def test_nothing_leaks_at_the_highest_verbosity(simulator, tmp_path):
     with open(work / 'reports' / 'msp_overview.json', encoding='utf-8') as handle:
         report = json.load(handle)
     assert [tenant['name'] for tenant in report['tenants'] if tenant['status'] == 'failed'] == ['Zürich Kliniken']
-    # Secrets come from the environment: -vvvv prints extra vars, as it should.
-    modules = play(sim, MODULES, work, env={'ANSIBLE_LOG_PATH': log, 'WRONG_SECRET': WRONG_SECRET}, args=(VERBOSE,),
-                   extra_vars={'token_file': token_file, 'bistro': truth["Bistro d'Or"]['id'],
-                               'admin': sim.info['admin_url']})
-    assert modules.rc == 0, modules.output[-3000:]
-    statuses = {entry['task']: entry['status'] for entry in modules.results}
-    assert [task for task, status in statuses.items() if status == 'failed'] == [
-        'refused even after renewal', 'exchange refused', 'wrong secret'], statuses
+    # Secrets come from the environment: -vvvv prints extra vars, as it should. Each task runs in the controller
+    # (the action plugin), then again as a module process.
+    module_runs = {}
+    for execution in ('controller', 'module'):
+        modules = play(sim, MODULES, work, env={'ANSIBLE_LOG_PATH': log, 'WRONG_SECRET': WRONG_SECRET},
+                       args=(VERBOSE,), extra_vars={'token_file': token_file, 'bistro': truth["Bistro d'Or"]['id'],
+                                                    'admin': sim.info['admin_url'], 'central_msp_execution': execution})
+        assert modules.rc == 0, modules.output[-3000:]
+        statuses = {entry['task']: entry['status'] for entry in modules.results}
+        assert [task for task, status in statuses.items() if status == 'failed'] == [
+            'refused even after renewal', 'exchange refused', 'wrong secret'], statuses
+        module_runs[execution] = modules
+    assert 'AnsiballZ_tenant_device_info' not in module_runs['controller'].output
+    assert 'AnsiballZ_tenant_device_info' in module_runs['module'].output
     assert sim.stats(log=False)['by_status'].get('401', 0) > 1  # the revocation and the refusals happened
 
     secrets = secrets_of(sim, WRONG_SECRET)
     assert len(secrets) > 8  # the secret, the wrong one and every token: the MSP's, exchanges, renewals
-    runs = {'ansible-inventory': listed, 'the overview': overview, 'the module play': modules}
+    runs = {'ansible-inventory': listed, 'the overview': overview, 'the play in the controller': module_runs['controller'],
+            'the play as modules': module_runs['module']}
     texts = {'%s %s' % (label, part): getattr(run, part) for label, run in runs.items() for part in ('stdout', 'stderr')}
     texts.update({'%s results' % label: json.dumps(run.results) for label, run in runs.items()})
     cache = env['CENTRAL_TOKEN_CACHE_DIR']

@@ -1,10 +1,12 @@
 """make bench: request economy and wall time of central.msp from 10 to 1,000 tenants, beside pycentral.
 
-    python -m tests.performance.bench [--sizes 10,100,1000] [--budget-minutes 25] [--output-dir tests/performance]
+    python -m tests.performance.bench [--sizes 10,100,1000] [--budget-minutes 25] [--parts overview,modules]
+                                      [--output-dir docs/benchmarks]
 
-For each size a scale simulator (30 ms per request, 900 s tokens) runs on loopback, every scenario of issue 7
-runs against it with the simulator's stats zeroed first, and the figures go to results.json and RESULTS.md in
-the output directory; the tables are printed too. Runs that would start after the time budget are skipped and
+For each size: the main job (issue 14, tests/performance/overview.py) against its pycentral peer on a simulator
+of its own, then, on a scale simulator (30 ms per request, 900 s tokens), every module scenario of issue 7, each
+run with the simulator's stats zeroed first. The figures go to results.json and RESULTS.md in the output
+directory; the tables are printed too. Runs that would start after the time budget are skipped and
 listed as such. Exits 1 if a run's output was wrong (not for a missed performance target).
 """
 
@@ -22,12 +24,12 @@ from importlib import metadata
 import yaml
 
 from tests.helpers import ROOT
-from tests.performance import report
+from tests.performance import overview, report
 from tests.performance.scenarios import (BIG_TENANT_DEVICES, COLD_FORKS, DEVICES_PER_TENANT, FEW_FIELDS, Bench,
                                          bench_simulator, big_tenants, overhead_steps)
 
 SIZES = (10, 100, 1000)
-# Scenario 1 costs about half a CPU-second per tenant host (see RESULTS.md): at 1,000 tenants its three runs
+# Scenario 1 costs about half a CPU-second per tenant host (see docs/benchmarks/RESULTS.md): at 1,000 tenants its three runs
 # would take some 15 minutes of a 2-core machine, so there they run on the first hosts only, and one more cold
 # run on every host follows if the budget has room for it.
 REDUCED_HOSTS = {1000: 100}
@@ -136,25 +138,54 @@ def run_size(size, deadline, results):
     return dataset, overhead
 
 
+def run_overview_size(size, deadline, results):
+    """The main job's runs (tests/performance/overview.py) on their own simulator of ``size`` tenants."""
+    with overview.overview_simulator(size) as sim, tempfile.TemporaryDirectory(prefix='central-msp-overview-') as tmp:
+        bench = overview.OverviewBench(sim, tmp)
+        bench.warm_up()
+        for description, run in overview.plan(bench):
+            if time.monotonic() > deadline:
+                results.append({'tenants': size, 'title': description, 'skipped': 'time budget'})
+                print('N=%-5d skipped (time budget): %s' % (size, description), flush=True)
+                continue
+            try:
+                result = run().as_dict()
+            except subprocess.TimeoutExpired as exc:
+                results.append({'tenants': size, 'title': description, 'skipped': 'timed out after %ds' % exc.timeout})
+                continue
+            results.append(result)
+            print(summary_line(size, result), flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
     parser.add_argument('--sizes', default=','.join(map(str, SIZES)), help='tenant counts, comma-separated')
     parser.add_argument('--budget-minutes', type=float, default=25, help='no run starts after this')
-    parser.add_argument('--output-dir', default=os.path.dirname(os.path.abspath(__file__)))
+    # Dated figures belong with the docs, not among the tests.
+    parser.add_argument('--output-dir', default=os.path.join(ROOT, 'docs', 'benchmarks'))
+    parser.add_argument('--parts', default='overview,modules',
+                        help='overview: the main job against the pycentral peer; modules: the module scenarios')
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(',')]
+    parts = args.parts.split(',')
 
     started = time.monotonic()
     deadline = started + args.budget_minutes * 60
     document = {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
                 'machine': machine(), 'versions': versions(), 'sizes': sizes, 'datasets': {}, 'results': [],
-                'overhead': None, 'reduced_reason': REDUCED_REASON,
+                'overhead': None, 'reduced_reason': REDUCED_REASON, 'parts': parts,
                 'settings': {'devices_per_tenant': DEVICES_PER_TENANT, 'big_tenant_devices': BIG_TENANT_DEVICES,
+                             'overview_devices_per_tenant': overview.DEVICES_PER_TENANT,
+                             'overview_big_tenant_devices': overview.BIG_TENANT_DEVICES,
                              'reduced_hosts': REDUCED_HOSTS, 'budget_minutes': args.budget_minutes}}
     for size in sizes:
-        dataset, overhead = run_size(size, deadline, document['results'])
-        document['datasets'][str(size)] = dataset
-        document['overhead'] = overhead or document['overhead']
+        if 'overview' in parts:
+            run_overview_size(size, deadline, document['results'])
+    for size in sizes:
+        if 'modules' in parts:
+            dataset, overhead = run_size(size, deadline, document['results'])
+            document['datasets'][str(size)] = dataset
+            document['overhead'] = overhead or document['overhead']
     document['machine']['load_end'] = os.getloadavg()[0]
     document['elapsed_s'] = round(time.monotonic() - started, 1)
 

@@ -5,22 +5,23 @@ flattened as tenant_site_info does), turned into the report by the collection's 
 overview pages' size test and benchmark: the pages' cost depends on the report only, not on how it was read."""
 
 from ansible_collections.central.msp.plugins.filter.msp_overview import msp_overview
-from ansible_collections.central.msp.plugins.modules.tenant_site_info import flatten_site
+from ansible_collections.central.msp.plugins.module_utils.overview import flatten_site, overview_record
 from tests.simulator.dataset import Dataset
 
 
 def tenant_records(dataset):
-    """One record per tenant, as msp_overview.yml's "Collect what was read" task makes it."""
+    """One record per tenant, as tenant_overview_info returns it (plugins/module_utils/overview.py)."""
     records = []
     for ws in dataset.tenants():
         central = dataset.central_summary(ws)
-        record = {'name': ws.name, 'workspace_id': ws.id, 'central_tenant_id': ws.central_id,
+        tenant = {'name': ws.name, 'workspace_id': ws.id, 'central_tenant_id': ws.central_id,
                   'central_provisioned': central is not None, 'inventory_ownership': ws.ownership}
+        items = None
         if central is not None:
-            record.update(sites=[flatten_site(site) for site in dataset.items(ws, 'sites-health')],
-                          devices=dataset.items(ws, 'device-inventory'), clients=dataset.items(ws, 'clients'),
-                          alerts=dataset.items(ws, 'alerts'))
-        records.append(record)
+            items = {'sites': [flatten_site(site) for site in dataset.items(ws, 'sites-health')],
+                     'devices': dataset.items(ws, 'device-inventory'), 'clients': dataset.items(ws, 'clients'),
+                     'alerts': dataset.items(ws, 'alerts')}
+        records.append(overview_record(tenant, None, items))
     return records
 
 

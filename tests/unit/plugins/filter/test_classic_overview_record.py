@@ -26,8 +26,8 @@ RECORD = {
 
 def test_record_maps_every_kind():
     record = classic_overview_record(RECORD)
-    assert record['workspace_id'] == CID and record['central_tenant_id'] == CID
-    assert record['central_provisioned'] is True
+    assert record['tenant']['workspace_id'] == CID and record['tenant']['central_tenant_id'] == CID
+    assert record['tenant']['central_provisioned'] is True
     assert record['sites'][0] == {'id': 1, 'siteName': 'hq', 'address': None, 'devices_total': 2, 'devices_good': 1,
                                   'devices_fair': 0, 'devices_poor': 1}
     assert [d['status'] for d in record['devices']] == ['ONLINE', 'OFFLINE', 'ONLINE']
@@ -58,7 +58,7 @@ def test_report_from_classic_records():
 
 def test_not_fetched_kinds_stay_null_and_bad_input_is_refused():
     record = classic_overview_record({'name': 'x', 'customer_id': CID})
-    assert record['sites'] is None and record['alerts'] is None and record['central_provisioned'] is None
+    assert record['sites'] is None and record['alerts'] is None and record['tenant']['central_provisioned'] is None
     with pytest.raises(AnsibleFilterError, match='devices must be a list'):
         classic_overview_record({'devices': 'many'})
     with pytest.raises(AnsibleFilterError, match='expects a dict'):

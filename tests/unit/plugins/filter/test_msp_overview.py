@@ -6,8 +6,26 @@ import io
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.central.msp.plugins.filter.msp_overview import msp_overview
+from ansible_collections.central.msp.plugins.filter.msp_overview import KINDS, msp_overview
+from ansible_collections.central.msp.plugins.module_utils.overview import overview_record
 from ansible_collections.central.msp.plugins.filter.msp_overview_csv import COLUMN_NAMES, msp_overview_csv
+
+
+def as_record(flat):
+    """The tests' flat tenant (name, ids, Central fields, item lists, error) as an overview record
+    (plugins/module_utils/overview.py): the tenant record under ``tenant``."""
+    if not isinstance(flat, dict) or 'tenant' in flat:
+        return flat
+    tenant = {key: value for key, value in flat.items() if key not in KINDS + ('error', 'central')}
+    tenant.update(flat.get('central') or {})
+    return overview_record(tenant, flat.get('error'), {kind: flat[kind] for kind in KINDS if kind in flat})
+
+
+def overview(records, *args, **kwargs):
+    """msp_overview over the tests' flat tenants."""
+    if isinstance(records, (list, tuple)):
+        records = [as_record(record) for record in records]
+    return msp_overview(records, *args, **kwargs)
 
 
 def site(name, good=0, fair=0, poor=0, **extra):
@@ -40,7 +58,7 @@ DENTAL = {'name': 'Dental', 'workspace_id': 'ws-d', 'central_provisioned': False
 
 
 def test_tenant_summaries_follow_the_counting_rules():
-    report = msp_overview([ACME], generated_at='t0')
+    report = overview([ACME], generated_at='t0')
     entry = report['tenants'][0]
     assert entry['status'] == 'ok' and entry['error'] is None
     summary = entry['summary']
@@ -66,7 +84,7 @@ def test_tenant_summaries_follow_the_counting_rules():
 def test_live_values_judge_health():
     """Central's own spellings decide health: a Major alert warns, an OFFLINE device warns, Critical is critical."""
     def health(**record):
-        return msp_overview([dict({'name': 'x', 'workspace_id': 'w'}, **record)])['tenants'][0]['health']
+        return overview([dict({'name': 'x', 'workspace_id': 'w'}, **record)])['tenants'][0]['health']
     assert health(alerts=[alert('Critical')]) == 'critical'
     assert health(alerts=[alert('Major')]) == 'warning'
     assert health(alerts=[alert('Critical', 'Cleared')], devices=[device('ACCESS_POINT', 'ONLINE')]) == 'healthy'
@@ -74,18 +92,18 @@ def test_live_values_judge_health():
 
 
 def test_clients_window_is_stated():
-    window = msp_overview([], clients_window={'start_at': '2025-11-19T12:00:00Z', 'end_at': ''})['clients_window']
+    window = overview([], clients_window={'start_at': '2025-11-19T12:00:00Z', 'end_at': ''})['clients_window']
     assert window['start_at'] == '2025-11-19T12:00:00Z' and window['end_at'] is None
     assert window['description'] == 'Failed clients: those Central listed between 2025-11-19T12:00:00Z and the time of each read.'
 
 
 def test_site_level_falls_back_to_health_shares():
-    report = msp_overview([{'name': 'a', 'sites': [{'health_fair': 20, 'health_good': 80}]}], ['sites'])
+    report = overview([{'name': 'a', 'sites': [{'health_fair': 20, 'health_good': 80}]}], ['sites'])
     assert report['tenants'][0]['summary']['sites']['fair'] == 1
 
 
 def test_failed_and_unprovisioned_tenants_are_kept_but_not_counted():
-    report = msp_overview([BROKEN, DENTAL, ACME])
+    report = overview([BROKEN, DENTAL, ACME])
     by_name = {entry['name']: entry for entry in report['tenants']}
     assert [entry['name'] for entry in report['tenants']] == ['Acme', 'broken', 'Dental']
     assert by_name['broken']['status'] == 'failed' and by_name['broken']['health'] == 'failed'
@@ -100,33 +118,33 @@ def test_failed_and_unprovisioned_tenants_are_kept_but_not_counted():
 
 def test_totals_add_up_tenants():
     other = dict(ACME, name='Beta', workspace_id='ws-beta')
-    totals = msp_overview([ACME, other])['totals']
+    totals = overview([ACME, other])['totals']
     assert totals['devices']['by_type'] == {'ACCESS_POINT': 4, 'SWITCH': 2, 'GATEWAY': 2, 'SENSOR': 2}
     assert totals['alerts']['by_severity'] == {'Critical': 4, 'Major': 0, 'Minor': 2}
     assert totals['sites']['device_health'] == {'good': 12, 'fair': 2, 'poor': 2}
 
 
 def test_empty_fleet_still_has_every_key():
-    totals = msp_overview([])['totals']
+    totals = overview([])['totals']
     assert totals['devices'] == {'total': 0, 'by_type': {'ACCESS_POINT': 0, 'SWITCH': 0, 'GATEWAY': 0},
                                  'by_status': {'ONLINE': 0, 'OFFLINE': 0}}
     assert totals['alerts']['by_severity'] == {'Critical': 0, 'Major': 0, 'Minor': 0}
 
 
 def test_kinds_and_details_options():
-    report = msp_overview([ACME], ['alerts'], details=False)
+    report = overview([ACME], ['alerts'], details=False)
     entry = report['tenants'][0]
     assert report['kinds'] == ['alerts'] and 'details' not in entry
     assert entry['summary']['sites'] is None and report['totals']['sites'] is None
     assert len(entry['active_alerts']) == 3
     with pytest.raises(AnsibleFilterError, match='unknown kinds'):
-        msp_overview([ACME], ['routers'])
+        overview([ACME], ['routers'])
     with pytest.raises(AnsibleFilterError):
-        msp_overview({'name': 'not a list'})
+        overview({'name': 'not a list'})
 
 
 def test_detail_rows_have_the_same_keys():
-    rows = msp_overview([ACME])['tenants'][0]['details']['devices']
+    rows = overview([ACME])['tenants'][0]['details']['devices']
     assert len({tuple(row) for row in rows}) == 1
     assert rows[0]['firmwareVersion'] is None
 
@@ -136,7 +154,7 @@ def parse_csv(text):
 
 
 def test_csv_has_stable_columns_and_one_row_per_tenant():
-    text = msp_overview_csv(msp_overview([ACME, BROKEN, DENTAL], ['devices', 'alerts']))
+    text = msp_overview_csv(overview([ACME, BROKEN, DENTAL], ['devices', 'alerts']))
     assert text.splitlines()[0].split(',') == list(COLUMN_NAMES)
     rows = {row['tenant']: row for row in parse_csv(text)}
     acme = rows['Acme']
@@ -147,8 +165,8 @@ def test_csv_has_stable_columns_and_one_row_per_tenant():
 
 
 def test_csv_quotes_and_defuses_formulas():
-    text = msp_overview_csv(msp_overview([{'name': '=HYPERLINK("x")', 'workspace_id': 'w'},
-                                          {'name': 'Bistro d\'Or, "Lyon"\nnord', 'workspace_id': 'v'}]))
+    text = msp_overview_csv(overview([{'name': '=HYPERLINK("x")', 'workspace_id': 'w'},
+                                      {'name': 'Bistro d\'Or, "Lyon"\nnord', 'workspace_id': 'v'}]))
     names = [row['tenant'] for row in parse_csv(text)]
     assert names == ['\'=HYPERLINK("x")', 'Bistro d\'Or, "Lyon"\nnord']
     with pytest.raises(AnsibleFilterError):
@@ -158,8 +176,10 @@ def test_csv_quotes_and_defuses_formulas():
 def test_central_summary_is_null_when_central_has_none():
     empty = dict(DENTAL, central={'sites_total': None, 'device_health': None})
     known = dict(ACME, central={'sites_total': 3, 'device_health': None})
-    entries = msp_overview([empty, known])['tenants']
-    assert entries[1]['central'] is None and entries[0]['central'] == {'sites_total': 3, 'device_health': None}
+    entries = overview([empty, known])['tenants']
+    assert entries[1]['central'] is None
+    assert entries[0]['central'] == {'sites_total': 3, 'sites_degraded': None, 'device_health': None, 'alerts': None,
+                                     'last_updated': None}
 
 
 # ---- malformed data from one tenant (issue 15) ---------------------------------------------------------------
@@ -176,7 +196,7 @@ def test_central_summary_is_null_when_central_has_none():
 def test_a_tenant_with_malformed_items_is_failed_and_reported_the_others_complete(bad, fragment):
     hostile = dict(ACME, name=None, workspace_id='ws-hostile', **bad)
     numbered = dict(ACME, name=42, workspace_id='ws-numbered')
-    report = msp_overview([ACME, hostile, numbered, DENTAL])
+    report = overview([ACME, hostile, numbered, DENTAL])
     by_id = {entry['workspace_id']: entry for entry in report['tenants']}
     entry = by_id['ws-hostile']
     assert entry['status'] == 'failed' == entry['health'] and fragment in entry['error']

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.central.msp.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.central.msp.plugins.module_utils.errors import ConfigError
-from ansible_collections.central.msp.plugins.module_utils.module import connection_argument_spec
+from ansible_collections.central.msp.plugins.module_utils.runner import connection_argument_spec
 from ansible_collections.central.msp.plugins.module_utils.settings import (
     CLUSTERS, CONNECTION_OPTIONS, GATEWAY_OPTIONS, compact_id, dashed_id, environment_values, resolve_settings)
 

@@ -73,15 +73,21 @@ def test_expired_entry_on_disk_is_refetched(tmp_path):
     assert TokenCache(str(tmp_path)).get('k', fetch) == 'tok-2'
 
 
-def test_evict_only_removes_the_token_that_failed(tmp_path):
+def test_a_token_another_process_renewed_is_taken_rather_than_fetched(tmp_path):
     fetch = Fetcher()
     one, two = TokenCache(str(tmp_path)), TokenCache(str(tmp_path))
     old = one.get('k', fetch)
-    new = two.get('k', fetch, stale=old)  # another process already renewed
-    one.evict('k', old)
-    assert TokenCache(str(tmp_path)).get('k', fetch) == new
-    two.evict('k', new)
-    assert TokenCache(str(tmp_path)).get('k', fetch) == 'tok-3'
+    new = two.get('k', fetch, stale=old)  # another process found it refused and renewed it
+    assert one.get('k', fetch, stale=old) == new
+
+
+def test_a_stale_token_is_fetched_once(tmp_path):
+    fetch = Fetcher()
+    one, two = TokenCache(str(tmp_path)), TokenCache(str(tmp_path))
+    old = one.get('k', fetch)
+    two.get('k', fetch, stale=old)
+    one.get('k', fetch, stale=old)
+    assert fetch.calls == 2
 
 
 def test_corrupt_entry_is_discarded_and_rewritten(tmp_path):

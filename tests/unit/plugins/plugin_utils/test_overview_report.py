@@ -10,6 +10,7 @@ import os
 import pytest
 
 from ansible_collections.central.msp.plugins.filter.msp_overview import msp_overview
+from ansible_collections.central.msp.plugins.module_utils.overview import overview_record
 from ansible_collections.central.msp.plugins.plugin_utils.overview_report import (
     FILES, OverviewError, rank_key, tenant_score, write_overview)
 
@@ -29,9 +30,14 @@ def alert(ident, severity, status='ACTIVE'):
             'summary': 'Device Disconnected on access point dev', 'createdAt': '2025-11-20T10:00:00.000Z'}
 
 
-def record(name, sites=(), devices=(), alerts=(), clients=(), **extra):
-    return dict({'name': name, 'workspace_id': 'ws-' + name.lower(), 'central_provisioned': True,
-                 'sites': list(sites), 'devices': list(devices), 'clients': list(clients), 'alerts': list(alerts)}, **extra)
+def tenant(name, central_provisioned=True):
+    return {'name': name, 'workspace_id': 'ws-' + name.lower(), 'central_provisioned': central_provisioned}
+
+
+def record(name, sites=(), devices=(), alerts=(), clients=(), error=None):
+    # The record tenant_overview_info returns (plugins/module_utils/overview.py).
+    return overview_record(tenant(name), error, {'sites': list(sites), 'devices': list(devices),
+                                                 'clients': list(clients), 'alerts': list(alerts)})
 
 
 def fleet():
@@ -41,8 +47,8 @@ def fleet():
                alerts=[alert('a-1', 'MAJOR')]),
         record('Bistro', sites=[site('1', good=1, poor=1)], devices=[device('B1', 'OFFLINE'), device('B2', 'ONLINE')],
                alerts=[alert('b-1', 'CRITICAL'), alert('b-2', 'CRITICAL', 'CLEARED')]),
-        {'name': 'Broken', 'workspace_id': 'ws-broken', 'central_provisioned': True, 'error': 'HTTP 500'},
-        {'name': 'Dental', 'workspace_id': 'ws-dental', 'central_provisioned': False},
+        overview_record(tenant('Broken'), 'HTTP 500'),
+        overview_record(tenant('Dental', central_provisioned=False)),
     ]
 
 

@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright: central.msp contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a central.msp task is, whichever process runs it.
+
+A module file declares one :class:`TaskSpec`: its own options and ``work(task) -> result``. The same spec runs
+in two places, with the same options, validation, env fallbacks, check mode, warnings and failures:
+
+* in the controller's worker process, by the action plugin of the same name (plugins/plugin_utils/module_action.py);
+* as a module (``TaskSpec.run_module``), when the work must happen elsewhere: async, become, a remote host.
+
+``work`` never calls ``fail_json``: it returns a result or raises a :class:`CentralMspError`, which becomes
+the failed result (``msg`` and the error's ``to_result()``) on either path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
+from ansible_collections.central.msp.plugins.module_utils.settings import (
+    CONNECTION_OPTIONS, GATEWAY_OPTIONS, resolve_settings)
+from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
+
+# Characters json.dumps escapes inside a string (with ensure_ascii=False): a no_log value holding one of them
+# would not appear verbatim in the JSON text, so the quick scan of mask_no_log cannot vouch for it.
+_JSON_ESCAPED = frozenset('"\\') | frozenset(chr(code) for code in range(32))
+
+
+def nonempty_env_fallback(*names, **kwargs):
+    """The first of these environment variables that is set and not empty.
+
+    An empty variable counts as unset: AWX injects every credential field, empty ones as "".
+    ``environ``: where to look (the controller passes os.environ with the task's ``environment:`` applied)."""
+    environ = kwargs.get('environ')
+    environ = os.environ if environ is None else environ
+    for name in names:
+        if environ.get(name):
+            return environ[name]
+    raise AnsibleFallbackNotFound
+
+
+def connection_argument_spec(environ=None):
+    """The shared connection options, each falling back to its environment variables (in ``environ``, else in
+    the process's environment)."""
+    def fallback(envs):
+        # A module's spec keeps the (function, names) form that validate-modules checks.
+        return (nonempty_env_fallback, envs) if environ is None else (nonempty_env_fallback, envs, {'environ': environ})
+    # Except base_url and cluster_name: resolve_settings reads their variables itself, because an explicit one of
+    # the two overrides the other's variable too (GATEWAY_OPTIONS).
+    return {name: dict(spec) if name in GATEWAY_OPTIONS else dict(spec, fallback=fallback(envs))
+            for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+
+
+def gateway_environment(environ=None):
+    """base_url and cluster_name from their environment variables (the first set and not empty)."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name in GATEWAY_OPTIONS:
+        for variable in CONNECTION_OPTIONS[name][1]:
+            if environ.get(variable):
+                values[name] = environ[variable]
+                break
+    return values
+
+
+def missing_requests_message(where):
+    return ('The Python library requests is required %s: install it into that Python (pip install requests).'
+            % where)
+
+
+class Task:
+    """One run of a task: its validated options, check mode, the warnings it gave and a lazily built client."""
+
+    def __init__(self, params, check_mode=False, client_factory=None, environ=None):
+        self.params = params
+        self.check_mode = check_mode
+        self.warnings = []
+        self._client_factory = client_factory or (lambda task: MspClient(
+            resolve_settings(task.params, env=gateway_environment(environ)), warn=task.warn))
+        self._client = None
+
+    def warn(self, message):
+        self.warnings.append(str(message))
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._client_factory(self)
+        return self._client
+
+    def retry_result(self):
+        """``{'retries': {count, rate_limited, waited_seconds, msg}}`` when requests were retried, else {}."""
+        http = getattr(self._client, 'http', None)
+        summary = http.retry_summary() if http is not None and hasattr(http, 'retry_summary') else None
+        return {'retries': summary} if summary else {}
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A module's options and work. ``options`` are its own; the connection options are added to them."""
+
+    options: dict
+    work: object  # callable(Task) -> dict
+    mutually_exclusive: list = field(default_factory=list)
+
+    def argument_spec(self, environ=None):
+        spec = connection_argument_spec(environ)
+        spec.update(self.options)
+        return spec
+
+    def execute(self, task):
+        """``(failed, result)``: the work's result (``changed`` false unless it says otherwise), or the failure
+        of a CentralMspError (``msg`` and the error's own fields)."""
+        try:
+            result = self.work(task)
+        except CentralMspError as exc:
+            return True, dict(exc.to_result(), msg=str(exc), **task.retry_result())
+        result = dict(result)
+        result.setdefault('changed', False)
+        result.update(task.retry_result())
+        return False, result
+
+    def run_module(self):
+        """The whole main() of a module file: AnsibleModule, the work, exit_json or fail_json."""
+        from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+        # base_url vs cluster_name is left to resolve_settings: env fallbacks are applied before Ansible's own
+        # check, whose message would not say that one of the two came from an environment variable.
+        module = AnsibleModule(argument_spec=self.argument_spec(), mutually_exclusive=self.mutually_exclusive,
+                               supports_check_mode=True)
+        if not HAS_REQUESTS:
+            module.fail_json(msg=missing_required_lib('requests'))
+        task = Task(module.params, module.check_mode)
+        failed, result = self.execute(task)
+        for message in task.warnings:
+            module.warn(message)
+        if failed:
+            module.fail_json(**result)
+        module.exit_json(**result)
+
+
+def mask_no_log(result, no_log_values):
+    """What AnsibleModule's exit_json does to a result: every no_log value replaced (remove_values), top-level
+    booleans and None kept as they are.
+
+    remove_values copies the whole result, which costs seconds for tens of thousands of items; when no no_log
+    value occurs anywhere in the result's JSON text there is nothing to replace, and the result is returned as
+    it is."""
+    values = [str(value) for value in no_log_values if value not in (None, '')]
+    if not values:
+        return result
+    if not any(_JSON_ESCAPED.intersection(value) for value in values):
+        text = json.dumps(result, ensure_ascii=False, default=str)
+        if not any(value in text for value in values):
+            return result
+    preserved = {key: value for key, value in result.items() if value is None or isinstance(value, bool)}
+    masked = remove_values(result, no_log_values)
+    masked.update(preserved)
+    return masked

@@ -1,0 +1,326 @@
+"""The two ways a central.msp task runs give the same results.
+
+Every module runs the same tasks twice against the simulator: in the controller (the action plugin, the
+default) and as a module process (``central_msp_execution: module``). Successes, check mode, warnings, partial
+failures with their data, validation errors, env fallbacks from the task's ``environment:``, module_defaults
+through the ``msp`` action group and no_log masking in the invocation must come out the same. -vvv tells which
+path ran: only a module run transfers an AnsiballZ file. The fallback cases (async, become, a connection that
+is not local) run the module."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+
+import pytest
+
+from tests.helpers import ROOT, ansible_env, run_playbook
+from tests.integration.module_checks import assert_nothing_leaked
+
+# The modules on the TaskSpec path: not the overview writer (its action is the work) nor the Classic ones.
+MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                 if name.endswith('.py') and not name.startswith('classic_') and name != 'msp_overview_report.py')
+CONNECTION_PLUGINS = os.path.join(ROOT, 'tests', 'integration', 'connection_plugins')
+
+PLAY = '''---
+- name: central.msp parity
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  ignore_errors: true
+  tasks:
+'''
+
+# name -> task body (YAML, indented under the task). Every module appears; the comments say what is compared.
+TASKS = [
+    ('tenants', '''
+      central.msp.msp_tenant_info:
+      register: listing'''),
+    ('tenants by glob, GLP only', '''
+      central.msp.msp_tenant_info: {name: "*o*", with_central: false}'''),
+    # The secret given as an option: masked in the invocation on both paths.
+    ('tenants, secret as an option', '''
+      central.msp.msp_tenant_info: {client_secret: "{{ lookup('ansible.builtin.env', 'GLP_CLIENT_SECRET') }}"}'''),
+    ('devices of one tenant', '''
+      central.msp.tenant_device_info: {tenant: Acme Retail Group}'''),
+    ('devices in check mode', '''
+      central.msp.tenant_device_info: {tenant: Acme Retail Group, source: monitoring, device_type: [AP]}
+      check_mode: true'''),
+    # A misspelt field: a warning; the GLP-only tenant: not provisioned.
+    ('devices of every tenant, partial, fields', '''
+      central.msp.tenant_device_info: {all_tenants: true, allow_partial: true, fields: [serialNumber, serialnumber]}'''),
+    ('devices of every tenant, not partial', '''
+      central.msp.tenant_device_info: {all_tenants: true, fields: [serialNumber]}'''),
+    ('sites of two tenants', '''
+      central.msp.tenant_site_info: {tenants: [Acme Retail Group, Northwind Logistics], limit: 2}'''),
+    ('clients', '''
+      central.msp.tenant_client_info: {tenant: Acme Retail Group, limit: 50, fields: [macAddress, status]}'''),
+    ('alerts', '''
+      central.msp.tenant_alert_info: {tenant: "Bistro d'Or", severity: [CRITICAL, MAJOR]}'''),
+    ('api call, every page', '''
+      central.msp.tenant_api_call: {path: network-msp/v1/list-tenants, params: {next: 1, limit: 2}, paginate: true}'''),
+    ('api call, a write in check mode, Authorization ignored', '''
+      central.msp.tenant_api_call:
+        tenant: Acme Retail Group
+        method: POST
+        path: network-notifications/v1/alerts/acknowledge
+        body: {ids: [a-1]}
+        headers: {Authorization: Bearer mine}
+      check_mode: true'''),
+    # Failed with the API's response in the result.
+    ('api call refused', '''
+      central.msp.tenant_api_call: {app: glp, path: devices/v1/devices, tenant: Acme Retail Group,
+                                    status_code: [201]}'''),
+    # Records of the listing above: the GLP-only tenant is not read; with report, the action makes the report.
+    ('overview records', '''
+      central.msp.tenant_overview_info: {tenant_records: "{{ listing.tenants }}", kinds: [sites, alerts]}'''),
+    ('overview report', '''
+      central.msp.tenant_overview_info:
+        tenant_records: "{{ listing.tenants[:3] }}"
+        device_source: monitoring
+        report: true
+        concurrency: 2'''),
+    ('overview of a record without a workspace id', '''
+      central.msp.tenant_overview_info: {tenant_records: [{name: nobody}]}'''),
+    # The writes in check mode: what would change, with the diff; a device not in the inventory fails with data.
+    ('tenant created in check mode', '''
+      central.msp.msp_tenant: {name: Parity Newco, central_region: us-west}
+      check_mode: true
+      diff: true'''),
+    ('inventory devices in check mode', '''
+      central.msp.msp_device_inventory: {devices: [{serial_number: PAR0000001, mac_address: "20:4c:03:00:00:01"}]}
+      check_mode: true'''),
+    ('tenant devices not in the inventory', '''
+      central.msp.msp_tenant_devices: {tenant: Acme Retail Group, serial_numbers: [PAR0000001], region: us-west}
+      check_mode: true'''),
+    ('unsupported option', '''
+      central.msp.tenant_site_info: {tenant: Acme Retail Group, colour: blue}'''),
+    ('mutually exclusive', '''
+      central.msp.tenant_alert_info: {tenant: Acme Retail Group, all_tenants: true}'''),
+    ('wrong type', '''
+      central.msp.tenant_client_info: {tenant: Acme Retail Group, limit: many}'''),
+    ('no tenant chosen', '''
+      central.msp.tenant_device_info: {}'''),
+    ('missing required option', '''
+      central.msp.tenant_api_call: {app: glp}'''),
+    # The task's environment wins over the process's, and an empty variable counts as unset.
+    ('secret from the task environment', '''
+      central.msp.msp_tenant_info:
+      environment: {GLP_CLIENT_SECRET: not-the-secret}'''),
+    ('client id emptied by the task environment', '''
+      central.msp.msp_tenant_info:
+      environment: {GLP_CLIENT_ID: ""}'''),
+]
+
+MODULE_DEFAULTS = '''
+    - name: module_defaults for the msp group
+      module_defaults:
+        group/central.msp.msp:
+          base_url: "{{ central_base_url }}"
+        central.msp.msp_tenant_info:
+          with_central: false
+      environment:
+        CENTRAL_BASE_URL: ""
+      block:
+        - name: defaults, devices
+          central.msp.tenant_device_info: {tenant: Acme Retail Group, fields: [serialNumber]}
+        - name: defaults, tenants without Central
+          central.msp.msp_tenant_info:
+        - name: defaults, an explicit option wins
+          central.msp.tenant_api_call: {path: network-msp/v1/list-tenants, params: {next: 1}, base_url: "http://127.0.0.1:9/x"}
+    - name: module_defaults with a wrong cluster
+      module_defaults:
+        group/central.msp.msp: {cluster_name: Atlantis}
+      environment: {CENTRAL_BASE_URL: ""}
+      central.msp.tenant_site_info: {tenant: Acme Retail Group}
+'''
+
+
+def playbook(tasks, extra=''):
+    body = ''.join('    - name: %s%s\n' % (name, task) for name, task in tasks)
+    return PLAY + body + extra
+
+
+def modules_transferred(run):
+    """The modules whose AnsiballZ file this run transferred (-vvv), by name."""
+    return set(re.findall(r'AnsiballZ_(\w+)\.py', run.output))
+
+
+def results_by_task(run):
+    return {entry['task']: {'status': entry['status'], 'result': entry['result']} for entry in run.results}
+
+
+def comparable(result):
+    """A result without what differs from one run to the next: debug ids (the simulator makes one per error, as
+    the live API does), the response's Date header and the report's time stamp."""
+    result = json.loads(json.dumps(result))
+    inner = result.get('result') or {}
+    if isinstance(inner.get('report_json'), str):
+        inner['report_json'] = json.loads(inner['report_json'])
+    text = re.sub(r'debugId [0-9a-f]+', 'debugId <id>', json.dumps(result))
+    text = re.sub(r'"(debug_id|debugId|date|generated_at)": "[^"]*"', r'"\1": "<varies>"', text)
+    return json.loads(text)
+
+
+def differences(one, two, path=''):
+    """Where two JSON values differ, as paths with both values."""
+    if isinstance(one, dict) and isinstance(two, dict):
+        found = []
+        for key in sorted(set(one) | set(two), key=str):
+            if key not in one or key not in two:
+                found.append('%s.%s: only in %s' % (path, key, 'the first' if key in one else 'the second'))
+            else:
+                found.extend(differences(one[key], two[key], '%s.%s' % (path, key)))
+        return found
+    if isinstance(one, list) and isinstance(two, list) and len(one) == len(two):
+        return [diff for index, (a, b) in enumerate(zip(one, two)) for diff in differences(a, b, '%s[%d]' % (path, index))]
+    return [] if one == two else ['%s: %r != %r' % (path, one, two)]
+
+
+@pytest.fixture(scope='module')
+def runs(simulator, tmp_path_factory):
+    """The parity playbook, once per path, each on a fresh simulator state and token cache (in the same place:
+    the invocation shows its path)."""
+    found = {}
+    tmp = str(tmp_path_factory.mktemp('parity'))
+    for execution in ('controller', 'module'):
+        simulator.reset()
+        env = ansible_env(simulator.env(), tmp=tmp)
+        shutil.rmtree(env['CENTRAL_TOKEN_CACHE_DIR'], ignore_errors=True)
+        found[execution] = run_playbook(playbook(TASKS, MODULE_DEFAULTS), env, args=('-vvv',),
+                                        extra_vars={'central_msp_execution': execution,
+                                                    'central_base_url': simulator.info['central_base_url']})
+        assert_nothing_leaked(found[execution], simulator)
+    return found
+
+
+def test_every_module_gives_the_same_results_on_both_paths(runs):
+    tasks = list(TASKS)
+    controller, module = (results_by_task(runs[name]) for name in ('controller', 'module'))
+
+    assert modules_transferred(runs['controller']) == set()
+    assert modules_transferred(runs['module']) == set(MODULES)
+    names = [name for name, _task in tasks] + ['defaults, devices', 'defaults, tenants without Central',
+                                               'defaults, an explicit option wins', 'module_defaults with a wrong cluster']
+    assert sorted(controller) == sorted(names)
+    for name in names:
+        found = differences(comparable(controller[name]), comparable(module[name]))
+        assert not found, '%s:\n%s' % (name, '\n'.join(found))
+
+
+def test_the_cases_are_what_they_say(runs, simulator):
+    """The parity above compares like with like; here the controller's results are checked for what each case
+    must show, so that two identical wrong answers cannot pass."""
+    found = results_by_task(runs['controller'])
+    secret = simulator.info['client_secret']
+
+    def result(name, status='ok'):
+        assert found[name]['status'] == status, (name, found[name])
+        return found[name]['result']
+
+    assert result('tenants')['count'] == len(simulator.truth()['tenants'])
+    assert result('tenants, secret as an option')['invocation']['module_args']['client_secret'] == \
+        'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result('tenants')['invocation']['module_args']['client_secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result('devices in check mode')['count'] > 0
+    partial = result('devices of every tenant, partial, fields')
+    assert [entry['name'] for entry in partial['tenants'] if entry['central_provisioned'] is False] == [
+        'Harbor View Dental']
+    assert len(partial['warnings']) == 1
+    # A GreenLake-only tenant is not a failure: without allow_partial the task succeeds too.
+    assert result('devices of every tenant, not partial')['count'] == partial['count']
+    write = result('api call, a write in check mode, Authorization ignored')
+    assert write['msg'].startswith('Check mode: POST')
+    assert 'Authorization header' in write['warnings'][0]
+    api_refused = result('api call refused', 'failed')
+    assert api_refused['status'] == 200
+    assert 'Unsupported parameters for (central.msp.tenant_site_info) module: colour' in result(
+        'unsupported option', 'failed')['msg']
+    assert 'mutually exclusive' in result('mutually exclusive', 'failed')['msg']
+    assert 'limit' in result('wrong type', 'failed')['msg']
+    assert 'Choose the tenants' in result('no tenant chosen', 'failed')['msg']
+    assert 'missing required arguments: path' in result('missing required option', 'failed')['msg']
+    assert 'MSP token request' in result('secret from the task environment', 'failed')['msg']
+    assert 'Missing client_id' in result('client id emptied by the task environment', 'failed')['msg']
+    assert result('defaults, devices')['count'] > 0
+    assert result('defaults, tenants without Central')['tenants'][0]['central_provisioned'] is None
+    assert 'the connection was refused' in result('defaults, an explicit option wins', 'failed')['msg']
+    assert 'Unknown cluster_name' in result('module_defaults with a wrong cluster', 'failed')['msg']
+    records = result('overview records')['tenants']
+    assert [record['tenant']['name'] for record in records] == [tenant['name'] for tenant in result('tenants')['tenants']]
+    assert [record['sites'] is None for record in records] == [
+        tenant['central_provisioned'] is False for tenant in result('tenants')['tenants']]
+    report = result('overview report')
+    assert report['report']['totals']['tenants']['total'] == 3
+    assert json.loads(report['report_json']) == report['report']
+    assert 'tenant_records[0] is not a tenant record' in result('overview of a record without a workspace id',
+                                                                'failed')['msg']
+    assert secret not in json.dumps(found)
+
+
+FALLBACK = '''---
+- name: central.msp fallbacks
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: in the controller
+      central.msp.tenant_device_info: {tenant: Acme Retail Group, fields: [serialNumber]}
+      register: here
+    - name: async
+      central.msp.tenant_site_info: {tenant: Acme Retail Group}
+      async: 120
+      poll: 1
+      register: async_run
+    - name: become
+      central.msp.tenant_alert_info: {tenant: Acme Retail Group}
+      become: true
+      become_method: ansible.builtin.su
+      become_user: root
+      register: become_run
+    - name: delegated to a host that is not local
+      central.msp.tenant_client_info: {tenant: Acme Retail Group, fields: [macAddress]}
+      delegate_to: elsewhere
+      register: delegated
+    - name: asked for by the variable
+      central.msp.msp_tenant_info:
+      vars:
+        central_msp_execution: module
+      register: asked
+    - name: a wrong choice
+      central.msp.msp_tenant_info:
+      vars:
+        central_msp_execution: somewhere
+      ignore_errors: true
+'''
+
+
+def test_fallbacks_run_the_module(simulator, tmp_path):
+    sim = simulator
+    sim.reset()
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text(json.dumps({'all': {'hosts': {
+        'localhost': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
+        'elsewhere': {'ansible_connection': 'not_local', 'ansible_python_interpreter': sys.executable}}}}))
+    env = ansible_env(dict(sim.env(), ANSIBLE_CONNECTION_PLUGINS=CONNECTION_PLUGINS))
+    run = run_playbook(FALLBACK, env, inventory=str(inventory), args=('-vvv',))
+    assert run.rc == 0, run.output[-3000:]
+    assert_nothing_leaked(run, sim)
+    assert modules_transferred(run) == {'tenant_site_info', 'tenant_alert_info', 'tenant_client_info',
+                                        'msp_tenant_info', 'async_status'}
+    for name in ('in the controller', 'async', 'become', 'delegated to a host that is not local',
+                 'asked for by the variable'):
+        assert run.one(name)['status'] == 'ok', run.one(name)
+    truth = sim.truth()['tenants']
+    acme = next(tenant for tenant in truth if tenant['name'] == 'Acme Retail Group')
+    assert run.one('in the controller')['result']['count'] == len(sim.truth(acme['id'], 'device-inventory'))
+    assert run.one('async')['result']['count'] == len(sim.truth(acme['id'], 'sites-health'))
+    # Which clients Central lists depends on its time window; the module read some, as the controller would.
+    assert run.one('delegated to a host that is not local')['result']['count'] > 0
+    assert run.one('asked for by the variable')['result']['count'] == len(truth)
+    wrong = run.one('a wrong choice')
+    assert wrong['status'] == 'failed'
+    assert 'central_msp_execution must be one of controller, module' in wrong['result']['msg']

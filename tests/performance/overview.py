@@ -1,0 +1,162 @@
+"""The main job in the benchmark: playbooks/msp_overview.yml against a Control-Tower-style pycentral script.
+
+For each N a scale simulator of 50 devices per tenant (the issue's measurement; the first tenant has 500, so some
+of its lists take pages) runs, and the same machine runs, on zeroed stats each:
+
+* **O1** — the overview as shipped: one controller-side task reads every tenant host of the play
+  (tenant_overview_info, concurrency 16) and makes the report; the three report files are written.
+* **O2** — the same playbook with ``msp_overview_per_host=true``, forks 10: each tenant host reads its own tenant.
+* **O3** — the peer (peer_overview.py): one MSPBase, the same four reads per tenant, 8 threads.
+* **D** — ``ansible.builtin.debug`` on every tenant host, forks 10: Ansible's own floor per host (no API read).
+
+The overview's reports are checked against the simulator's truth: every tenant's status and its count of sites,
+devices, clients and alerts, and the fleet totals. The peer's counts are checked against the same truth.
+"""
+
+import json
+import math
+import os
+import sys
+import tempfile
+
+from tests.performance.scenarios import (LATENCY_MS, PLAYBOOKS, ROOT, Bench, Ideal, make_result, pytest_plugin,
+                                         tail)
+from tests.simulator.api import ROUTES
+
+DEVICES_PER_TENANT = 50
+BIG_TENANT_DEVICES = 500
+OVERVIEW_CONCURRENCY = 16
+PER_HOST_FORKS = 10
+PEER_THREADS = 8
+OVERVIEW_PLAYBOOK = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
+OVERVIEW_INVENTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'inventory', 'overview.central_msp.yml')
+# kind in the report -> (the simulator's truth kind, the API route the overview reads it from)
+KINDS = {
+    'sites': ('sites-health', ('central', 'network-monitoring/v1/sites-health')),
+    'devices': ('device-inventory', ('central', 'network-monitoring/v1/device-inventory')),
+    'clients': ('clients', ('central', 'network-monitoring/v1/clients')),
+    'alerts': ('alerts', ('central', 'network-notifications/v1/alerts')),
+}
+GLP_PAGE = ROUTES[('glp', 'workspaces/v1/msp-tenants')].max_limit
+# list-tenants takes at most 100 a page (docs/api-contract.md; the simulator's route accepts more).
+CENTRAL_LIST_PAGE = 100
+
+
+def overview_simulator(tenants):
+    return pytest_plugin.Simulator(
+        '--dataset', 'scale', '--tenants', tenants, '--devices-per-tenant', DEVICES_PER_TENANT, '--big-tenants', 1,
+        '--big-tenant-devices', BIG_TENANT_DEVICES, '--latency-ms', LATENCY_MS, '--token-ttl', 900,
+        '--cache-items', 2_000_000)
+
+
+class OverviewBench(Bench):
+    """The overview runs on one simulator."""
+
+    def __init__(self, sim, workdir):
+        super().__init__(sim, workdir)
+        self.truth = sim.truth()['tenants']
+        self.provisioned = [tenant for tenant in self.truth if tenant['central']]
+
+    def warm_up(self):
+        """Untimed: the simulator builds every list once; Python files are read from disk once."""
+        for tenant in self.provisioned:
+            for kind, _route in KINDS.values():
+                self.sim.truth(tenant['id'], kind)
+
+    def ideal(self, listing=True):
+        """1 MSP token, 1 exchange per tenant Central manages, the listing pages (GLP's and Central's, which the
+        inventory reads), and the fewest pages of each kind (at least one) in each tenant Central manages."""
+        data = 0
+        for tenant in self.provisioned:
+            for kind, route in KINDS.values():
+                data += max(1, math.ceil(tenant['counts'][kind] / ROUTES[route].max_limit))
+        pages = math.ceil(self.size / GLP_PAGE) + math.ceil(len(self.provisioned) / CENTRAL_LIST_PAGE)
+        return Ideal(msp_tokens=1, exchanges=len(self.provisioned), listing=pages if listing else 0, data=data)
+
+    def expected_counts(self):
+        return {tenant['id']: {name: tenant['counts'][kind] for name, (kind, _route) in KINDS.items()}
+                for tenant in self.provisioned}
+
+    def check_report(self, path):
+        """'ok' when every tenant's status and counts, and the fleet totals, are the simulator's."""
+        try:
+            with open(path, encoding='utf-8') as handle:
+                report = json.load(handle)
+        except (OSError, ValueError) as exc:
+            return 'no report: %s' % exc
+        expected = self.expected_counts()
+        entries = {entry['workspace_id']: entry for entry in report['tenants']}
+        if set(entries) != {tenant['id'] for tenant in self.truth}:
+            return 'the report has %d tenants, the simulator %d' % (len(entries), len(self.truth))
+        wrong = []
+        for tenant_id, entry in entries.items():
+            if tenant_id not in expected:
+                if entry['status'] != 'not_provisioned':
+                    wrong.append('%s: %s' % (entry['name'], entry['status']))
+                continue
+            counts = {kind: (entry['summary'][kind] or {}).get('total') for kind in KINDS}
+            if entry['status'] != 'ok' or counts != expected[tenant_id]:
+                wrong.append('%s: %s %s, expected %s' % (entry['name'], entry['status'], counts, expected[tenant_id]))
+        totals = {kind: report['totals'][kind]['total'] for kind in KINDS}
+        if totals != {kind: sum(counts[kind] for counts in expected.values()) for kind in KINDS}:
+            wrong.append('fleet totals %s' % totals)
+        return 'ok' if not wrong else '; '.join(wrong[:5])
+
+    def overview(self, per_host=False):
+        """O1 (one task) or O2 (per host): the playbook over the tenants inventory, on a cold token cache."""
+        out = tempfile.mkdtemp(prefix='overview-', dir=self.workdir)
+        command = self.playbook_path(OVERVIEW_PLAYBOOK, OVERVIEW_INVENTORY, '-e', json.dumps({
+            'msp_overview_output_dir': out, 'msp_overview_per_host': per_host,
+            'msp_overview_concurrency': OVERVIEW_CONCURRENCY}))
+        if per_host:
+            command += ['--forks', str(PER_HOST_FORKS)]
+        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
+        check = self.check_report(os.path.join(out, 'msp_overview.json')) if proc.returncode == 0 else tail(proc)
+        if per_host:
+            return make_result('O2', 'msp_overview.yml per host (msp_overview_per_host), forks %d' % PER_HOST_FORKS,
+                               self.size, self.provisioned, PER_HOST_FORKS, self.ideal(), run, check)
+        return make_result('O1', 'msp_overview.yml, one controller-side task, concurrency %d' % OVERVIEW_CONCURRENCY,
+                           self.size, self.provisioned, OVERVIEW_CONCURRENCY, self.ideal(), run, check)
+
+    def peer(self, threads=PEER_THREADS):
+        """O3: the Control-Tower-style pycentral script. Its ideal: the GLP listing, 1 MSP token, an exchange and a
+        first (refused) read in each GLP-only tenant too, and the same data pages."""
+        proc, run = self.measure([sys.executable, '-m', 'tests.performance.peer_overview', '--info', self.info_file,
+                                  '--threads', str(threads)])
+        expected = self.expected_counts()
+        want = dict({kind: sum(counts[kind] for counts in expected.values()) for kind in KINDS},
+                    tenants=self.size, failed=self.size - len(expected))
+        try:
+            found = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            found = None
+        check = 'ok' if proc.returncode == 0 and found == want else 'got %s, expected %s; %s' % (found, want, tail(proc))
+        glp_only = self.size - len(self.provisioned)
+        ideal = Ideal(msp_tokens=1, exchanges=self.size, listing=math.ceil(self.size / GLP_PAGE),
+                      data=self.ideal().data + glp_only)
+        return make_result('O3', 'pycentral Control-Tower-style script, MSPBase, %d threads' % threads, self.size,
+                           self.truth, threads, ideal, run, check)
+
+    def debug_floor(self, forks=PER_HOST_FORKS):
+        """D: one ansible.builtin.debug task on every tenant host; the only requests are the inventory's."""
+        command = self.playbook_path(os.path.join(PLAYBOOKS, 'debug_hosts.yml'), OVERVIEW_INVENTORY,
+                                     '--forks', str(forks))
+        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
+        check = 'ok' if proc.returncode == 0 and proc.stdout.count('"msg": "tenant ') == self.size else tail(proc)
+        ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
+        return make_result('D', 'ansible.builtin.debug on every tenant host, forks %d (no API read)' % forks,
+                           self.size, [], forks, ideal, run, check)
+
+    @staticmethod
+    def playbook_path(playbook, inventory, *args):
+        return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook, *args]
+
+
+def plan(bench):
+    """[(description, run)] for one size: the targets' runs first."""
+    return [
+        ('O1 the overview, one task', bench.overview),
+        ('O3 the pycentral peer', bench.peer),
+        ('O2 the overview per host', lambda: bench.overview(per_host=True)),
+        ('D debug on every host', bench.debug_floor),
+    ]
