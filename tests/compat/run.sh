@@ -10,7 +10,7 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 RELEASES=("${@:-2.16 2.17 2.18 2.19 2.20}")
 read -r -a RELEASES <<< "${RELEASES[*]}"
 BASE_PYTHON="${COMPAT_PYTHON:-$ROOT/.venv/bin/python}"
@@ -33,7 +33,8 @@ failed=0
 summary=()
 for release in "${RELEASES[@]}"; do
     python="$BASE_PYTHON"
-    if [[ "$release" == "2.20" || "$release" > "2.20" ]]; then
+    minor="${release#*.}"
+    if (( ${minor%%.*} >= 20 )); then  # 2.20 and later need Python 3.12+
         if ! python="$(newest_python)"; then
             summary+=("ansible-core $release: SKIPPED (no Python 3.12+ on this machine)")
             continue
@@ -42,9 +43,13 @@ for release in "${RELEASES[@]}"; do
     venv="build/compat/ansible-core-$release"
     log="build/compat/ansible-core-$release.log"
     if [[ ! -x "$venv/bin/ansible-playbook" ]]; then
-        "$python" -m venv "$venv" &&
-            "$venv/bin/pip" install --quiet --disable-pip-version-check "ansible-core==$release.*" "${TEST_PACKAGES[@]}" \
-                > "$log" 2>&1 || { summary+=("ansible-core $release: FAILED to install (see $log)"); failed=1; continue; }
+        if ! { "$python" -m venv "$venv" &&
+               "$venv/bin/pip" install --quiet --disable-pip-version-check "ansible-core==$release.*" \
+                   "${TEST_PACKAGES[@]}" > "$log" 2>&1; }; then
+            summary+=("ansible-core $release: FAILED to install (see $log)")
+            failed=1
+            continue
+        fi
     fi
     version="$("$venv/bin/python" -c 'import ansible; print(ansible.__version__)')"
     if "$venv/bin/python" -m pytest "${TESTS[@]}" -q -p no:cacheprovider --ignore=tests/unit/simulator > "$log" 2>&1; then
