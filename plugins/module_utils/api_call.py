@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: central.msp contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Request and result helpers of classic_api_call: method, body and header checks, results, JSON pages."""
+"""Request and result helpers of tenant_api_call and classic_api_call: method, body and header checks, results,
+JSON pages."""
 
 from __future__ import annotations
 
@@ -37,11 +38,12 @@ def json_body(body):
     return body
 
 
-def request_headers(module):
+def request_headers(task):
+    """The task's extra headers (anything with ``params`` and ``warn``: a module or a runner task)."""
     headers = {}
-    for name, value in (module.params['headers'] or {}).items():
+    for name, value in (task.params['headers'] or {}).items():
         if str(name).strip().lower() == 'authorization':
-            module.warn('The Authorization header in headers is ignored: the module sends the token itself.')
+            task.warn('The Authorization header in headers is ignored: the module sends the token itself.')
             continue
         headers[str(name)] = str(value)
     return headers
@@ -53,18 +55,22 @@ def safe_headers(headers):
 
 
 def read_body(client, response):
-    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked."""
+    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked.
+
+    JSON is masked after decoding: a token escaped in the text (\\u0061...) comes out decoded."""
     if not response.content:
         return {}
-    text = client.http.redact(response.text)
+    text = response.text
     try:
-        return {'json': json.loads(text)}
+        return {'json': client.http.redact_data(json.loads(text))}
     except ValueError:
-        return {'content': text}
+        return {'content': client.http.redact(text)}
 
 
-def response_result(response, body, pages):
-    return dict(body, status=response.status_code, headers=safe_headers(response.headers), pages=pages)
+def response_result(client, response, body, pages):
+    # Header values are masked too: a token can come back in Location, Link or a debug header.
+    return dict(body, status=response.status_code, headers=client.http.redact_data(safe_headers(response.headers)),
+                pages=pages)
 
 
 class JsonPages:
@@ -97,10 +103,10 @@ class JsonPages:
 
     def as_is(self, module, body, expected):
         module.warn('paginate: %s did not return a list page (%s); returned the response as is.' % (self.call, expected))
-        return response_result(self.last, {'json': body}, 1)
+        return response_result(self.client, self.last, {'json': body}, 1)
 
     def result(self, module, paged):
         for message in paged.warnings:
             module.warn(message)
         every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
-        return response_result(self.last, {'json': every}, paged.pages)
+        return response_result(self.client, self.last, {'json': every}, paged.pages)

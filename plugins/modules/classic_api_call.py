@@ -190,7 +190,7 @@ class ClassicApiCall:
             return dict(result, **self.every_page())
         response = self.client.request(self.method, self.path, self.customer_id, self.params or None, self.body,
                                        self.headers)
-        result.update(response_result(response, read_body(self.client, response), 1))
+        result.update(response_result(self.client, response, read_body(self.client, response), 1))
         if response.status_code not in self.expected:
             error = self.client.error(self.call, response)
             self.module.fail_json(msg=str(error), **dict(result, changed=False, **error.to_result()))

@@ -207,74 +207,13 @@ retries:
       sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
-import json
-
+from ansible_collections.central.msp.plugins.module_utils.api_call import (
+    checked_method, json_body, read_body, request_headers, response_result)
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
 from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS
 from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, ENDPOINTS, safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
-
-METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
-# Response header names that may carry credentials or session state: never returned.
-SECRET_HEADER_PARTS = ('auth', 'cookie', 'token', 'secret', 'session', 'key')
-
-
-def checked_method(value):
-    method = str(value or '').strip().upper()
-    if method not in METHODS:
-        raise CentralMspError('method %r is not supported; use one of %s.' % (value, ', '.join(METHODS)))
-    return method
-
-
-def json_body(body):
-    """The body ready for JSON: a string must hold JSON text, and the whole must be strict JSON."""
-    if isinstance(body, str):
-        try:
-            body = json.loads(body)
-        except ValueError as exc:
-            raise CentralMspError('body is a string that is not JSON (%s); give a dict or a list, or a string '
-                                  'of JSON text.' % exc) from None
-    try:
-        # allow_nan=False: NaN and Infinity are not JSON, and APIs reject them.
-        json.dumps(body, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise CentralMspError('body cannot be sent as JSON: %s.' % exc) from None
-    return body
-
-
-def request_headers(task):
-    headers = {}
-    for name, value in (task.params['headers'] or {}).items():
-        if str(name).strip().lower() == 'authorization':
-            task.warn('The Authorization header in headers is ignored: the module sends the token itself.')
-            continue
-        headers[str(name)] = str(value)
-    return headers
-
-
-def safe_headers(headers):
-    return {name.lower(): value for name, value in headers.items()
-            if not any(part in name.lower() for part in SECRET_HEADER_PARTS)}
-
-
-def read_body(client, response):
-    """``{'json': ...}`` or ``{'content': ...}`` (nothing for an empty body), with any known token masked.
-
-    JSON is masked after decoding: a token escaped in the text (\\u0061...) comes out decoded."""
-    if not response.content:
-        return {}
-    text = response.text
-    try:
-        return {'json': client.http.redact_data(json.loads(text))}
-    except ValueError:
-        return {'content': client.http.redact(text)}
-
-
-def response_result(client, response, body, pages):
-    # Header values are masked too: a token can come back in Location, Link or a debug header.
-    return dict(body, status=response.status_code, headers=client.http.redact_data(safe_headers(response.headers)),
-                pages=pages)
 
 
 class ApiCall:
