@@ -19,8 +19,9 @@ description:
     (C(tenants/<workspace id>.html)) with its sites, devices, clients and alerts.
   - Also writes C(msp_overview.json) (the report plus the score, rank and changes of each tenant and the fleet's
     changes), C(msp_overview.csv) (one row per tenant), C(msp_overview_devices.csv) and C(msp_overview_alerts.csv)
-    (one row per device / active alert of the fleet, tenant columns first), and a small dated summary of the
-    run in C(history/), of which the last O(history_runs) are kept.
+    (one row per device / active alert of the fleet, tenant columns first), C(msp_overview_summary.txt) (the
+    run in a few lines, also returned as RV(summary)), and a small dated summary of the run in C(history/), of
+    which the last O(history_runs) are kept.
   - The files, the score formula and the changes are documented in the collection's C(docs/reports.md).
   - This is an action plugin, so it runs on the controller whatever host the task targets.
 author:
@@ -82,7 +83,8 @@ files:
   returned: always
   type: list
   elements: str
-  sample: [msp_overview.csv, msp_overview.html, msp_overview.json, msp_overview_alerts.csv, msp_overview_devices.csv]
+  sample: [msp_overview.csv, msp_overview.html, msp_overview.json, msp_overview_alerts.csv, msp_overview_devices.csv,
+           msp_overview_summary.txt]
 tenant_pages:
   description: How many tenant pages C(tenants/) holds.
   returned: always
@@ -116,4 +118,21 @@ ranking:
   returned: always
   type: list
   elements: str
+totals:
+  description: The report's fleet totals, as the C(totals) of C(msp_overview.json).
+  returned: always
+  type: dict
+  sample: {tenants: {total: 12, ok: 11, failed: 1, not_provisioned: 0, critical: 2, warning: 3, healthy: 6}}
+summary:
+  description:
+    - The run in a few lines, as C(msp_overview_summary.txt) holds them (in check mode, not written).
+    - The fleet, one line per tenant, what changed since the previous run and where the files are.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - "Fleet: 2 tenants (2 read, 0 failed, 0 not in Central) · 3 sites (1 poor) · 40 devices (2 offline) · ..."
+    - "Acme Retail Group: CRITICAL · 2 sites (1 poor) · 30 devices (2 offline) · ..."
+    - "First run in /srv/reports: the next run shows what changed."
+    - "Reports: /srv/reports/msp_overview.html (open this), msp_overview.csv, ..., tenants/ (2 pages)"
 '''

@@ -74,9 +74,24 @@ options:
     default: false
   details:
     description:
-      - With O(report), include each tenant's detail lists (as the filter's O(central.msp.msp_overview#filter:details)).
+      - With O(report) or O(output_dir), include each tenant's detail lists (as the filter's
+        O(central.msp.msp_overview#filter:details)).
     type: bool
     default: true
+  output_dir:
+    description:
+      - Make the MSP overview report and write its files into this folder on the controller, as
+        M(central.msp.msp_overview_report) does, in the same task. Neither the items read nor the report travel
+        through Ansible's results; the task returns what was written (RV(files), RV(summary), RV(totals)...).
+      - In check mode nothing is written; RV(summary) says so.
+      - Not with C(async) (the files are written when the reads end, by the task itself).
+    type: path
+  history_runs:
+    description:
+      - With O(output_dir), how many run summaries to keep in its C(history/) folder (as
+        O(central.msp.msp_overview_report#module:history_runs)).
+    type: int
+    default: 30
 '''
 
 EXAMPLES = r'''
@@ -100,6 +115,19 @@ EXAMPLES = r'''
   run_once: true
   register: overview
 
+- name: Read every tenant and write the overview's files, in one task on the controller
+  central.msp.tenant_overview_info:
+    tenant_records: "{{ ansible_play_hosts | map('extract', hostvars, 'msp_tenant') | list }}"
+    output_dir: /srv/reports
+  run_once: true
+  delegate_to: localhost
+  register: overview
+
+- name: Print the run's summary
+  ansible.builtin.debug:
+    msg: "{{ overview.summary }}"
+  run_once: true
+
 - name: Tenants from msp_tenant_info instead of the inventory
   central.msp.tenant_overview_info:
     tenant_records: "{{ msp.tenants }}"
@@ -111,13 +139,55 @@ report:
   description: The MSP overview report, as the P(central.msp.msp_overview#filter) filter makes it from RV(tenants).
   returned: with O(report)
   type: dict
-report_json:
-  description: RV(report) as compact JSON text, encoded on the controller (what C(msp_overview.json) holds).
-  returned: with O(report)
+totals:
+  description: The report's fleet totals, as the C(totals) of C(msp_overview.json).
+  returned: with O(output_dir)
+  type: dict
+  sample: {tenants: {total: 12, ok: 11, failed: 1, not_provisioned: 0, critical: 2, warning: 3, healthy: 6}}
+summary:
+  description: The run in a few lines, as RV(central.msp.msp_overview_report#module:summary).
+  returned: with O(output_dir)
+  type: list
+  elements: str
+output_dir:
+  description: The folder written, absolute.
+  returned: with O(output_dir)
   type: str
+  sample: /srv/reports
+files:
+  description: The files written at the top of O(output_dir), as RV(central.msp.msp_overview_report#module:files).
+  returned: with O(output_dir)
+  type: list
+  elements: str
+tenant_pages:
+  description: How many tenant pages C(tenants/) holds.
+  returned: with O(output_dir)
+  type: int
+  sample: 12
+index_bytes:
+  description: The size of C(msp_overview.html) in bytes.
+  returned: with O(output_dir)
+  type: int
+history_file:
+  description: This run's summary, relative to O(output_dir).
+  returned: with O(output_dir)
+  type: str
+previous_run:
+  description: When the run compared with was made; null on the first run in O(output_dir).
+  returned: with O(output_dir)
+  type: str
+changes:
+  description: The fleet's changes since RV(previous_run), as RV(central.msp.msp_overview_report#module:changes).
+  returned: with O(output_dir)
+  type: dict
+ranking:
+  description: The tenants' workspace ids, worst first.
+  returned: with O(output_dir)
+  type: list
+  elements: str
 tenants:
   description: One record per tenant given, in the same order.
-  returned: without O(report)
+  returned: without O(report) and O(output_dir)
   type: list
   elements: dict
   contains:
@@ -169,6 +239,8 @@ TASK = TaskSpec(dict(
     # Used by the action plugin, on the controller (plugins/action/tenant_overview_info.py).
     report=dict(type='bool', default=False),
     details=dict(type='bool', default=True),
+    output_dir=dict(type='path'),
+    history_runs=dict(type='int', default=30),
 ), read_overview)
 
 

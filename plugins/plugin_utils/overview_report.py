@@ -31,7 +31,8 @@ TENANT_DIR = 'tenants'
 HISTORY_RUNS = 30
 SUMMARY_SCHEMA = 1
 FILES = {'index': 'msp_overview.html', 'json': 'msp_overview.json', 'csv': 'msp_overview.csv',
-         'devices_csv': 'msp_overview_devices.csv', 'alerts_csv': 'msp_overview_alerts.csv'}
+         'devices_csv': 'msp_overview_devices.csv', 'alerts_csv': 'msp_overview_alerts.csv',
+         'summary': 'msp_overview_summary.txt'}
 
 # The score's parts and their weights (docs/reports.md, "Health score"); a part whose kind was not read is
 # left out and the others keep their proportions.
@@ -378,6 +379,68 @@ def render_index(report, history=()):
         prepared
 
 
+# ---- the few lines of text for the play's output --------------------------------------------------------
+
+def _plural(count, noun):
+    return '%s %s%s' % (count, noun, '' if count == 1 else 's')
+
+
+def _counts_text(summary):
+    """'3 sites (1 poor) · 40 devices (2 offline) · ...' from a tenant's summary or the fleet totals."""
+    sites, devices, clients, alerts = (summary.get(kind) for kind in ('sites', 'devices', 'clients', 'alerts'))
+    return ' · '.join([
+        '%s (%s poor)' % (_plural(sites['total'], 'site'), sites.get('poor', 0)) if sites else '- sites',
+        '%s (%s offline)' % (_plural(devices['total'], 'device'), by_word(devices.get('by_status')).get('OFFLINE', 0))
+        if devices else '- devices',
+        '%s (%s failed)' % (_plural(clients['total'], 'client'), by_word(clients.get('by_status')).get('FAILED', 0))
+        if clients else '- clients',
+        '%s (%s critical)' % (_plural(alerts['active'], 'active alert'),
+                              by_word(alerts.get('by_severity')).get('CRITICAL', 0)) if alerts else '- alerts',
+    ])
+
+
+def _changes_text(changes):
+    def number(key):
+        value = changes.get(key)
+        return '-' if value is None else value
+    return ('Since %s: %s new critical alerts, %s cleared · %s devices gone offline, %s back · %s sites degraded, '
+            '%s recovered · %d tenants added, %d removed' % (
+                changes['since'], number('new_critical_alerts'), number('cleared_critical_alerts'),
+                number('devices_offline'), number('devices_back'), number('sites_degraded'),
+                number('sites_recovered'), len(changes.get('tenants_added') or ()),
+                len(changes.get('tenants_removed') or ())))
+
+
+def summary_lines(report, written, check_mode=False):
+    """The run in a few lines: the fleet, one line per tenant, what changed and where the files are (or, in check
+    mode, that none was written). ``written``: what write_overview returns for the report."""
+    tenants = report['totals']['tenants']
+    lines = ['Fleet: %s (%s read, %s failed, %s not in Central) · %s' % (
+        _plural(tenants['total'], 'tenant'), tenants['ok'], tenants['failed'], tenants['not_provisioned'],
+        _counts_text(report['totals']))]
+    if report['totals'].get('clients'):
+        lines.append(report['clients_window']['description'])
+    for entry in report['tenants']:
+        health = {'not_provisioned': 'not provisioned in Central'}.get(entry['health'], entry['health'])
+        line = '%s: %s' % (entry['name'], str(health).upper())
+        if entry['status'] == 'ok':
+            line += ' · ' + _counts_text(entry['summary'])
+        elif entry['status'] == 'failed':
+            line += ' · %s' % entry['error']
+        lines.append(line)
+    if check_mode:
+        lines.append('Check mode: no report was written (without --check they go to %s and beside it)'
+                     % os.path.join(written['output_dir'], FILES['index']))
+        return lines
+    changes = written['changes']
+    lines.append(_changes_text(changes) if changes.get('since') else
+                 'First run in %s: the next run shows what changed.' % written['output_dir'])
+    others = [name for name in written['files'] if name != FILES['index']]
+    lines.append('Reports: %s (open this), %s, %s/ (%d pages)' % (
+        os.path.join(written['output_dir'], FILES['index']), ', '.join(others), TENANT_DIR, written['tenant_pages']))
+    return lines
+
+
 def _atomic_write(path, text):
     folder = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=folder)
@@ -421,7 +484,8 @@ def write_overview(report, output_dir, history_runs=HISTORY_RUNS, check_mode=Fal
     Compares the run with the newest summary in ``output_dir/history`` and keeps the last ``history_runs``
     summaries. With ``check_mode`` nothing is written. Returns a dict: ``output_dir``, ``files`` (relative paths
     written, or that would be), ``tenant_pages``, ``index_bytes``, ``previous_run`` (generated_at or None),
-    ``changes`` (the fleet's changes) and ``ranking`` (workspace ids, worst first)."""
+    ``changes`` (the fleet's changes), ``totals`` (the report's), ``ranking`` (workspace ids, worst first) and
+    ``summary`` (:func:`summary_lines`); outside check mode ``msp_overview_summary.txt`` holds the summary."""
     check_report(report)
     if not isinstance(history_runs, int) or isinstance(history_runs, bool) or history_runs < 1:
         raise OverviewError('history_runs must be a whole number of at least 1, got %r' % (history_runs,))
@@ -439,10 +503,14 @@ def write_overview(report, output_dir, history_runs=HISTORY_RUNS, check_mode=Fal
     result = {'output_dir': output_dir, 'files': sorted(name for name in files if '/' not in name),
               'tenant_pages': len(prepared['tenants']), 'index_bytes': len(files[FILES['index']].encode('utf-8')),
               'history_file': HISTORY_DIR + '/' + own_name, 'previous_run': (previous or {}).get('generated_at'),
-              'changes': prepared['changes'],
+              'changes': prepared['changes'], 'totals': report['totals'],
               'ranking': [prepared['tenants'][index].get('workspace_id') for index in order]}
+    if FILES['summary'] not in result['files']:
+        result['files'] = sorted(result['files'] + [FILES['summary']])
+    result['summary'] = summary_lines(prepared, result, check_mode)
     if check_mode:
         return result
+    files[FILES['summary']] = '\n'.join(result['summary']) + '\n'
     try:
         os.makedirs(history_dir, exist_ok=True)
         _replace_tenant_pages(output_dir, {name: text for name, text in files.items() if '/' in name})

@@ -83,6 +83,17 @@ TASKS = [
         device_source: monitoring
         report: true
         concurrency: 2'''),
+    # With output_dir the action writes the files too; in check mode nothing is written, the summary says so.
+    ('overview written, check mode', '''
+      central.msp.tenant_overview_info:
+        tenant_records: "{{ listing.tenants[:3] }}"
+        output_dir: /nonexistent/central-msp-parity
+        details: false
+      check_mode: true'''),
+    ('overview written into a file', '''
+      central.msp.tenant_overview_info:
+        tenant_records: "{{ listing.tenants[:1] }}"
+        output_dir: /dev/null'''),
     ('overview of a record without a workspace id', '''
       central.msp.tenant_overview_info: {tenant_records: [{name: nobody}]}'''),
     # The writes in check mode: what would change, with the diff; a device not in the inventory fails with data.
@@ -155,13 +166,10 @@ def results_by_task(run):
 
 def comparable(result):
     """A result without what differs from one run to the next: debug ids (the simulator makes one per error, as
-    the live API does), the response's Date header and the report's time stamp."""
+    the live API does), the response's Date header and the report's time stamp (and the history file named by it)."""
     result = json.loads(json.dumps(result))
-    inner = result.get('result') or {}
-    if isinstance(inner.get('report_json'), str):
-        inner['report_json'] = json.loads(inner['report_json'])
     text = re.sub(r'debugId [0-9a-f]+', 'debugId <id>', json.dumps(result))
-    text = re.sub(r'"(debug_id|debugId|date|generated_at)": "[^"]*"', r'"\1": "<varies>"', text)
+    text = re.sub(r'"(debug_id|debugId|date|generated_at|history_file)": "[^"]*"', r'"\1": "<varies>"', text)
     return json.loads(text)
 
 
@@ -255,7 +263,13 @@ def test_the_cases_are_what_they_say(runs, simulator):
         tenant['central_provisioned'] is False for tenant in result('tenants')['tenants']]
     report = result('overview report')
     assert report['report']['totals']['tenants']['total'] == 3
-    assert json.loads(report['report_json']) == report['report']
+    written = result('overview written, check mode')
+    assert written['totals']['tenants']['total'] == 3
+    assert written['summary'][0].startswith('Fleet: 3 tenants'), written['summary']
+    assert written['summary'][-1].startswith('Check mode: no report was written'), written['summary']
+    assert 'tenants' not in written and 'report' not in written
+    assert not os.path.exists('/nonexistent/central-msp-parity')
+    assert 'output_dir /dev/null exists and is not a folder' in result('overview written into a file', 'failed')['msg']
     assert 'tenant_records[0] is not a tenant record' in result('overview of a record without a workspace id',
                                                                 'failed')['msg']
     assert secret not in json.dumps(found)
@@ -295,6 +309,11 @@ FALLBACK = '''---
       vars:
         central_msp_execution: somewhere
       ignore_errors: true
+    - name: overview files with async
+      central.msp.tenant_overview_info: {tenant_records: [{workspace_id: x}], output_dir: /nonexistent/overview}
+      async: 120
+      poll: 1
+      ignore_errors: true
 '''
 
 
@@ -324,3 +343,6 @@ def test_fallbacks_run_the_module(simulator, tmp_path):
     wrong = run.one('a wrong choice')
     assert wrong['status'] == 'failed'
     assert 'central_msp_execution must be one of controller, module' in wrong['result']['msg']
+    overview = run.one('overview files with async')
+    assert overview['status'] == 'failed'
+    assert 'output_dir cannot be used with async' in overview['result']['msg']

@@ -21,7 +21,8 @@ import tempfile
 
 from tests.performance.scenarios import (LATENCY_MS, PLAYBOOKS, ROOT, Bench, Ideal, make_result, pytest_plugin,
                                          tail)
-from tests.simulator.api import ROUTES
+from tests.performance.peer_overview import CLIENTS_FILTER
+from tests.simulator.api import ROUTES, select_clients
 
 DEVICES_PER_TENANT = 50
 BIG_TENANT_DEVICES = 500
@@ -58,10 +59,15 @@ class OverviewBench(Bench):
         self.provisioned = [tenant for tenant in self.truth if tenant['central']]
 
     def warm_up(self):
-        """Untimed: the simulator builds every list once; Python files are read from disk once."""
+        """Untimed: the simulator builds every list once; Python files are read from disk once. Keeps how many
+        clients a read with CLIENTS_FILTER lists."""
+        route = ROUTES[KINDS['clients'][1]]
+        self.listed_clients = {}
         for tenant in self.provisioned:
-            for kind, _route in KINDS.values():
-                self.sim.truth(tenant['id'], kind)
+            for name, (kind, _route) in KINDS.items():
+                items = self.sim.truth(tenant['id'], kind)
+                if name == 'clients':
+                    self.listed_clients[tenant['id']] = len(select_clients(route, {'filter': CLIENTS_FILTER}, items))
 
     def ideal(self, listing=True):
         """1 MSP token, 1 exchange per tenant Central manages, the listing pages (GLP's and Central's, which the
@@ -74,7 +80,10 @@ class OverviewBench(Bench):
         return Ideal(msp_tokens=1, exchanges=len(self.provisioned), listing=pages if listing else 0, data=data)
 
     def expected_counts(self):
-        return {tenant['id']: {name: tenant['counts'][kind] for name, (kind, _route) in KINDS.items()}
+        """Per tenant, what the overview's reads list: every site, device and alert, and the clients of
+        CLIENTS_FILTER (warm_up)."""
+        return {tenant['id']: dict({name: tenant['counts'][kind] for name, (kind, _route) in KINDS.items()},
+                                   clients=self.listed_clients[tenant['id']])
                 for tenant in self.provisioned}
 
     def check_report(self, path):

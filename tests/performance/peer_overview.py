@@ -5,7 +5,7 @@
 One MSPBase; the GLP tenant list (paged, as in peer_pycentral.py); then, through a thread pool sharing the
 MSPBase as the Control Tower reference fetches in parallel (seed 004), for each tenant get_tenant_connection()
 and the overview's four reads with pycentral's own helpers where it has them: MonitoringSites.get_all_sites
-(sites-health), MonitoringDevices.get_all_device_inventory, Clients.get_all_clients, and the alerts through
+(sites-health), MonitoringDevices.get_all_device_inventory, Clients.get_all_clients (CLIENTS_FILTER), and the alerts through
 command() page by page (pycentral has no alerts helper). A tenant whose reads fail (Central not provisioned:
 403) is counted and skipped.
 
@@ -22,6 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from tests.performance.peer_pycentral import all_tenants, msp_connection, point_pycentral_at
 
+# The clients the collection's overview reads (tenant_overview_info): connected ones and those failed within
+# Central's default window; without a filter Central lists the connected ones only.
+CLIENTS_FILTER = "status in ('Connected', 'Failed')"
 ALERTS_PATH = 'network-notifications/v1/alerts'
 ALERTS_PAGE = 100
 MAX_PAGES = 10000
@@ -52,7 +55,7 @@ def tenant_overview(msp, tenant):
         conn = msp.get_tenant_connection(tenant_workspace_id=tenant.get('id'))
         return {'sites': MonitoringSites.get_all_sites(conn, return_raw_response=True),
                 'devices': MonitoringDevices.get_all_device_inventory(central_conn=conn),
-                'clients': Clients.get_all_clients(conn),
+                'clients': Clients.get_all_clients(conn, filter_str=CLIENTS_FILTER),
                 'alerts': tenant_alerts(conn)}
     except Exception:  # pylint: disable=broad-except  # pycentral raises bare Exception on a non-200 answer
         return None

@@ -206,3 +206,36 @@ def test_output_dir_that_is_a_file(tmp_path):
         write_overview(report(fleet()), str(target))
     with pytest.raises(OverviewError, match='history_runs must be a whole number of at least 1'):
         write_overview(report(fleet()), str(tmp_path), history_runs=0)
+
+
+def test_summary_lines_first_run_then_changes(tmp_path):
+    out = str(tmp_path / 'reports')
+    first = write_overview(report(fleet()), out)
+    with open(os.path.join(out, FILES['summary']), encoding='utf-8') as handle:
+        assert handle.read() == '\n'.join(first['summary']) + '\n'
+    lines = first['summary']
+    assert lines[0] == ('Fleet: 4 tenants (2 read, 1 failed, 1 not in Central) · 3 sites (1 poor) · '
+                        '5 devices (2 offline) · 0 clients (0 failed) · 2 active alerts (1 critical)')
+    assert lines[1].startswith('Failed clients: those Central listed in its default window')
+    # One line per tenant, in the report's order; a failed tenant says why.
+    assert lines[2].startswith('Acme: ') and lines[2].endswith('1 active alert (0 critical)')
+    assert lines[4] == 'Broken: FAILED · HTTP 500'
+    assert lines[5] == 'Dental: NOT PROVISIONED IN CENTRAL'
+    assert lines[6] == 'First run in %s: the next run shows what changed.' % out
+    assert lines[7].startswith('Reports: %s/msp_overview.html (open this), msp_overview.csv, ' % out)
+    assert lines[7].endswith('msp_overview_summary.txt, tenants/ (4 pages)')
+
+    records = fleet()
+    records[0]['devices'][0]['status'] = 'OFFLINE'
+    second = write_overview(report(records, at='2025-11-21T12:00:00Z'), out)
+    assert second['summary'][6] == ('Since 2025-11-20T12:00:00Z: 0 new critical alerts, 0 cleared · 1 devices gone '
+                                    'offline, 0 back · 0 sites degraded, 0 recovered · 0 tenants added, 0 removed')
+    assert second['totals'] == report(records)['totals']
+
+
+def test_summary_lines_in_check_mode(tmp_path):
+    out = tmp_path / 'reports'
+    lines = write_overview(report(fleet()), str(out), check_mode=True)['summary']
+    assert lines[-1] == ('Check mode: no report was written (without --check they go to %s/msp_overview.html and '
+                         'beside it)' % out)
+    assert not out.exists()
