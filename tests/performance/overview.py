@@ -8,6 +8,8 @@ of its lists take pages) runs, and the same machine runs, on zeroed stats each:
 * **O2** — the same playbook with ``msp_overview_per_host=true``, forks 10: each tenant host reads its own tenant.
 * **O3** — the peer (peer_overview.py): one MSPBase, the same four reads per tenant, 8 threads.
 * **D** — ``ansible.builtin.debug`` on every tenant host, forks 10: Ansible's own floor per host (no API read).
+* **R** — the per-host read task of O2 alone (tenant_overview_info on every tenant host, forks 10, no report):
+  its CPU less D's, per host, is the CPU of one module task.
 
 The overview's reports are checked against the simulator's truth: every tenant's status and its count of sites,
 devices, clients and alerts, and the fleet totals. The peer's counts are checked against the same truth.
@@ -19,8 +21,8 @@ import os
 import sys
 import tempfile
 
-from tests.performance.scenarios import (LATENCY_MS, PLAYBOOKS, ROOT, Bench, Ideal, make_result, pytest_plugin,
-                                         tail)
+from tests.performance.scenarios import (LATENCY_MS, PLAYBOOKS, ROOT, Bench, Ideal, check_recap, make_result,
+                                         pytest_plugin, tail)
 from tests.performance.peer_overview import CLIENTS_FILTER
 from tests.simulator.api import ROUTES, select_clients
 
@@ -156,6 +158,14 @@ class OverviewBench(Bench):
         return make_result('D', 'ansible.builtin.debug on every tenant host, forks %d (no API read)' % forks,
                            self.size, [], forks, ideal, run, check)
 
+    def per_host_reads(self, forks=PER_HOST_FORKS):
+        """R: O2's read task alone on every tenant host; 'ok' when every host read its tenant without a failure."""
+        command = self.playbook_path(os.path.join(PLAYBOOKS, 'overview_read_hosts.yml'), OVERVIEW_INVENTORY,
+                                     '--forks', str(forks))
+        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
+        return make_result('R', 'tenant_overview_info on every tenant host, forks %d (O2\'s reads, no report)' % forks,
+                           self.size, self.provisioned, forks, self.ideal(), run, check_recap(proc, self.size, 0))
+
     @staticmethod
     def playbook_path(playbook, inventory, *args):
         return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook, *args]
@@ -168,4 +178,5 @@ def plan(bench):
         ('O3 the pycentral peer', bench.peer),
         ('O2 the overview per host', lambda: bench.overview(per_host=True)),
         ('D debug on every host', bench.debug_floor),
+        ('R the per-host reads alone', bench.per_host_reads),
     ]
