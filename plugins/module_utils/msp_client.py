@@ -23,7 +23,7 @@ from ansible_collections.central.msp.plugins.module_utils.errors import (
     ApiError, AuthError, CentralMspError, DataError, TenantError)
 from ansible_collections.central.msp.plugins.module_utils.transport import HttpClient, error_from_response
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
-from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id
+from ansible_collections.central.msp.plugins.module_utils.settings import compact_id, dashed_id, is_workspace_id
 from ansible_collections.central.msp.plugins.module_utils.token_cache import TokenCache, cache_key, secret_digest
 
 TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
@@ -34,15 +34,10 @@ MAX_EXPIRES_IN = 365 * 86400
 KEPT_EXPIRES_IN = 86400
 # What RFC 6750 allows in a bearer token (b64token), so it can travel in a header.
 _BEARER = re.compile(r'^[A-Za-z0-9._~+/=-]+$')
-WORKSPACE_ID = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
 
 # The list endpoints, as our contract describes them (paging, largest page, item key, first cursor).
 ENDPOINTS = contract.ENDPOINTS
-
-
-def is_workspace_id(value):
-    return bool(WORKSPACE_ID.match(str(value or '').strip()))
 
 
 def odata_string(value):
@@ -265,7 +260,7 @@ class MspClient:
         left out, with a warning that says what was wrong, so one bad entry costs only itself."""
         sound, problems = [], []
         for item in items:
-            if not isinstance(item, dict) or not is_workspace_id(item.get('id')) or isinstance(item.get('id'), bool):
+            if not isinstance(item, dict) or not is_workspace_id(item.get('id')):
                 problems.append('an entry without a workspace id (%s)' % _sample(item))
                 continue
             name = item.get('workspaceName')

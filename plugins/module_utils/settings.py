@@ -74,7 +74,8 @@ CONNECTION_OPTIONS = {
 # Two ways of naming the Central gateway; see resolve_settings for their precedence.
 GATEWAY_OPTIONS = ('base_url', 'cluster_name')
 
-_HEX32 = re.compile(r'^[0-9a-fA-F]{32}$')
+# A GLP workspace id: a UUID, dashed as GLP returns it or as 32 hex digits.
+_WORKSPACE_ID = re.compile(r'^[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}$')
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,17 @@ class Settings:
         return self.central_base_url
 
 
+def is_workspace_id(value):
+    """Whether ``value`` is a GLP workspace id (dashed or 32 hex digits) rather than, say, a tenant name."""
+    return isinstance(value, str) and bool(_WORKSPACE_ID.match(value.strip()))
+
+
 def compact_id(value, what='workspace id'):
     """A GLP workspace id, dashed or not, as 32 lowercase hex digits."""
-    text = str(value or '').strip().replace('-', '').lower()
-    if not _HEX32.match(text):
+    if not is_workspace_id(value):
         raise ConfigError("%s %r is not a GLP workspace id: expected a UUID such as "
                           "'3f2a...-....' (32 hex digits, dashes optional)." % (what, value))
-    return text
+    return value.strip().replace('-', '').lower()
 
 
 def dashed_id(value, what='workspace id'):

@@ -8,7 +8,8 @@ from ansible_collections.central.msp.plugins.doc_fragments.connection import Mod
 from ansible_collections.central.msp.plugins.module_utils.errors import ConfigError
 from ansible_collections.central.msp.plugins.module_utils.runner import connection_argument_spec
 from ansible_collections.central.msp.plugins.module_utils.settings import (
-    CLUSTERS, CONNECTION_OPTIONS, GATEWAY_OPTIONS, compact_id, dashed_id, environment_values, resolve_settings)
+    CLUSTERS, CONNECTION_OPTIONS, GATEWAY_OPTIONS, compact_id, dashed_id, environment_values, is_workspace_id,
+    resolve_settings)
 
 import yaml
 
@@ -92,6 +93,21 @@ def test_workspace_ids_dashed_or_compact():
     assert compact_id(MSP) == MSP.replace('-', '')
     with pytest.raises(ConfigError, match='not a GLP workspace id'):
         compact_id('acme')
+
+
+@pytest.mark.parametrize('value, expected', [
+    (MSP, True),
+    (MSP.upper().replace('-', ''), True),
+    ('  %s  ' % MSP, True),
+    # Dashes where a UUID has them, or none: not a name that happens to be 32 hex digits and dashes.
+    (MSP.replace('-', '')[:10] + '-' + MSP.replace('-', '')[10:], False),
+    (MSP[:8] + MSP[9:], False),
+    ('acme', False),
+    (None, False),
+    (12345, False),
+])
+def test_is_workspace_id(value, expected):
+    assert is_workspace_id(value) is expected
 
 
 def write_token_file(tmp_path, data):
