@@ -109,24 +109,24 @@ class MspClient:
 
     def _exchange(self, tenant):
         call = 'token exchange into tenant workspace %s' % dashed_id(tenant)
-        subject = self.msp_token()
-        for attempt in (1, 2):
+        hint = 'Is this a tenant of the MSP workspace %s? msp_tenant_info lists them' % dashed_id(self.settings.workspace_id)
+
+        def exchange(subject):
             response = self.http.send('POST', self._token_url(tenant), call, retry_unsafe=True, data={
                 'grant_type': TOKEN_EXCHANGE_GRANT,
                 'subject_token': subject,
                 'subject_token_type': ACCESS_TOKEN_TYPE,
             })
-            if response.status_code == 200:
-                return self._token_from(call, response)
-            error = self._auth_error(call, response,
-                                     'Is this a tenant of the MSP workspace %s? msp_tenant_info lists them'
-                                     % dashed_id(self.settings.workspace_id))
-            if attempt == 1 and (response.status_code == 401 or error.error_code in ('invalid_grant', 'invalid_token')):
-                # The MSP token expired or was revoked: renew it once and exchange again.
-                subject = self.msp_token(stale=subject)
-                continue
+            return response, None if response.status_code == 200 else self._auth_error(call, response, hint)
+
+        subject = self.msp_token()
+        response, error = exchange(subject)
+        if error is not None and (response.status_code == 401 or error.error_code in ('invalid_grant', 'invalid_token')):
+            # The MSP token expired or was revoked: renew it once and exchange again.
+            response, error = exchange(self.msp_token(stale=subject))
+        if error is not None:
             raise error
-        raise error  # pragma: no cover - the loop always returns or raises
+        return self._token_from(call, response)
 
     def _auth_error(self, call, response, hint):
         error = error_from_response(call, response, hint, self.http.redact)
@@ -172,18 +172,18 @@ class MspClient:
         path = safe_api_path(path)
         url = '%s/%s' % (self.base_url(app), quote(path, safe="/:@!$&'()*+,;=-._~%"))
         call = self.describe(method, app, path, tenant)
-        token = self.tenant_token(tenant) if tenant else self.msp_token()
         extra = {key: value for key, value in (headers or {}).items() if key.lower() != 'authorization'}
-        for attempt in (1, 2):
-            # A token read from the cache was never seen by this process's redaction; make sure it is.
-            self.http.add_sensitive(token)
+
+        def send(token):  # msp_token and tenant_token have made the token known to the redaction
             sent = dict(extra, Accept='application/json', Authorization='Bearer %s' % token)
-            response = self.http.send(method, url, call, headers=sent, params=params, json=body)
-            if response.status_code != 401 or attempt == 2:
-                return response
+            return self.http.send(method, url, call, headers=sent, params=params, json=body)
+
+        token = self.tenant_token(tenant) if tenant else self.msp_token()
+        response = send(token)
+        if response.status_code == 401:
             response.close()
-            token = self.tenant_token(tenant, stale=token) if tenant else self.msp_token(stale=token)
-        return response  # pragma: no cover
+            response = send(self.tenant_token(tenant, stale=token) if tenant else self.msp_token(stale=token))
+        return response
 
     def call(self, app, method, path, tenant=None, params=None, body=None, headers=None, expected=(200,)):
         """Send one call; the response if its status is expected, else an ApiError."""
