@@ -27,12 +27,6 @@ try:
 except ImportError:
     HAS_REQUESTS = False
 
-try:
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-    HAS_URLLIB3_POOLS = True
-except ImportError:  # pragma: no cover - requests always brings urllib3
-    HAS_URLLIB3_POOLS = False
 
 # Statuses worth another try: rate limited, or a transient server/CDN failure.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -155,8 +149,7 @@ class HttpClient:
             self._redactor.add_literal(base64.b64encode(pair).decode('ascii'))
         self.session = requests.Session()
         # Enough pooled connections for concurrent tenants without reconnecting.
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64, max_retries=0)
-        _watch_status_and_headers(adapter)
+        adapter = _WatchedAdapter(pool_connections=4, pool_maxsize=64, max_retries=0)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
         self.session.verify = settings.verify
@@ -189,9 +182,10 @@ class HttpClient:
         """Send with bounded retries; return the final response, its body read, whatever its status.
 
         Unsafe methods are retried only when the server certainly did not act (429) unless ``retry_unsafe``
-        (token requests, which have no side effects). ``timeout`` bounds each attempt's whole response, not
-        one socket read, so a server dripping bytes cannot hold the task. ``pace()``, when given, runs before every
-        attempt (a rate budget shared with other processes); ``final(response)`` true means no retry can help."""
+        (token requests, which have no side effects). ``timeout`` bounds each attempt as a whole (connecting,
+        through any proxy, the status line, headers and body), not one socket read, so a server or proxy dripping
+        bytes cannot hold the task. ``pace()``, when given, runs before every attempt (a rate budget shared with
+        other processes); ``final(response)`` true means no retry can help."""
         method = method.upper()
         idempotent = retry_unsafe or method in SAFE_METHODS
         check_headers(kwargs.get('headers'))
@@ -199,40 +193,32 @@ class HttpClient:
         while True:
             if pace is not None:
                 pace()
-            deadline = time.monotonic() + self.timeout
-            _DEADLINE.watch = watch = {'at': deadline, 'fired': False}
+            _ATTEMPT.watch = watch = _AttemptWatch(self.timeout)
             try:
                 response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False,
                                                 proxies=_proxies(url), stream=True, **kwargs)
-                _read_body(response, deadline, call)
+                _read_body(response, watch, call)
             except requests.exceptions.SSLError as exc:
-                raise ApiError(call, message='TLS verification failed (%s)' % self.redact(_reason(exc)),
-                               hint='Set ca_path to the CA bundle that signs the server certificate '
-                                    '(env CENTRAL_CA_PATH); validate_certs: false only for testing') from None
+                if watch.fired:  # the deadline cut a TLS handshake that kept dripping
+                    exc = watch.timeout()
+                else:
+                    raise ApiError(call, message='TLS verification failed (%s)' % self.redact(_reason(exc)),
+                                   hint='Set ca_path to the CA bundle that signs the server certificate '
+                                        '(env CENTRAL_CA_PATH); validate_certs: false only for testing') from None
+                response = self._failed(exc, attempt, idempotent, call)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError, _WholeResponseTimeout) as exc:
-                if watch['fired']:  # the watchdog cut a status line or headers that kept dripping
-                    exc = _WholeResponseTimeout('the status line and headers took longer than timeout')
-                unreachable = _unreachable(exc)
-                if unreachable:
-                    # Another try cannot resolve a name or open a closed port: say so at once.
-                    raise ApiError(call, message='%s (%s)' % (unreachable, self.redact(_reason(exc))),
-                                   hint='Check base_url / cluster_name, glp_base_url and auth_url, and any '
-                                        'HTTPS_PROXY / NO_PROXY in the environment') from None
-                if attempt < self.max_retries and idempotent:
-                    self._pause(retry_wait(None, attempt))
-                    attempt += 1
-                    continue
-                timed_out = isinstance(exc, (requests.exceptions.Timeout, _WholeResponseTimeout))
-                raise ApiError(call, message='%s after %d attempt%s: %s' % (
-                    'timed out' if timed_out else 'connection failed',
-                    attempt + 1, '' if attempt == 0 else 's', self.redact(_reason(exc)))) from None
+                response = self._failed(watch.timeout() if watch.fired else exc, attempt, idempotent, call)
             except (requests.exceptions.InvalidHeader, UnicodeError) as exc:
                 # A header value requests or http.client cannot send; never shown (it may be a token).
                 raise ApiError(call, message='the request could not be sent: a header value is not valid '
                                              '(%s)' % type(exc).__name__) from None
             finally:
-                _DEADLINE.watch = None
+                watch.stop()
+                _ATTEMPT.watch = None
+            if response is None:  # a failed attempt that may be tried again
+                attempt += 1
+                continue
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries and (
                     idempotent or response.status_code == 429) and not (final is not None and final(response)):
                 wait = retry_wait(response, attempt)
@@ -243,6 +229,22 @@ class HttpClient:
                 attempt += 1
                 continue
             return response
+
+    def _failed(self, exc, attempt, idempotent, call):
+        """After an attempt that got no response: pause and return None to try again, or raise the error."""
+        unreachable = _unreachable(exc)
+        if unreachable:
+            # Another try cannot resolve a name or open a closed port: say so at once.
+            raise ApiError(call, message='%s (%s)' % (unreachable, self.redact(_reason(exc))),
+                           hint='Check base_url / cluster_name, glp_base_url and auth_url, and any '
+                                'HTTPS_PROXY / NO_PROXY in the environment') from None
+        if attempt < self.max_retries and idempotent:
+            self._pause(retry_wait(None, attempt))
+            return None
+        timed_out = isinstance(exc, (requests.exceptions.Timeout, _WholeResponseTimeout))
+        raise ApiError(call, message='%s after %d attempt%s: %s' % (
+            'timed out' if timed_out else 'connection failed',
+            attempt + 1, '' if attempt == 0 else 's', self.redact(_reason(exc)))) from None
 
     def _pause(self, seconds, rate_limited=False):
         self.retries += 1
@@ -263,88 +265,165 @@ class _WholeResponseTimeout(Exception):
     """The response did not arrive in full within ``timeout``."""
 
 
-# The deadline of the attempt this thread is sending, for the watchdog of its connection.
-_DEADLINE = threading.local()
+# The watch of the attempt this thread is sending, for the connections it uses.
+_ATTEMPT = threading.local()
 
 
-def _watched(connection_class):
-    """A urllib3 connection class whose wait for the status line and headers ends at the attempt's deadline: a
-    timer shuts the socket down, so a server dripping its headers cannot hold the task (reads are bounded one
-    at a time only)."""
+class _AttemptWatch:
+    """The deadline of one attempt. When it passes, a timer shuts down the sockets of the connections the attempt
+    uses, so nothing sent slowly (a proxy's CONNECT answer, a TLS handshake, a status line, headers or a body)
+    holds the attempt past ``timeout``: socket timeouts alone bound one read at a time."""
+
+    def __init__(self, seconds):
+        self.fired = False
+        self.phase = 'connect'
+        self.received = 0  # body bytes in hand
+        self._connections = []
+        self._stopped = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def use(self, connection, phase):
+        with self._lock:
+            self.phase = phase
+            if not any(known is connection for known in self._connections):
+                self._connections.append(connection)
+            late = self.fired and not self._stopped
+        if late:  # the deadline passed while the socket was being opened
+            _shut(connection)
+
+    def _cut(self):
+        with self._lock:
+            if self._stopped:
+                return
+            self.fired = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shut(connection)
+
+    def stop(self):
+        """Before the connection goes back to the pool, where another attempt may take it."""
+        with self._lock:
+            self._stopped = True
+        self._timer.cancel()
+
+    def timeout(self):
+        if self.phase == 'body':
+            return _WholeResponseTimeout('the whole response took longer than timeout (%d bytes in hand)'
+                                         % self.received)
+        if self.phase == 'headers':
+            return _WholeResponseTimeout('the status line and headers took longer than timeout')
+        return _WholeResponseTimeout('connecting (through any proxy, with the TLS handshake) took longer than timeout')
+
+
+def _shut(connection):
+    # The plain socket's shutdown, also for a TLS socket: it ends a read blocked in another thread at once.
+    for sock in (getattr(connection, 'sock', None), getattr(connection, '_attempt_socket', None)):
+        if sock is not None:
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except (OSError, TypeError, ValueError):
+                pass
+
+
+def _watched_connection(connection_class):
+    """A urllib3 connection class that puts itself under the watch of the attempt using it."""
 
     class Watched(connection_class):
-        def getresponse(self, *args, **kwargs):  # pylint: disable=arguments-differ
-            watch = getattr(_DEADLINE, 'watch', None)
-            sock = getattr(self, 'sock', None)
-            if not watch or sock is None:
-                return super().getresponse(*args, **kwargs)
+        def _new_conn(self, *args, **kwargs):
+            watch = getattr(_ATTEMPT, 'watch', None)
+            sock = super()._new_conn(*args, **kwargs)
+            self._attempt_socket = sock
+            if watch is not None:
+                watch.use(self, 'connect')
+            return sock
 
-            def cut():
-                watch['fired'] = True
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            timer = threading.Timer(max(0.0, watch['at'] - time.monotonic()), cut)
-            timer.daemon = True
-            timer.start()
-            try:
-                return super().getresponse(*args, **kwargs)
-            finally:
-                timer.cancel()
+        def request(self, *args, **kwargs):  # pylint: disable=arguments-differ
+            watch = getattr(_ATTEMPT, 'watch', None)
+            if watch is not None:
+                watch.use(self, 'headers')
+            return super().request(*args, **kwargs)
+
+        def getresponse(self, *args, **kwargs):  # pylint: disable=arguments-differ
+            watch = getattr(_ATTEMPT, 'watch', None)
+            if watch is not None:
+                watch.use(self, 'headers')
+            return super().getresponse(*args, **kwargs)
 
     Watched.__name__ = 'Watched' + connection_class.__name__
     return Watched
 
 
-if HAS_URLLIB3_POOLS:
-    class _WatchedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = _watched(HTTPConnection)
-
-    class _WatchedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = _watched(HTTPSConnection)
+_WATCHED_POOLS = {}
 
 
-def _watch_status_and_headers(adapter):
-    manager = getattr(adapter, 'poolmanager', None)
-    if HAS_URLLIB3_POOLS and isinstance(getattr(manager, 'pool_classes_by_scheme', None), dict):
-        manager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
+def _watched_pools(manager):
+    """Give a urllib3 pool manager (direct, HTTP(S) proxy or SOCKS) pools whose connections are watched."""
+    classes = getattr(manager, 'pool_classes_by_scheme', None)
+    if not isinstance(classes, dict):
+        return manager
+    watched = {}
+    for scheme, pool_class in classes.items():
+        if getattr(pool_class, 'attempt_watched', False):
+            watched[scheme] = pool_class
+            continue
+        if pool_class not in _WATCHED_POOLS:
+            _WATCHED_POOLS[pool_class] = type('Watched' + pool_class.__name__, (pool_class,), {
+                'ConnectionCls': _watched_connection(pool_class.ConnectionCls), 'attempt_watched': True})
+        watched[scheme] = _WATCHED_POOLS[pool_class]
+    manager.pool_classes_by_scheme = watched
+    return manager
 
 
-def _read_body(response, deadline, call):
-    """Read the body of a streamed response, giving up at ``deadline`` or past MAX_RESPONSE_BYTES."""
+if HAS_REQUESTS:
+    class _WatchedAdapter(HTTPAdapter):
+        """Pooled connections, direct and through proxies, all under the watch of their attempt."""
+
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            _watched_pools(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            return _watched_pools(super().proxy_manager_for(proxy, **proxy_kwargs))
+
+
+def _read_body(response, watch, call):
+    """Read the body of a streamed response, until the watch's deadline cuts it or past MAX_RESPONSE_BYTES."""
     if response._content is not False:  # already read
         return
+    watch.phase = 'body'
     raw = response.raw
     if hasattr(raw, 'read1') and hasattr(raw, 'release_conn'):
-        # urllib3 2: read1 returns what one socket read brings (decoded, as requests would), so the deadline is
-        # checked between the drips.
+        # urllib3 2: read1 returns what one socket read brings (decoded, as requests would).
         def read(amount):
             return raw.read1(amount, decode_content=True)
-    else:  # urllib3 < 2, or a plain file: the deadline is checked per chunk instead
+    else:  # urllib3 < 2, or a plain file
         pieces = response.iter_content(8192)
 
         def read(_amount):
             return next(pieces, b'')
-    chunks, size = [], 0
+    chunks = []
     try:
         while True:
             chunk = read(65536)
             if not chunk:
                 break
             chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_RESPONSE_BYTES:
+            watch.received += len(chunk)
+            if watch.received > MAX_RESPONSE_BYTES:
                 raise ApiError(call, response.status_code, message='the response is larger than %d MiB; refused as '
                                'broken' % (MAX_RESPONSE_BYTES // (1024 * 1024)))
-            if time.monotonic() > deadline:
-                raise _WholeResponseTimeout('the whole response took longer than timeout (%d bytes in hand)' % size)
+        if watch.fired:  # a body that ends with the connection ended where the deadline cut it
+            raise watch.timeout()
     except (ApiError, _WholeResponseTimeout):
         response.close()
         raise
     except Exception as exc:  # urllib3's own errors mid-body: a broken connection, like requests would say
         response.close()
         raise requests.exceptions.ChunkedEncodingError(str(exc)) from None
+    watch.stop()  # before the connection goes back to the pool
     response._content = b''.join(chunks)
     response._content_consumed = True
     release = getattr(raw, 'release_conn', None)

@@ -18,6 +18,7 @@ from ansible_collections.central.msp.plugins.module_utils.transport import HttpC
 from ansible_collections.central.msp.plugins.module_utils.settings import resolve_settings
 
 from tests.unit.fakes import ScriptedSession, response
+from tests.unit.local_servers import DripServer, Proxy
 
 SETTINGS = resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32, max_retries=3))
 
@@ -353,3 +354,105 @@ def test_timeout_bounds_a_status_line_and_headers_that_drip():
         assert len(sent) < 500
     finally:
         listener.close()
+
+
+# A head that would take over two minutes at 0.3 s a byte; timeout 2 s must end the attempt after about 2 s.
+DRIPPED_HEAD = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n' + b''.join(
+    b'X-Pad-%d: %s\r\n' % (n, b'x' * 30) for n in range(10)) + b'Content-Length: 2\r\n\r\n'
+DRIP_GAP = 0.3
+DRIP_TIMEOUT = 2
+
+
+def _drip_settings(**extra):
+    return resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32,
+                                 max_retries=0, timeout=DRIP_TIMEOUT, **extra))
+
+
+def _timed_failure(http, url, match):
+    started = time.monotonic()
+    with pytest.raises(ApiError, match=match):
+        http.send('GET', url, 'GET x')
+    return time.monotonic() - started
+
+
+def _proxy_env(monkeypatch, proxy):
+    for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'):
+        monkeypatch.setenv(name, proxy.url)
+    for name in ('NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize('scheme', ['http', 'https'])
+def test_timeout_bounds_dripping_headers_through_a_proxy_as_on_the_direct_path(scheme, tmp_path, monkeypatch):
+    # http: the proxy forwards the absolute URI; https: a CONNECT tunnel to a TLS server. The host name is not
+    # loopback (loopback never goes through a proxy) and resolves nowhere: only the proxy knows where it is.
+    tls = None
+    if scheme == 'https':
+        from tests.simulator.certs import make_certificates
+        paths = make_certificates(str(tmp_path))
+        tls = (paths['server.pem'], paths['server.key'])
+    server = DripServer(DRIPPED_HEAD, b'{}', drip='head', gap=DRIP_GAP, tls=tls)
+    proxy = Proxy(server.address)
+    _proxy_env(monkeypatch, proxy)
+    try:
+        http = HttpClient(_drip_settings(validate_certs=False) if tls else _drip_settings())
+        elapsed = _timed_failure(http, '%s://central.drip.test/x' % scheme, 'GET x failed: timed out after 1 '
+                                 'attempt: the status line and headers took longer than timeout')
+        assert proxy.seen and proxy.seen[0].split(' ')[0] == ('CONNECT' if tls else 'GET'), proxy.seen
+        # Cut at the deadline, not per read: the head would need len(DRIPPED_HEAD) * 0.3 s (over two minutes).
+        # Five times the timeout leaves room for a slow machine and is still a tenth of the drip.
+        assert DRIP_TIMEOUT * 0.9 <= elapsed < DRIP_TIMEOUT * 5, elapsed
+        assert server.sent < len(DRIPPED_HEAD) / 4, server.sent
+    finally:
+        proxy.close()
+        server.close()
+
+
+def test_timeout_bounds_a_proxy_dripping_its_connect_answer(tmp_path, monkeypatch):
+    from tests.simulator.certs import make_certificates
+    paths = make_certificates(str(tmp_path))
+    server = DripServer(DRIPPED_HEAD, b'{}', drip='body', gap=0, tls=(paths['server.pem'], paths['server.key']))
+    proxy = Proxy(server.address, connect_gap=DRIP_GAP)
+    _proxy_env(monkeypatch, proxy)
+    try:
+        http = HttpClient(_drip_settings(validate_certs=False))
+        elapsed = _timed_failure(http, 'https://central.drip.test/x', 'GET x failed: timed out after 1 attempt: '
+                                 'connecting \\(through any proxy, with the TLS handshake\\) took longer than timeout')
+        assert DRIP_TIMEOUT * 0.9 <= elapsed < DRIP_TIMEOUT * 5, elapsed
+    finally:
+        proxy.close()
+        server.close()
+
+
+def test_timeout_bounds_a_dripping_body_through_a_proxy(monkeypatch):
+    server = DripServer(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n',
+                        b' ' * 400, drip='body', gap=DRIP_GAP)
+    proxy = Proxy(server.address)
+    _proxy_env(monkeypatch, proxy)
+    try:
+        elapsed = _timed_failure(HttpClient(_drip_settings()), 'http://central.drip.test/x',
+                                 'GET x failed: timed out after 1 attempt: the whole response took longer than '
+                                 'timeout')
+        assert DRIP_TIMEOUT * 0.9 <= elapsed < DRIP_TIMEOUT * 5, elapsed
+        assert server.sent < 100, server.sent
+    finally:
+        proxy.close()
+        server.close()
+
+
+def test_one_attempt_is_bounded_by_timeout_not_headers_plus_body():
+    # The head comes just before the deadline, then the body stalls: a deadline for the head and a socket
+    # timeout for the body would let this attempt run close to twice the timeout (5.7 s); one deadline ends it
+    # at 3 s. The bound sits between the two, 1.5 s above the deadline for a slow machine.
+    timeout = 3
+    server = DripServer(b'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n', b'x' * 10, drip='body', gap=60,
+                        pause=timeout - 0.3)
+    try:
+        settings = resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32,
+                                         max_retries=0, timeout=timeout))
+        elapsed = _timed_failure(HttpClient(settings), 'http://127.0.0.1:%d/x' % server.address[1],
+                                 'GET x failed: timed out after 1 attempt: the whole response took longer than '
+                                 'timeout \\(1 bytes in hand\\)')
+        assert timeout * 0.9 <= elapsed < timeout + 1.5, elapsed
+    finally:
+        server.close()
