@@ -30,6 +30,7 @@ class PagedResult:
         self.warnings = []
         self._seen = set()
         self._oversize = False
+        self._beyond_total = False
 
     def add(self, items, key):
         """Keep the items not seen before; returns how many were new."""
@@ -65,6 +66,22 @@ class PagedResult:
             self.warnings.append('%s: page %d held %d items although %d were asked for; the server ignores the page '
                                  'size. Kept them all.' % (what, self.pages, len(items), int(limit)))
 
+    def past_total(self, was_complete, added, what):
+        """Warn (once) when a page brought new items after ``total`` items were already in hand."""
+        if was_complete and added and not self._beyond_total:
+            self._beyond_total = True
+            self.warnings.append('%s: page %d brought new items after the reported total (%s) was reached; kept '
+                                 'them. The server\'s total is wrong.' % (what, self.pages, self.total))
+
+    def cut_off(self, limit, what, kept_going):
+        """True (with a warning) once a listing that keeps going has used up the pages its total allows."""
+        if self.pages < self.page_bound(limit):
+            return False
+        self.warnings.append('%s: stopped after %d pages: the server kept sending %s (total %s, %d items '
+                             'received). The list may be incomplete or hold items it should not.'
+                             % (what, self.pages, kept_going, self.total, len(self.items)))
+        return True
+
     def page_bound(self, limit):
         """Pages after which a listing that still gets cursors is cut off: derived from total when known."""
         if self.total is None or not limit:
@@ -95,12 +112,8 @@ def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=N
     result = PagedResult()
     cursor = first_cursor
     seen_cursors = {first_cursor} if first_cursor is not None else set()
-    beyond_total = False
     while True:
-        if result.pages >= result.page_bound(limit):
-            result.warnings.append('%s: stopped after %d pages: the server kept sending new cursors (total %s, %d items '
-                                   'received). The list may be incomplete or hold items it should not.'
-                                   % (what, result.pages, result.total, len(result.items)))
+        if result.cut_off(limit, what, 'new cursors'):
             break
         query = dict(params or {}, limit=limit)
         if cursor is not None:
@@ -112,10 +125,7 @@ def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=N
         result.note_total(body.get('total') if isinstance(body, dict) else None, what)
         added = result.add(items, key)
         result.check_size(items, limit, what)
-        if was_complete and added and not beyond_total:
-            beyond_total = True
-            result.warnings.append('%s: page %d brought new items after the reported total (%s) was reached; kept '
-                                   'them. The server\'s total is wrong.' % (what, result.pages, result.total))
+        result.past_total(was_complete, added, what)
         cursor = body.get('next') if isinstance(body, dict) else None
         if cursor in (None, ''):
             break
@@ -136,16 +146,25 @@ def paginate_next(fetch_page, what, limit, params=None, key=None, first_cursor=N
 
 
 def paginate_offset(fetch_page, what, limit, params=None, key=None, items_key='items'):
-    """Walk ``offset``/``limit`` pages until ``total`` items are in hand. ``fetch_page(params) -> body``."""
+    """Walk ``offset``/``limit`` pages until ``total`` items are in hand. ``fetch_page(params) -> body``.
+
+    A full page at the ``total`` boundary may mean the total is too low: paging goes on while pages come back
+    full (warned when they bring more items), cut off at the bound the cursor paging uses."""
     result = PagedResult()
     offset = 0
-    while result.pages < MAX_PAGES:
+    while True:
+        if result.pages >= MAX_PAGES or result.complete() and result.cut_off(limit, what, 'full pages past the total'):
+            if result.pages >= MAX_PAGES and not result.complete():
+                result.warnings.append('%s: stopped after %d pages.' % (what, MAX_PAGES))
+            break
+        was_complete = result.complete()
         body = fetch_page(dict(params or {}, limit=limit, offset=offset))
         result.pages += 1
         items = page_items(body, items_key)
         result.note_total(body.get('total') if isinstance(body, dict) else None, what)
         added = result.add(items, key)
         result.check_size(items, limit, what)
+        result.past_total(was_complete, added, what)
         offset += len(items)
         if items and not added:
             result.repeated(what)
@@ -155,12 +174,9 @@ def paginate_offset(fetch_page, what, limit, params=None, key=None, items_key='i
                 result.warnings.append('%s: page %d came back empty at offset %d of %d; stopped there.'
                                        % (what, result.pages, offset, result.total))
             break
-        if result.total is None:
-            # No total: a short page is the last one.
-            if len(items) < limit:
-                break
-        elif offset >= result.total:
-            break
-    else:
-        result.warnings.append('%s: stopped after %d pages.' % (what, MAX_PAGES))
+        if result.total is not None and offset < result.total:
+            continue  # short pages too: a server may cap the page below the limit asked for
+        if not limit or len(items) < int(limit):
+            break  # a short page is the last one
+        # A full page at or past the total: the total may be too low, the next offset may hold more.
     return result

@@ -232,6 +232,8 @@ def test_lying_pages_are_read_whole_or_cut_off_with_a_warning(simulator, tmp_pat
     sim.fault(action='paging_anomaly', path='device-inventory$', kind='total_too_low')
     sim.fault(action='paging_anomaly', path='v1/clients$', kind='endless')
     sim.fault(action='paging_anomaly', path='v1/alerts$', kind='oversize')
+    sim.fault(action='paging_anomaly', path='sites-health$', kind='total_too_low')
+    sim.fault(action='paging_anomaly', path='devices/v1/devices$', kind='endless')
     run = play(sim, '''
         - name: total too low
           central.msp.tenant_device_info: {tenant_workspace_id: "{{ acme }}", limit: 10}
@@ -239,6 +241,11 @@ def test_lying_pages_are_read_whole_or_cut_off_with_a_warning(simulator, tmp_pat
           central.msp.tenant_client_info: {tenant_workspace_id: "{{ acme }}", limit: 50}
         - name: oversize page
           central.msp.tenant_alert_info: {tenant_workspace_id: "{{ acme }}", limit: 2}
+        - name: offset total too low
+          central.msp.tenant_site_info: {tenant_workspace_id: "{{ acme }}", limit: 1}
+        - name: endless full offset pages
+          central.msp.tenant_api_call:
+            {app: glp, path: devices/v1/devices, tenant_workspace_id: "{{ acme }}", params: {limit: 5}, paginate: true}
     ''', tmp_path, extra_vars={'acme': acme['id']}, ignore_errors=False)
     assert run.rc == 0, run.output[-3000:]
     devices = sim.truth(acme['id'], 'device-inventory')
@@ -254,6 +261,19 @@ def test_lying_pages_are_read_whole_or_cut_off_with_a_warning(simulator, tmp_pat
     assert ids(result(run, 'oversize page')['alerts'], 'id') == ids(sim.truth(acme['id'], 'alerts'), 'id')
     assert any('held %d items although 2 were asked for' % len(sim.truth(acme['id'], 'alerts')) in warning
                for warning in warnings(run, 'oversize page'))
+    # Offset paging: full pages at and past a total that is too low are followed, warned; endless ones are cut off
+    # at the same bound as cursors.
+    sites = sim.truth(acme['id'], 'sites-health')
+    assert len(sites) >= 2, 'the fixture needs a total that halves to something below the truth'
+    assert ids(result(run, 'offset total too low')['sites'], 'id') == ids(sites, 'id')
+    assert any('after the reported total (%d) was reached' % (len(sites) // 2) in warning
+               for warning in warnings(run, 'offset total too low'))
+    glp_devices = sim.truth(acme['id'], 'glp-devices')
+    needed = max(1, math.ceil(len(glp_devices) / 5))
+    bound = max(2 * needed, needed + 10)
+    assert len(requests_to(sim, 'devices/v1/devices$')) == bound
+    assert any('stopped after %d pages: the server kept sending full pages past the total' % bound in warning
+               for warning in warnings(run, 'endless full offset pages'))
 
 
 def test_unusable_token_answers_headers_and_paths_are_clear_errors(simulator, tmp_path):

@@ -226,6 +226,11 @@ def offset_page(route, params, items, anomaly):
         total += offset // limit
     elif anomaly == 'empty_page' and offset > 0:
         chunk = []
+    elif anomaly == 'total_too_low':    # full pages go on past a total that says half as much
+        total //= 2
+    elif anomaly == 'endless':          # full pages of fresh (made-up) items at every offset, forever
+        if len(chunk) < limit and items:
+            chunk = chunk + [made_up(item, offset) for item in (items * limit)[:limit - len(chunk)]]
     elif anomaly == 'oversize':         # the limit ignored: everything that is left, on one page
         chunk = items[start:]
     body = {'items': chunk, 'count': len(chunk), 'offset': offset, 'total': total}

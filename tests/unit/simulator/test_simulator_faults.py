@@ -135,6 +135,15 @@ def test_paging_anomalies(sim, client, tenants):
     repeated = client.get('central', 'network-monitoring/v1/sites-health', token, limit=2, offset=2).json()
     assert repeated['items'] == client.get('central', 'network-monitoring/v1/sites-health', token, limit=2).json()['items']
     assert sim.stats()['faults_injected'] == 1
+    sim.reset()
+    sites = client.get('central', 'network-monitoring/v1/sites-health', token, limit=100).json()['items']
+    sim.fault(action='paging_anomaly', path='sites-health', kind='total_too_low')
+    low = client.get('central', 'network-monitoring/v1/sites-health', token, limit=1, offset=len(sites) // 2).json()
+    assert low['total'] == len(sites) // 2 and low['items'] == sites[len(sites) // 2:len(sites) // 2 + 1]
+    sim.reset()
+    sim.fault(action='paging_anomaly', path='sites-health', kind='endless')
+    beyond = client.get('central', 'network-monitoring/v1/sites-health', token, limit=2, offset=len(sites) + 4).json()
+    assert len(beyond['items']) == 2 and not {site['id'] for site in beyond['items']} & {site['id'] for site in sites}
 
 
 def test_runtime_config(sim, client, tokens):

@@ -70,7 +70,7 @@ def test_a_page_larger_than_the_limit_is_kept_and_warned_once():
     def offset_fetch(query):  # offset paging, the whole list whatever the limit
         return {'items': ITEMS[query['offset']:], 'total': 10}
     result = paginate_offset(offset_fetch, 'GET x', 3)
-    assert result.items == ITEMS and result.pages == 1
+    assert result.items == ITEMS and result.pages == 2  # a page over the limit is full: the next offset is asked
     assert any('held 10 items although 3 were asked for' in w for w in result.warnings)
 
 
@@ -125,9 +125,39 @@ def test_offset_paging_collects_everything_even_when_the_server_caps_the_page():
     assert [call['offset'] for call in calls] == [0, 4, 8]
 
 
-def test_offset_exact_multiple_needs_no_extra_page():
+def test_offset_exact_multiple_costs_one_empty_page_and_no_warning():
+    # A full page at the total could be followed by more (a total that is too low): one more page settles it.
     fetch, calls = offset_server(ITEMS)
-    assert paginate_offset(fetch, 'GET x', 5).items == ITEMS and len(calls) == 2
+    result = paginate_offset(fetch, 'GET x', 5)
+    assert result.items == ITEMS and len(calls) == 3 and calls[-1]['offset'] == 10 and result.warnings == []
+
+
+def test_offset_short_last_page_at_the_total_ends_without_an_extra_request():
+    fetch, calls = offset_server(ITEMS)
+    result = paginate_offset(fetch, 'GET x', 3)
+    assert result.items == ITEMS and len(calls) == 4 and result.warnings == []
+
+
+def test_offset_total_too_low_is_followed_while_pages_come_back_full_and_warned():
+    fetch, calls = offset_server(ITEMS, total_delta=lambda _call: -6)  # says 4 of 10
+    result = paginate_offset(fetch, 'GET x', 2)
+    assert result.items == ITEMS and len(calls) == 6  # five full pages, then the empty one
+    assert [w for w in result.warnings if 'after the reported total (4) was reached' in w
+            and "The server's total is wrong" in w] and len(result.warnings) == 1, result.warnings
+
+
+def test_offset_full_pages_past_the_total_forever_are_cut_off_at_the_cursor_bound():
+    calls = []
+
+    def fetch(query):  # a total of 4, and fresh full pages at every offset, forever
+        calls.append(query)
+        return {'items': [{'id': str(query['offset'] + n)} for n in range(2)], 'total': 4}
+    result = paginate_offset(fetch, 'GET x', 2)
+    bound = result.page_bound(2)
+    assert bound == max(2 * 2, 2 + 10) and len(calls) == bound == result.pages
+    assert any('stopped after %d pages: the server kept sending full pages past the total (total 4' % bound in w
+               for w in result.warnings), result.warnings
+    assert any('after the reported total (4) was reached' in w for w in result.warnings)
 
 
 def test_offset_shrinking_total_ends_without_duplicates():
