@@ -95,6 +95,9 @@ notes:
   - The inventory cache key is made of the plugin file, the issuer URL, the client ID, a hash of the client secret,
     the MSP workspace, the API base URLs and the options that change what is fetched, so two MSP accounts (or
     two secrets) never share entries. An inventory that had to fall back to GLP only is not cached.
+  - The inventory cache lists the MSP's customers. A file-backed cache (such as C(ansible.builtin.jsonfile)) is
+    written only into a directory private to the user (made 0700, its entries 0600); a directory that is a
+    symbolic link, belongs to another user or is shared (such as C(/tmp)) is not used, with a warning.
   - See the collection's C(docs/inventory.md) for the per-tenant-host pattern and AWX inventory sources.
 seealso:
   - module: central.msp.tenant_device_info
@@ -140,7 +143,7 @@ from ansible_collections.central.msp.plugins.module_utils.errors import CentralM
 from ansible_collections.central.msp.plugins.module_utils.msp_client import MspClient
 from ansible_collections.central.msp.plugins.module_utils import vocabulary
 from ansible_collections.central.msp.plugins.module_utils.settings import CONNECTION_OPTIONS, compact_id, resolve_settings
-from ansible_collections.central.msp.plugins.module_utils.token_cache import secret_digest
+from ansible_collections.central.msp.plugins.module_utils.token_cache import private_directory, secret_digest
 
 try:
     from ansible.template import trust_as_template
@@ -309,16 +312,30 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._populate(records)
         # Kept only once the inventory was built from it, and only whole: a degraded answer (Central or a device
         # count missing) is not kept, so the next run tries again.
-        if self.get_option('cache') and complete:
+        if self.get_option('cache') and complete and self._cache_directory_is_private():
             self._cache[key] = {'format': CACHE_FORMAT, 'tenants': records}
             self._write_cache_privately(key)
 
-    def _write_cache_privately(self, key):
-        """Write the cache entry now and make it 0600: it lists the MSP's customers (jsonfile writes 0644)."""
-        self.update_cache_if_changed()
+    def _file_cache_directory(self):
         directory = getattr(getattr(self._cache, '_plugin', None), '_cache_dir', None)
-        if not isinstance(directory, str):
-            return  # not a file-backed cache
+        return directory if isinstance(directory, str) else None  # None: not a file-backed cache
+
+    def _cache_directory_is_private(self):
+        """Whether no other user can open what the cache plugin writes: its directory is 0700 and ours. The
+        jsonfile plugin renames its entry into place and then makes it 0644, so the directory is what keeps the
+        customer list private from the first instant, not the file's mode."""
+        directory = self._file_cache_directory()
+        if directory is None:
+            return True
+        return private_directory(directory, self._warn, 'Inventory cache', 'cache_connection',
+                                 '~/.cache/central.msp/inventory', 'Every run reads the tenants again; ') is not None
+
+    def _write_cache_privately(self, key):
+        """Write the cache entry now, in its private directory, and make it 0600 as well (jsonfile writes 0644)."""
+        self.update_cache_if_changed()
+        directory = self._file_cache_directory()
+        if directory is None:
+            return
         try:
             # The file name is the key behind a prefix the cache plugin chooses.
             for name in os.listdir(directory):

@@ -73,6 +73,55 @@ class CachedToken:
         now = time.time() if now is None else now
         return now < self.expires_at - renew_margin(self.issued_at, self.expires_at)
 
+def private_directory(directory, warn, what, option, example, without=''):
+    """``directory`` made (or found) private to this user, 0700, for files only this user may read; None, with a
+    warning saying why, when that cannot be had: a world-writable parent (someone could swap it), a symbolic
+    link (not followed, never chmod-ed through), another user's directory, one shared with other users (sticky or
+    world-writable: its mode is not ours to change), or one that cannot be written. ``what`` names the cache,
+    ``option`` the setting that moves it, ``without`` what happens without it."""
+    directory = os.path.abspath(os.path.expanduser(directory))
+    parent = os.path.dirname(directory)
+    try:
+        os.makedirs(parent, mode=0o700, exist_ok=True)
+        parent_mode = os.stat(parent).st_mode
+        if parent_mode & stat.S_IWOTH:
+            warn('%s disabled: %s is inside %s, which every user can write to, so another user could put '
+                 'something else in its place. Set %s to a directory in a private parent, such as %s.'
+                 % (what, directory, parent, option, example))
+            return None
+        try:
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            pass
+        info = os.lstat(directory)
+    except OSError as exc:
+        warn('%s disabled: cannot create %s (%s). %sset %s to a writable directory.'
+             % (what, directory, exc.strerror, without, option))
+        return None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        warn('%s disabled: %s is %s, not a directory of its own; it is not followed. Set %s to a real directory.'
+             % (what, directory, 'a symbolic link' if stat.S_ISLNK(info.st_mode) else 'not a directory', option))
+        return None
+    if info.st_uid != os.getuid():
+        warn('%s disabled: %s belongs to another user. Set %s to a directory of your own.' % (what, directory, option))
+        return None
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & (stat.S_IWOTH | stat.S_ISVTX):
+        warn('%s disabled: %s is shared with other users (mode %04o), so it is left as it is. Set %s to a '
+             'directory of your own, such as %s.' % (what, directory, mode, option, example))
+        return None
+    if mode & 0o077:
+        try:
+            os.chmod(directory, 0o700)  # a real directory: lstat said so above
+        except OSError:
+            warn('%s disabled: %s is readable by other users and cannot be made private.' % (what, directory))
+            return None
+        warn('%s directory %s was readable by other users; its permissions were set to 0700.' % (what, directory))
+    if not os.access(directory, os.W_OK | os.X_OK):
+        warn('%s disabled: %s is not writable. %sset %s to a writable directory.' % (what, directory, without, option))
+        return None
+    return directory
+
 
 class TokenCache:
     """Tokens by key, in memory for this process and, when enabled, on disk for all processes."""
@@ -93,48 +142,8 @@ class TokenCache:
 
     def _prepare(self, directory):
         """The cache directory, private to this user; None (memory only) when that cannot be had."""
-        directory = os.path.abspath(directory)
-        parent = os.path.dirname(directory)
-        try:
-            os.makedirs(parent, mode=0o700, exist_ok=True)
-            parent_mode = os.stat(parent).st_mode
-            if parent_mode & stat.S_IWOTH:
-                self._warn('Token cache disabled: %s is inside %s, which every user can write to, so another user '
-                           'could put something else in its place. Set token_cache_dir to a directory in a private '
-                           'parent, such as ~/.cache/central.msp/tokens.' % (directory, parent))
-                return None
-            try:
-                os.mkdir(directory, 0o700)
-            except FileExistsError:
-                pass
-            info = os.lstat(directory)
-        except OSError as exc:
-            self._warn('Token cache disabled: cannot create %s (%s). Every task will fetch its own tokens; '
-                       'set token_cache_dir to a writable directory.' % (directory, exc.strerror))
-            return None
-        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            self._warn('Token cache disabled: %s is %s, not a directory of its own; it is not followed. Set '
-                       'token_cache_dir to a real directory.' % (
-                           directory, 'a symbolic link' if stat.S_ISLNK(info.st_mode) else 'not a directory'))
-            return None
-        if info.st_uid != os.getuid():
-            self._warn('Token cache disabled: %s belongs to another user. Set token_cache_dir to a directory '
-                       'of your own.' % directory)
-            return None
-        if stat.S_IMODE(info.st_mode) & 0o077:
-            try:
-                os.chmod(directory, 0o700)  # a real directory: lstat said so above
-            except OSError:
-                self._warn('Token cache disabled: %s is readable by other users and cannot be made private.'
-                           % directory)
-                return None
-            self._warn('Token cache directory %s was readable by other users; its permissions were set to 0700.'
-                       % directory)
-        if not os.access(directory, os.W_OK | os.X_OK):
-            self._warn('Token cache disabled: %s is not writable. Every task will fetch its own tokens; '
-                       'set token_cache_dir to a writable directory.' % directory)
-            return None
-        return directory
+        return private_directory(directory, self._warn, 'Token cache', 'token_cache_dir',
+                                 '~/.cache/central.msp/tokens', 'Every task will fetch its own tokens; ')
 
     def _thread_lock(self, key):
         with self._guard:

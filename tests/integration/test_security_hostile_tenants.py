@@ -9,7 +9,7 @@ import os
 import stat
 
 from tests.helpers import ROOT, ansible_env, run_inventory, run_playbook
-from tests.integration.fault_checks import TENANTS_SOURCE, assert_absent, inventory, play, result, secrets_of, write
+from tests.integration.fault_checks import TENANTS_SOURCE, assert_absent, fresh, inventory, play, result, secrets_of, write
 
 OVERVIEW = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
 FAIL_ON_UNPARSED = {'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'}
@@ -77,6 +77,77 @@ def test_workspaces_named_like_groups_break_nothing_and_the_overview_reports_eve
             text = handle.read()
         assert all(tenant['id'] in text for tenant in truths), path
     assert_absent(secrets_of(sim), {'the overview output': overview.output})
+
+
+OBSERVER = """
+import json, os, stat
+_LOG, _DIR = os.environ['CACHE_OBSERVE_LOG'], os.environ['CACHE_OBSERVE_DIR']
+_open, _rename, _chmod = os.open, os.rename, os.chmod
+
+
+def _note(event, path):
+    path = os.fspath(path)
+    if isinstance(path, str) and os.path.abspath(path).startswith(_DIR + os.sep):
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            folder = stat.S_IMODE(os.stat(os.path.dirname(os.path.abspath(path))).st_mode)
+        except OSError:
+            return
+        with open(_LOG, 'a') as log:
+            log.write(json.dumps([event, path, mode, folder]) + '\\n')
+
+
+def _observed(real, event):
+    def call(path, *args, **kwargs):
+        answer = real(path, *args, **kwargs)
+        _note(event, args[0] if event == 'rename' else path)
+        return answer
+    return call
+
+
+os.open, os.rename, os.chmod = _observed(_open, 'open'), _observed(_rename, 'rename'), _observed(_chmod, 'chmod')
+"""
+
+
+def test_the_inventory_cache_is_never_readable_by_others_not_even_for_an_instant(simulator, tmp_path):
+    # Every moment a file appears or changes mode in the cache folder (its creation by mkstemp's os.open, its
+    # rename into place, jsonfile's chmod to 0644, ours to 0600), the running ansible-inventory notes its mode
+    # and its folder's: a file others could read may exist only inside a folder only we can open.
+    sim = fresh(simulator)
+    cache = tmp_path / 'inventory-cache'
+    os.makedirs(cache, mode=0o755)
+    os.chmod(cache, 0o755)  # as the cache plugin's makedirs leaves it under the usual umask
+    observer = tmp_path / 'observer'
+    observer.mkdir()
+    write(observer / 'sitecustomize.py', OBSERVER)
+    log = tmp_path / 'observed.jsonl'
+    source = write(tmp_path / 'cached.central_msp.yml', TENANTS_SOURCE + (
+        'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % cache))
+    env = ansible_env(dict(sim.env(), CACHE_OBSERVE_LOG=str(log), CACHE_OBSERVE_DIR=str(cache)), tmp=str(tmp_path))
+    env['PYTHONPATH'] = os.pathsep.join(filter(None, [str(observer), env.get('PYTHONPATH')]))
+    run = inventory([source], env)
+    assert run.rc == 0, run.output[-3000:]
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert {event for event, *_rest in events} >= {'open', 'rename', 'chmod'}, events
+    # jsonfile still widens its entry to 0644 after the rename (the observation sees it), but never where others
+    # can reach it.
+    assert any(mode & 0o077 for _event, _path, mode, _folder in events), events
+    assert all(folder == 0o700 for _event, _path, mode, folder in events if mode & 0o077), events
+    entries = [os.path.join(cache, name) for name in os.listdir(cache)]
+    assert len(entries) == 1 and stat.S_IMODE(os.stat(entries[0]).st_mode) == 0o600
+    assert any('Inventory cache directory %s was readable by other users' % cache in ' '.join(line.split())
+               for line in [run.stderr]), run.stderr[-2000:]
+
+    # A folder shared with other users is not used (and its mode is not changed): nothing is written there.
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    source = write(tmp_path / 'shared.central_msp.yml', TENANTS_SOURCE + (
+        'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % shared))
+    run = inventory([source], ansible_env(sim.env(), tmp=str(tmp_path)))
+    assert run.rc == 0 and json.loads(run.stdout)['_meta']['hostvars'], run.output[-3000:]
+    assert os.listdir(shared) == [] and stat.S_IMODE(os.stat(shared).st_mode) == 0o1777
+    assert 'Inventory cache disabled' in run.stderr and 'is shared with other users' in ' '.join(run.stderr.split())
 
 
 def test_a_failing_build_leaves_no_partial_inventory_and_no_cache_entry(simulator, tmp_path):

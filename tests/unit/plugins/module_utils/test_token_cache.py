@@ -205,6 +205,19 @@ def test_a_cache_directory_in_a_world_writable_parent_is_refused(tmp_path):
     assert not (parent / 'tokens').exists()
 
 
+def test_a_shared_cache_directory_of_ours_is_refused_and_left_as_it_is(tmp_path):
+    # Running as root, /tmp-like folders are "ours": chmod-ing one to 0700 would lock everyone else out of it.
+    shared = tmp_path / 'tmp-like'
+    shared.mkdir()
+    for mode in (0o1777, 0o777, 0o1755):
+        os.chmod(shared, mode)
+        warnings = []
+        cache = TokenCache(str(shared), warn=warnings.append)
+        assert not cache.on_disk and any('is shared with other users (mode %04o)' % mode in warning
+                                         for warning in warnings), warnings
+        assert stat.S_IMODE(os.stat(shared).st_mode) == mode and os.listdir(shared) == []
+
+
 def _entry_path(directory, key):
     return os.path.join(directory, key + '.json')
 
