@@ -239,10 +239,9 @@ class MspClient:
         if only_objects:
             bad = [item for item in result.items if not isinstance(item, dict)]
             if bad:
-                raise DataError('%s returned %d item%s that %s not JSON objects (the first: %s); the list cannot be '
-                                'trusted, so it is reported as failed.' % (
-                                    what, len(bad), '' if len(bad) == 1 else 's', 'is' if len(bad) == 1 else 'are',
-                                    _sample(bad[0])))
+                raise DataError('%s returned %d %s (the first: %s); the list cannot be trusted, so it is reported '
+                                'as failed.' % (what, len(bad), 'item that is not a JSON object' if len(bad) == 1
+                                                else 'items that are not JSON objects', _sample(bad[0])))
         return result
 
     # ---- tenants ------------------------------------------------------------------------------------------

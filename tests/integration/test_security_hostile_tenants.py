@@ -232,7 +232,7 @@ def test_one_tenants_malformed_page_is_its_own_failure(simulator, tmp_path):
     assert sum(hostvars['Acme_Retail_Group']['msp_device_counts'].values()) == \
         len(sim.truth(truths['Acme Retail Group']['id'], 'device-inventory'))
     stderr = ' '.join(run.stderr.split())
-    assert 'msp_device_counts is null for 1 tenant that' in stderr and 'not JSON objects' in stderr
+    assert 'msp_device_counts is null for 1 tenant that' in stderr and '1 item that is not a JSON object' in stderr
 
     out = str(tmp_path / 'reports')
     overview = run_playbook(OVERVIEW, env, inventory=source, args=('-f', '10'), extra_vars={
@@ -253,3 +253,15 @@ def test_one_tenants_malformed_page_is_its_own_failure(simulator, tmp_path):
     assert by_name['Harbor View Dental']['status'] == 'not_provisioned'
     assert report['totals']['tenants']['failed'] == 2 and report['totals']['tenants']['ok'] == 2
     assert all(os.path.exists(os.path.join(out, name)) for name in ('msp_overview.csv', 'msp_overview.html'))
+
+    # fields on a page holding a string: that tenant's failure, the others' items cut to the fields asked for.
+    run = play(sim, '''
+        - name: serials only
+          central.msp.tenant_device_info: {all_tenants: true, allow_partial: true, fields: [serialNumber]}
+    ''', tmp_path, ignore_errors=False)
+    answer = result(run, 'serials only')
+    listed = {entry['name']: entry for entry in answer['tenants']}
+    assert listed['Northwind Logistics']['failed'] is True and 'not a JSON object' in listed['Northwind Logistics']['msg']
+    acme_devices = sim.truth(truths['Acme Retail Group']['id'], 'device-inventory')
+    assert listed['Acme Retail Group']['devices'] == [{'serialNumber': device['serialNumber']} for device in acme_devices]
+    assert answer['failed_tenants'] == 1
