@@ -247,6 +247,17 @@ def test_an_entry_copied_to_another_tenants_name_is_never_used_for_it(tmp_path):
     assert any('belongs to another credential or tenant' in warning for warning in warnings)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason='giving a file to another user needs root')
+def test_an_entry_of_another_user_is_never_used(tmp_path):
+    # Its content is a valid, fresh entry for this very key: only the owner tells it apart.
+    directory = str(tmp_path / 'c')
+    TokenCache(directory).get('k', Fetcher(['planted']))
+    os.chown(_entry_path(directory, 'k'), 65534, 65534)
+    warnings = []
+    assert TokenCache(directory, warn=warnings.append).get('k', Fetcher(['own'])) == 'own'
+    assert any('not a regular file of this user' in warning for warning in warnings), warnings
+
+
 def test_entries_not_utf8_or_of_the_wrong_types_are_discarded(tmp_path):
     directory = str(tmp_path / 'c')
     TokenCache(directory)
