@@ -73,6 +73,7 @@ class CachedToken:
         now = time.time() if now is None else now
         return now < self.expires_at - renew_margin(self.issued_at, self.expires_at)
 
+
 def private_directory(directory, warn, what, option, example, without=''):
     """``directory`` made (or found) private to this user, 0700, for files only this user may read; None, with a
     warning saying why, when that cannot be had: a world-writable parent (someone could swap it), a symbolic

@@ -9,7 +9,8 @@ import os
 import stat
 
 from tests.helpers import ROOT, ansible_env, run_inventory, run_playbook
-from tests.integration.fault_checks import TENANTS_SOURCE, assert_absent, fresh, inventory, play, result, secrets_of, write
+from tests.integration.fault_checks import (TENANTS_SOURCE, assert_absent, fresh, inventory, play, result, secrets_of,
+                                           write)
 
 OVERVIEW = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
 FAIL_ON_UNPARSED = {'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'}
@@ -261,7 +262,8 @@ def test_one_tenants_malformed_page_is_its_own_failure(simulator, tmp_path):
     ''', tmp_path, ignore_errors=False)
     answer = result(run, 'serials only')
     listed = {entry['name']: entry for entry in answer['tenants']}
-    assert listed['Northwind Logistics']['failed'] is True and 'not a JSON object' in listed['Northwind Logistics']['msg']
+    northwind_entry, acme_entry = listed['Northwind Logistics'], listed['Acme Retail Group']
+    assert northwind_entry['failed'] is True and '1 item that is not a JSON object' in northwind_entry['msg']
     acme_devices = sim.truth(truths['Acme Retail Group']['id'], 'device-inventory')
-    assert listed['Acme Retail Group']['devices'] == [{'serialNumber': device['serialNumber']} for device in acme_devices]
+    assert acme_entry['devices'] == [{'serialNumber': device['serialNumber']} for device in acme_devices]
     assert answer['failed_tenants'] == 1
