@@ -10,7 +10,7 @@ import stat
 
 from tests.helpers import ROOT, ansible_env, run_inventory, run_playbook
 from tests.integration.fault_checks import (TENANTS_SOURCE, assert_absent, fresh, inventory, play, result, secrets_of,
-                                           write)
+                                            write)
 
 OVERVIEW = os.path.join(ROOT, 'playbooks', 'msp_overview.yml')
 FAIL_ON_UNPARSED = {'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'}
