@@ -101,12 +101,12 @@ class JsonPages:
     def next_page(self, query):
         return self._pending.pop() if self._pending else self.fetch(query)
 
-    def as_is(self, module, body, expected):
-        module.warn('paginate: %s did not return a list page (%s); returned the response as is.' % (self.call, expected))
+    def as_is(self, task, body, expected):
+        task.warn('paginate: %s did not return a list page (%s); returned the response as is.' % (self.call, expected))
         return response_result(self.client, self.last, {'json': body}, 1)
 
-    def result(self, module, paged):
+    def result(self, task, paged):
         for message in paged.warnings:
-            module.warn(message)
+            task.warn(message)
         every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
         return response_result(self.client, self.last, {'json': every}, paged.pages)

@@ -129,7 +129,8 @@ def customer_id_of(value, what='customer id'):
 
 def read_token_file(path):
     """The connection values in a pycentral 1.x token file (its ``central_info`` block)."""
-    data = load_token_yaml(path, "a pycentral 1.x token file with a 'central_info' block")
+    data = load_token_yaml(path, "a pycentral 1.x token file with a 'central_info' block",
+                           CLASSIC_OPTIONS['token_file'][1][0], 'a pycentral 1.x token file')
     info = data.get('central_info') if isinstance(data, dict) else None
     if not isinstance(info, dict):
         raise ConfigError("token_file %s has no 'central_info' block: expected pycentral 1.x's central_info {base_url, "

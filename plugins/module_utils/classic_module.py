@@ -5,12 +5,9 @@
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
 from ansible_collections.central.msp.plugins.module_utils.classic import CLASSIC_OPTIONS, ClassicClient, resolve_classic_settings
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
-from ansible_collections.central.msp.plugins.module_utils.runner import nonempty_env_fallback
-from ansible_collections.central.msp.plugins.module_utils.transport import HAS_REQUESTS
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec, env_fallback_spec
 
 # One customer, by exact name or by customer id.
 CUSTOMER_OPTIONS = dict(
@@ -29,43 +26,30 @@ MULTI_CUSTOMER_OPTIONS = dict(
 CUSTOMER_CHOICE = ['customer', 'customer_id', 'customers', 'all_customers']
 
 
-def classic_argument_spec():
-    return {name: dict(spec, fallback=(nonempty_env_fallback, envs)) for name, (spec, envs) in CLASSIC_OPTIONS.items()}
+def classic_argument_spec(environ=None):
+    """The Classic connection options, each falling back to its environment variables (``environ``: as for
+    runner.env_fallback_spec)."""
+    return env_fallback_spec(CLASSIC_OPTIONS, environ)
 
 
-class ClassicModule(AnsibleModule):
-    """AnsibleModule with the Classic connection options, check mode and a lazily built ClassicClient."""
-
-    def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
-        spec = classic_argument_spec()
-        spec.update(argument_spec)
-        super().__init__(argument_spec=spec, mutually_exclusive=mutually_exclusive, supports_check_mode=True, **kwargs)
-        if not HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib('requests'))
-        self._client = None
-
-    @property
-    def client(self):
-        if self._client is None:
-            self._client = ClassicClient(resolve_classic_settings(self.params), warn=self.warn)
-        return self._client
-
-    def run(self, work):
-        try:
-            result = work(self)
-        except CentralMspError as exc:
-            self.fail_json(msg=str(exc), **exc.to_result())
-        result.setdefault('changed', False)
-        self.exit_json(**result)
+def classic_client(task):
+    return ClassicClient(resolve_classic_settings(task.params), warn=task.warn)
 
 
-def collect_customer_items(module, items_key, fetch):
+def classic_task_spec(options, work, mutually_exclusive=None):
+    """The TaskSpec of a classic_* module: its own options and work on the Classic connection (runner.TaskSpec;
+    ``task.client`` is a ClassicClient)."""
+    return TaskSpec(options, work, mutually_exclusive=mutually_exclusive or [],
+                    connection_options=classic_argument_spec, client_factory=classic_client)
+
+
+def collect_customer_items(task, items_key, fetch):
     """``fetch(client, customer_id) -> list`` for the chosen customers.
 
     One customer gives ``{customer, <items_key>, count}``; several give
     ``{customers: [{name, customer_id, <items_key>, count, failed, msg}], count, failed_customers}``."""
-    params = module.params
-    client = module.client
+    params = task.params
+    client = task.client
     if params.get('customer') or params.get('customer_id'):
         customer = client.resolve_customer(params.get('customer'), params.get('customer_id'))
         items = fetch(client, customer['customer_id'])
@@ -86,26 +70,28 @@ def collect_customer_items(module, items_key, fetch):
         summary = '%d of %d customers failed: %s' % (len(failed), len(entries), '; '.join(
             '%s (%s): %s' % (entry['name'], entry['customer_id'], entry['msg']) for entry in failed))
         if not params.get('allow_partial'):
-            module.fail_json(msg=summary + ". The other customers' data is in the result; set allow_partial: true to "
-                             'accept partial results.', changed=False, **result)
-        module.warn(summary)
+            raise TaskFailed(summary + ". The other customers' data is in the result; set allow_partial: true to "
+                             'accept partial results.', dict(result, changed=False))
+        task.warn(summary)
     return result
 
 
-def run_customer_list(items_key, options, reads):
-    """The whole main() of a classic_*_info module.
+def customer_list_spec(items_key, options, reads):
+    """The TaskSpec of a classic_*_info module.
 
     ``reads(params) -> [(endpoint name, query, shape or None)]``: the list endpoints to read for each customer,
     their query parameters and a function applied to each item; the items of all of them are returned together."""
-    module = ClassicModule(argument_spec=dict(CUSTOMER_OPTIONS, **MULTI_CUSTOMER_OPTIONS, **options),
-                           mutually_exclusive=[CUSTOMER_CHOICE])
-    params = module.params
+    def work(task):
+        params = task.params
 
-    def fetch(client, customer_id):
-        items = []
-        for endpoint, query, shape in reads(params):
-            found = client.get_all(endpoint, customer_id, query, params.get('limit')).items
-            items.extend([shape(item) for item in found] if shape else found)
-        return items
+        def fetch(client, customer_id):
+            items = []
+            for endpoint, query, shape in reads(params):
+                found = client.get_all(endpoint, customer_id, query, params.get('limit')).items
+                items.extend([shape(item) for item in found] if shape else found)
+            return items
 
-    module.run(lambda mod: collect_customer_items(mod, items_key, fetch))
+        return collect_customer_items(task, items_key, fetch)
+
+    return classic_task_spec(dict(CUSTOMER_OPTIONS, **MULTI_CUSTOMER_OPTIONS, **options), work,
+                             mutually_exclusive=[CUSTOMER_CHOICE])

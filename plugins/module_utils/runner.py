@@ -46,16 +46,22 @@ def nonempty_env_fallback(*names, **kwargs):
     raise AnsibleFallbackNotFound
 
 
-def connection_argument_spec(environ=None):
-    """The shared connection options, each falling back to its environment variables (in ``environ``, else in
-    the process's environment)."""
+def env_fallback_spec(options, environ=None, without=()):
+    """``options`` (name -> (argument_spec entry, environment variables)) as an argument_spec, each option falling
+    back to its variables (in ``environ``, else in the process's environment), except those named in ``without``."""
     def fallback(envs):
         # A module's spec keeps the (function, names) form that validate-modules checks.
         return (nonempty_env_fallback, envs) if environ is None else (nonempty_env_fallback, envs, {'environ': environ})
+    return {name: dict(spec) if name in without else dict(spec, fallback=fallback(envs))
+            for name, (spec, envs) in options.items()}
+
+
+def connection_argument_spec(environ=None):
+    """The shared connection options, each falling back to its environment variables (in ``environ``, else in
+    the process's environment)."""
     # Except base_url and cluster_name: resolve_settings reads their variables itself, because an explicit one of
     # the two overrides the other's variable too (GATEWAY_OPTIONS).
-    return {name: dict(spec) if name in GATEWAY_OPTIONS else dict(spec, fallback=fallback(envs))
-            for name, (spec, envs) in CONNECTION_OPTIONS.items()}
+    return env_fallback_spec(CONNECTION_OPTIONS, environ, without=GATEWAY_OPTIONS)
 
 
 def gateway_environment(environ=None):
@@ -104,16 +110,26 @@ class Task:
 
 @dataclass(frozen=True)
 class TaskSpec:
-    """A module's options and work. ``options`` are its own; the connection options are added to them."""
+    """A module's options and work. ``options`` are its own; the connection options are added to them.
+
+    ``connection_options(environ) -> argument_spec`` and ``client_factory(task) -> client`` say which API the task
+    talks to: by default the GreenLake/New Central connection and its MspClient (the Classic Central modules give
+    theirs, plugins/module_utils/classic_module.py)."""
 
     options: dict
     work: object  # callable(Task) -> dict
     mutually_exclusive: list = field(default_factory=list)
+    connection_options: object = connection_argument_spec
+    client_factory: object = None  # callable(Task) -> client; None: the MspClient
 
     def argument_spec(self, environ=None):
-        spec = connection_argument_spec(environ)
+        spec = self.connection_options(environ)
         spec.update(self.options)
         return spec
+
+    def new_task(self, params, check_mode=False, environ=None):
+        """The run of this spec's work with these validated options (``environ``: as for Task)."""
+        return Task(params, check_mode, client_factory=self.client_factory, environ=environ)
 
     def execute(self, task):
         """``(failed, result)``: the work's result (``changed`` false unless it says otherwise), or the failure
@@ -137,7 +153,7 @@ class TaskSpec:
                                supports_check_mode=True)
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'))
-        task = Task(module.params, module.check_mode)
+        task = self.new_task(module.params, module.check_mode)
         failed, result = self.execute(task)
         for message in task.warnings:
             module.warn(message)

@@ -144,20 +144,21 @@ if HAS_YAML:
             return super().compose_node(parent, index)
 
 
-def _read_small_file(path, what):
+def _read_small_file(path, what, variable, file_name):
     """The bytes of a regular file, without blocking on a FIFO or reading a device; a ConfigError otherwise."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise ConfigError('Cannot read %s %s: %s. Fix the path (option token_file or env CENTRAL_TOKEN_FILE) or give '
-                          'the credentials as options.' % (what, path, exc.strerror)) from None
+        raise ConfigError('Cannot read %s %s: %s. Fix the path (option token_file or env %s) or give '
+                          'the credentials as options.' % (what, path, exc.strerror, variable)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ConfigError('Cannot read %s %s: %s. Point token_file at a pycentral token.yaml.' % (
-                what, path, 'Is a directory' if stat.S_ISDIR(info.st_mode) else 'not a regular file (a FIFO or a device)'))
+            raise ConfigError('Cannot read %s %s: %s. Point token_file at %s.' % (
+                what, path, 'Is a directory' if stat.S_ISDIR(info.st_mode) else 'not a regular file (a FIFO or a device)',
+                file_name))
         if info.st_size > MAX_TOKEN_FILE_BYTES:
-            raise ConfigError('%s %s is %d bytes, far too big for a pycentral token.yaml.' % (what, path, info.st_size))
+            raise ConfigError('%s %s is %d bytes, far too big for %s.' % (what, path, info.st_size, file_name))
         with os.fdopen(os.dup(fd), 'rb') as handle:
             return handle.read(MAX_TOKEN_FILE_BYTES + 1)
     except OSError as exc:
@@ -166,12 +167,13 @@ def _read_small_file(path, what):
         os.close(fd)
 
 
-def load_token_yaml(path, kind):
-    """The parsed YAML of a small token file: UTF-8, a regular file, no aliases. ``kind`` names the file for errors
-    (e.g. "a pycentral token.yaml with a 'unified' block")."""
+def load_token_yaml(path, kind, variable, file_name):
+    """The parsed YAML of a small token file: UTF-8, a regular file, no aliases. For the errors: ``kind`` says what
+    the file must be (e.g. "a pycentral token.yaml with a 'unified' block"), ``variable`` the environment variable
+    of the caller's token_file option, ``file_name`` the file in a few words (e.g. "a pycentral token.yaml")."""
     if not HAS_YAML:
         raise ConfigError('Reading token_file needs PyYAML; install it or pass the options directly.')
-    content = _read_small_file(path, 'token_file')
+    content = _read_small_file(path, 'token_file', variable, file_name)
     try:
         text = content.decode('utf-8')
     except UnicodeDecodeError as exc:
@@ -189,7 +191,8 @@ def load_token_yaml(path, kind):
 
 def read_token_file(path):
     """The ``unified`` block of a pycentral token.yaml (client_id, client_secret, workspace_id, base_url/cluster_name)."""
-    data = load_token_yaml(path, "a pycentral token.yaml with a 'unified' block")
+    data = load_token_yaml(path, "a pycentral token.yaml with a 'unified' block", CONNECTION_OPTIONS['token_file'][1][0],
+                           'a pycentral token.yaml')
     unified = data.get('unified') if isinstance(data, dict) else None
     if not isinstance(unified, dict):
         raise ConfigError("token_file %s has no 'unified' block. MSP automation needs pycentral's unified "

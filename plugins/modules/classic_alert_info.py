@@ -71,15 +71,17 @@ failed_customers:
   type: int
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.classic_module import run_customer_list
+from ansible_collections.central.msp.plugins.module_utils.classic_module import customer_list_spec
+
+TASK = customer_list_spec('alerts', dict(
+    severity=dict(type='str', choices=['Critical', 'Major', 'Minor', 'Warning']),
+    group=dict(type='str'),
+    limit=dict(type='int', default=1000),
+), lambda params: [('notifications', {'severity': params['severity'], 'group': params['group']}, None)])
 
 
 def main():
-    run_customer_list('alerts', dict(
-        severity=dict(type='str', choices=['Critical', 'Major', 'Minor', 'Warning']),
-        group=dict(type='str'),
-        limit=dict(type='int', default=1000),
-    ), lambda params: [('notifications', {'severity': params['severity'], 'group': params['group']}, None)])
+    TASK.run_module()
 
 
 if __name__ == '__main__':

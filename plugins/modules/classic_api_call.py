@@ -141,8 +141,8 @@ msg:
 
 from ansible_collections.central.msp.plugins.module_utils.api_call import (
     JsonPages, checked_method, json_body, read_body, request_headers, response_result)
-from ansible_collections.central.msp.plugins.module_utils.classic_module import CUSTOMER_OPTIONS, ClassicModule
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.classic_module import CUSTOMER_OPTIONS, classic_task_spec
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
 from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_offset
 
@@ -159,23 +159,25 @@ def list_key(body):
 
 
 class ClassicApiCall:
-    def __init__(self, module):
-        params = module.params
-        self.module = module
+    """One classic_api_call task: validate everything, then send (or page through) the request."""
+
+    def __init__(self, task):
+        params = task.params
+        self.task = task
         self.method = checked_method(params['method'])
         self.path = safe_api_path(params['path'])
         self.body = json_body(params['body']) if params['body'] is not None else None
         self.headers = {}
-        for name, value in request_headers(module).items():
+        for name, value in request_headers(task).items():
             if name.strip().lower() in SCOPE_HEADERS:
-                module.warn('The %s header in headers is ignored: customer or customer_id sets the scope.' % name)
+                task.warn('The %s header in headers is ignored: customer or customer_id sets the scope.' % name)
                 continue
             self.headers[name] = value
         self.params = dict(params['params'] or {})
         self.expected = tuple(params['status_code'])
         if params['paginate'] and self.method != 'GET':
             raise CentralMspError('paginate applies to GET list endpoints only, not to %s.' % self.method)
-        self.client = module.client
+        self.client = task.client
         self.customer = None
         if params['customer'] or params['customer_id']:
             self.customer = self.client.resolve_customer(params['customer'], params['customer_id'])
@@ -184,16 +186,17 @@ class ClassicApiCall:
 
     def run(self):
         result = {'customer': self.customer, 'changed': self.method != 'GET'}
-        if self.module.check_mode and self.method != 'GET':
+        if self.task.check_mode and self.method != 'GET':
             return dict(result, msg='Check mode: %s not sent.' % self.call)
-        if self.module.params['paginate']:
+        if self.task.params['paginate']:
             return dict(result, **self.every_page())
         response = self.client.request(self.method, self.path, self.customer_id, self.params or None, self.body,
                                        self.headers)
         result.update(response_result(self.client, response, read_body(self.client, response), 1))
         if response.status_code not in self.expected:
             error = self.client.error(self.call, response)
-            self.module.fail_json(msg=str(error), **dict(result, changed=False, **error.to_result()))
+            # The response is part of the answer: a playbook may want the API's error body.
+            raise TaskFailed(str(error), dict(result, changed=False, **error.to_result()))
         return result
 
     def every_page(self):
@@ -205,27 +208,30 @@ class ClassicApiCall:
         first = pages.first(dict(self.params, offset=0, **({'limit': limit} if limit else {})))
         key = list_key(first)
         if key is None:
-            return pages.as_is(self.module, first, 'one list with total or count')
+            return pages.as_is(self.task, first, 'one list with total or count')
         # Without a limit the first page's size is the page size the endpoint chose.
         paged = paginate_offset(pages.next_page, self.call, int(limit or len(first[key]) or 1), self.params, None, key)
-        return pages.result(self.module, paged)
+        return pages.result(self.task, paged)
+
+
+TASK = classic_task_spec(
+    dict(
+        CUSTOMER_OPTIONS,
+        method=dict(type='str', default='GET'),
+        path=dict(type='str', required=True),
+        params=dict(type='dict'),
+        body=dict(type='raw'),
+        headers=dict(type='dict'),
+        status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
+        paginate=dict(type='bool', default=False),
+    ),
+    lambda task: ClassicApiCall(task).run(),
+    mutually_exclusive=[['customer', 'customer_id']],
+)
 
 
 def main():
-    module = ClassicModule(
-        argument_spec=dict(
-            CUSTOMER_OPTIONS,
-            method=dict(type='str', default='GET'),
-            path=dict(type='str', required=True),
-            params=dict(type='dict'),
-            body=dict(type='raw'),
-            headers=dict(type='dict'),
-            status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
-            paginate=dict(type='bool', default=False),
-        ),
-        mutually_exclusive=[['customer', 'customer_id']],
-    )
-    module.run(lambda mod: ClassicApiCall(mod).run())
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -77,7 +77,7 @@ failed_customers:
   type: int
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.classic_module import run_customer_list
+from ansible_collections.central.msp.plugins.module_utils.classic_module import customer_list_spec
 
 CLIENT_TYPES = ['WIRELESS', 'WIRED']
 
@@ -87,13 +87,16 @@ def reads(params):
             for kind in CLIENT_TYPES if kind in params['client_type']]
 
 
+TASK = customer_list_spec('clients', dict(
+    client_type=dict(type='list', elements='str', choices=CLIENT_TYPES, default=CLIENT_TYPES),
+    group=dict(type='str'),
+    site=dict(type='str'),
+    limit=dict(type='int', default=1000),
+), reads)
+
+
 def main():
-    run_customer_list('clients', dict(
-        client_type=dict(type='list', elements='str', choices=CLIENT_TYPES, default=CLIENT_TYPES),
-        group=dict(type='str'),
-        site=dict(type='str'),
-        limit=dict(type='int', default=1000),
-    ), reads)
+    TASK.run_module()
 
 
 if __name__ == '__main__':

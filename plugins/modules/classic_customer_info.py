@@ -105,22 +105,24 @@ count:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.classic import customer_id_of
-from ansible_collections.central.msp.plugins.module_utils.classic_module import ClassicModule
+from ansible_collections.central.msp.plugins.module_utils.classic_module import classic_task_spec
+
+
+def work(task):
+    customers = task.client.customers()
+    if task.params['name'] is not None:
+        customers = [c for c in customers if c['name'] == task.params['name']]
+    if task.params['customer_id']:
+        wanted = customer_id_of(task.params['customer_id'])
+        customers = [c for c in customers if c['customer_id'] == wanted]
+    return {'customers': customers, 'count': len(customers)}
+
+
+TASK = classic_task_spec(dict(name=dict(type='str'), customer_id=dict(type='str')), work)
 
 
 def main():
-    module = ClassicModule(argument_spec=dict(name=dict(type='str'), customer_id=dict(type='str')))
-
-    def work(mod):
-        customers = mod.client.customers()
-        if mod.params['name'] is not None:
-            customers = [c for c in customers if c['name'] == mod.params['name']]
-        if mod.params['customer_id']:
-            wanted = customer_id_of(mod.params['customer_id'])
-            customers = [c for c in customers if c['customer_id'] == wanted]
-        return {'customers': customers, 'count': len(customers)}
-
-    module.run(work)
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -88,7 +88,7 @@ failed_customers:
   type: int
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.classic_module import run_customer_list
+from ansible_collections.central.msp.plugins.module_utils.classic_module import customer_list_spec
 
 # device_type choice -> (list endpoint, the device_type value added to each item)
 KINDS = {'ap': ('aps', 'AP'), 'switch': ('switches', 'SWITCH'), 'gateway': ('gateways', 'GATEWAY')}
@@ -101,14 +101,17 @@ def reads(params):
             for kind in chosen]
 
 
+TASK = customer_list_spec('devices', dict(
+    device_type=dict(type='list', elements='str', choices=list(KINDS), default=list(KINDS)),
+    group=dict(type='str'),
+    site=dict(type='str'),
+    status=dict(type='str', choices=['Up', 'Down']),
+    limit=dict(type='int', default=1000),
+), reads)
+
+
 def main():
-    run_customer_list('devices', dict(
-        device_type=dict(type='list', elements='str', choices=list(KINDS), default=list(KINDS)),
-        group=dict(type='str'),
-        site=dict(type='str'),
-        status=dict(type='str', choices=['Up', 'Down']),
-        limit=dict(type='int', default=1000),
-    ), reads)
+    TASK.run_module()
 
 
 if __name__ == '__main__':

@@ -66,11 +66,13 @@ failed_customers:
   type: int
 '''
 
-from ansible_collections.central.msp.plugins.module_utils.classic_module import run_customer_list
+from ansible_collections.central.msp.plugins.module_utils.classic_module import customer_list_spec
+
+TASK = customer_list_spec('sites', dict(limit=dict(type='int', default=1000)), lambda params: [('sites', {}, None)])
 
 
 def main():
-    run_customer_list('sites', dict(limit=dict(type='int', default=1000)), lambda params: [('sites', {}, None)])
+    TASK.run_module()
 
 
 if __name__ == '__main__':

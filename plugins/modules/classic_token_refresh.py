@@ -78,24 +78,27 @@ token:
 
 import time
 
-from ansible_collections.central.msp.plugins.module_utils.classic_module import ClassicModule
+from ansible_collections.central.msp.plugins.module_utils.classic_module import classic_task_spec
+
+
+def work(task):
+    client = task.client
+    older_than = max(0, task.params['older_than_hours']) * 3600.0
+    if task.check_mode:
+        state = client.store_state()
+        last = (client.cache.read_record(client.store_key) or {}).get('refreshed_at')
+        due = not last or time.time() - last >= older_than
+        return {'refreshed': False, 'changed': due, 'token': state}
+    # Under the store's file lock, after re-reading it: the same from a module process or a controller worker.
+    refreshed = client.refresh_now(older_than)[0]
+    return {'refreshed': refreshed, 'changed': refreshed, 'token': client.store_state()}
+
+
+TASK = classic_task_spec(dict(older_than_hours=dict(type='int', default=24)), work)
 
 
 def main():
-    module = ClassicModule(argument_spec=dict(older_than_hours=dict(type='int', default=24)))
-
-    def work(mod):
-        client = mod.client
-        older_than = max(0, mod.params['older_than_hours']) * 3600.0
-        if mod.check_mode:
-            state = client.store_state()
-            last = (client.cache.read_record(client.store_key) or {}).get('refreshed_at')
-            due = not last or time.time() - last >= older_than
-            return {'refreshed': False, 'changed': due, 'token': state}
-        refreshed = client.refresh_now(older_than)[0]
-        return {'refreshed': refreshed, 'changed': refreshed, 'token': client.store_state()}
-
-    module.run(work)
+    TASK.run_module()
 
 
 if __name__ == '__main__':

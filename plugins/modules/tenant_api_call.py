@@ -208,8 +208,8 @@ retries:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.api_call import (
-    checked_method, json_body, read_body, request_headers, response_result)
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
+    JsonPages, checked_method, json_body, read_body, request_headers, response_result)
+from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
 from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS
 from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, ENDPOINTS, safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
@@ -263,40 +263,19 @@ class ApiCall:
                  if (endpoint.app, endpoint.path) == (self.app, self.path.strip('/')) and endpoint.first_cursor]
         if known and self.params.get('next') in (None, ''):
             self.params['next'] = known[0].first_cursor
-        last = {}
-
-        def fetch(query):
-            response = self.client.call(self.app, 'GET', self.path, self.workspace, query, headers=self.headers,
-                                        expected=self.expected)
-            last['response'] = response
-            body = read_body(self.client, response)
-            if 'json' not in body:
-                raise ApiError(self.call, response.status_code, message='paginate needs JSON pages, got %s' % (
-                    response.headers.get('Content-Type') or 'an empty body'))
-            return body['json']
-
-        first = fetch(dict(self.params))
-        pending = [first]
-
-        def next_page(query):
-            # The first page is already in hand: the paginators start from it.
-            return pending.pop() if pending else fetch(query)
-
+        pages = JsonPages(self.client, self.call, lambda query: self.client.call(
+            self.app, 'GET', self.path, self.workspace, query, headers=self.headers, expected=self.expected))
+        first = pages.first(dict(self.params))
         limit = self.params.pop('limit', None)
         if isinstance(first, dict) and isinstance(first.get('items'), list) and 'next' in first:
             cursor = self.params.pop('next', None)
-            paged = paginate_next(next_page, self.call, limit, self.params, None,
+            paged = paginate_next(pages.next_page, self.call, limit, self.params, None,
                                   None if cursor is None else str(cursor))
         elif isinstance(first, dict) and isinstance(first.get('items'), list) and isinstance(first.get('total'), int):
-            paged = paginate_offset(next_page, self.call, limit, self.params)
+            paged = paginate_offset(pages.next_page, self.call, limit, self.params)
         else:
-            self.task.warn('paginate: %s did not return a list page (items with next, or with total); returned '
-                           'the response as is.' % self.call)
-            return response_result(self.client, last['response'], {'json': first}, 1)
-        for message in paged.warnings:
-            self.task.warn(message)
-        every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
-        return response_result(self.client, last['response'], {'json': every}, paged.pages)
+            return pages.as_is(self.task, first, 'items with next, or with total')
+        return pages.result(self.task, paged)
 
 
 TASK = TaskSpec(

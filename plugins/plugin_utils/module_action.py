@@ -130,7 +130,7 @@ class ModuleAction(ActionBase):
             return self._finish({'failed': True, 'msg': runner.missing_requests_message(
                 'in the Python that runs Ansible on the controller (%s), where central.msp tasks run' % sys.executable)},
                 invocation, no_log_values)
-        task = runner.Task(params, check_mode=bool(self._task.check_mode), environ=environ)
+        task = spec.new_task(params, check_mode=bool(self._task.check_mode), environ=environ)
         failed, body = spec.execute(task)
         if failed:
             body['failed'] = True

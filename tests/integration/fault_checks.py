@@ -136,6 +136,12 @@ def secrets_of(sim, *extra):
     return [value for value in values if value]
 
 
+def classic_secrets(sim):
+    """The Classic gateway's client secret, the user's password and every token and code it issued."""
+    info = sim.info['classic']
+    return [info['client_secret'], info['password']] + sim.classic('GET', 'stats?log=0')['issued_tokens']
+
+
 def assert_absent(secrets, texts):
     """No secret in any of ``texts`` ({label: text}); the assertion names where, never the secret."""
     for label, text in texts.items():

@@ -13,7 +13,7 @@ import stat
 import pytest
 
 from tests.helpers import ROOT, ansible_env, run_inventory, run_playbook
-from tests.integration.fault_checks import assert_absent, failure, inventory, result, write
+from tests.integration.fault_checks import assert_absent, classic_secrets, failure, inventory, result, write
 
 SOURCE = os.path.join(ROOT, 'playbooks', 'inventory', 'simulator.classic_customers.yml')
 OVERVIEW = os.path.join(ROOT, 'playbooks', 'classic_overview.yml')
@@ -37,11 +37,6 @@ def sim(simulator):
 def unsafe_text(value):
     """A --list value: strings from the API come out as {"__ansible_unsafe": text}."""
     return value['__ansible_unsafe'] if isinstance(value, dict) and '__ansible_unsafe' in value else value
-
-
-def classic_secrets(sim):
-    info = sim.info['classic']
-    return [info['client_secret'], info['password']] + sim.classic('GET', 'stats?log=0')['issued_tokens']
 
 
 def counters(sim):

@@ -18,11 +18,15 @@ import sys
 import pytest
 
 from tests.helpers import ROOT, ansible_env, run_playbook
+from tests.integration.fault_checks import assert_absent, classic_secrets
 from tests.integration.module_checks import assert_nothing_leaked
 
-# The modules on the TaskSpec path: not the overview writer (its action is the work) nor the Classic ones.
-MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
-                 if name.endswith('.py') and not name.startswith('classic_') and name != 'msp_overview_report.py')
+# The modules on the TaskSpec path: all but the overview writer (its action is the work); the GreenLake/New
+# Central ones and the Classic ones run in plays of their own (their own connections).
+ON_TASK_PATH = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                      if name.endswith('.py') and name != 'msp_overview_report.py')
+MODULES = [name for name in ON_TASK_PATH if not name.startswith('classic_')]
+CLASSIC_MODULES = [name for name in ON_TASK_PATH if name.startswith('classic_')]
 CONNECTION_PLUGINS = os.path.join(ROOT, 'tests', 'integration', 'connection_plugins')
 
 PLAY = '''---
@@ -150,6 +154,90 @@ MODULE_DEFAULTS = '''
 '''
 
 
+# The Classic Central modules, with the Classic simulator's gateway. Reads of several customers go one at a time
+# (concurrency 1), so that the one failed read of the fault below is the same customer's on both paths.
+CLASSIC_TASKS = [
+    ('classic customers', '''
+      central.msp.classic_customer_info:'''),
+    ('classic customer by name', '''
+      central.msp.classic_customer_info: {name: Acme Retail}'''),
+    ('classic, secret as an option', '''
+      central.msp.classic_customer_info:
+        name: Bistro Group
+        client_secret: "{{ lookup('ansible.builtin.env', 'CLASSIC_CENTRAL_CLIENT_SECRET') }}"'''),
+    ('classic sites of one customer', '''
+      central.msp.classic_site_info: {customer: Acme Retail}'''),
+    ('classic devices in check mode', '''
+      central.msp.classic_device_info: {customer: Acme Retail, device_type: [ap], status: Up}
+      check_mode: true'''),
+    # The first switch read fails (the fault set before the play): the first customer's, with the other's data.
+    ('classic devices of two customers, partial', '''
+      central.msp.classic_device_info: {customers: [Acme Retail, Bistro Group], concurrency: 1, allow_partial: true}'''),
+    ('classic devices of two customers, not partial', '''
+      central.msp.classic_device_info: {customers: [Acme Retail, Bistro Group], concurrency: 1}'''),
+    ('classic clients', '''
+      central.msp.classic_client_info: {customer: Bistro Group, client_type: [WIRELESS]}'''),
+    ('classic alerts of every customer', '''
+      central.msp.classic_alert_info: {all_customers: true, severity: Critical, concurrency: 1}'''),
+    ('classic api call, TenantID ignored', '''
+      central.msp.classic_api_call: {path: monitoring/v2/aps, customer: Acme Retail, headers: {TenantID: x}}'''),
+    ('classic api call, every page', '''
+      central.msp.classic_api_call: {path: central/v2/sites, customer: Acme Retail, params: {limit: 2}, paginate: true}'''),
+    ('classic api call, a write in check mode', '''
+      central.msp.classic_api_call: {method: POST, path: central/v2/sites, customer: Acme Retail, body: {site_name: x}}
+      check_mode: true'''),
+    # Failed with the API's response in the result.
+    ('classic api call refused', '''
+      central.msp.classic_api_call: {path: monitoring/v1/nothing-here}'''),
+    ('classic keep-alive in check mode', '''
+      central.msp.classic_token_refresh: {older_than_hours: 0}
+      check_mode: true'''),
+    ('classic keep-alive', '''
+      central.msp.classic_token_refresh: {older_than_hours: 0}'''),
+    ('classic keep-alive, refreshed recently', '''
+      central.msp.classic_token_refresh: {older_than_hours: 24}'''),
+    ('classic unsupported option', '''
+      central.msp.classic_site_info: {customer: Acme Retail, colour: blue}'''),
+    ('classic mutually exclusive', '''
+      central.msp.classic_alert_info: {customer: Acme Retail, all_customers: true}'''),
+    ('classic wrong type', '''
+      central.msp.classic_client_info: {customer: Acme Retail, limit: many}'''),
+    ('classic no customer chosen', '''
+      central.msp.classic_device_info: {}'''),
+    ('classic missing required option', '''
+      central.msp.classic_api_call: {customer: Acme Retail}'''),
+    ('classic, msp customer id emptied by the task environment', '''
+      central.msp.classic_customer_info:
+      environment: {CLASSIC_CENTRAL_CUSTOMER_ID: ""}'''),
+    ('classic, region from the task environment', '''
+      central.msp.classic_customer_info:
+      environment: {CLASSIC_CENTRAL_BASE_URL: "", CLASSIC_CENTRAL_REGION: Atlantis}'''),
+]
+
+CLASSIC_MODULE_DEFAULTS = '''
+    - name: classic module_defaults for the msp group
+      module_defaults:
+        group/central.msp.msp:
+          base_url: "{{ classic_base_url }}"
+        central.msp.classic_site_info:
+          customer: Bistro Group
+      environment:
+        CLASSIC_CENTRAL_BASE_URL: ""
+      block:
+        - name: classic defaults, sites
+          central.msp.classic_site_info:
+        - name: classic defaults, an explicit option wins
+          central.msp.classic_api_call: {path: central/v2/sites, base_url: "http://127.0.0.1:9/x"}
+    - name: classic module_defaults with a wrong region
+      module_defaults:
+        group/central.msp.classic: {region: Atlantis}
+      environment: {CLASSIC_CENTRAL_BASE_URL: ""}
+      central.msp.classic_customer_info:
+'''
+CLASSIC_DEFAULTS_TASKS = ['classic defaults, sites', 'classic defaults, an explicit option wins',
+                          'classic module_defaults with a wrong region']
+
+
 def playbook(tasks, extra=''):
     body = ''.join('    - name: %s%s\n' % (name, task) for name, task in tasks)
     return PLAY + body + extra
@@ -169,8 +257,14 @@ def comparable(result):
     the live API does), the response's Date header and the report's time stamp (and the history file named by it)."""
     result = json.loads(json.dumps(result))
     text = re.sub(r'debugId [0-9a-f]+', 'debugId <id>', json.dumps(result))
-    text = re.sub(r'"(debug_id|debugId|date|generated_at|history_file)": "[^"]*"', r'"\1": "<varies>"', text)
-    return json.loads(text)
+    # And the times of the Classic token bundle, which each run gets anew, and what is left of Classic's budget of
+    # calls in the current second.
+    text = re.sub(r'"(debug_id|debugId|date|generated_at|history_file|access_token_expires_at|refreshed_at|'
+                  r'refresh_token_revoked_after|x-ratelimit-remaining-second)": "[^"]*"', r'"\1": "<varies>"', text)
+    result = json.loads(text)
+    # Whether a request had to wait for the rate limit depends on the machine's timing, not on the path.
+    (result.get('result') or {}).pop('retries', None)
+    return result
 
 
 def differences(one, two, path=''):
@@ -203,6 +297,89 @@ def runs(simulator, tmp_path_factory):
                                                     'central_base_url': simulator.info['central_base_url']})
         assert_nothing_leaked(found[execution], simulator)
     return found
+
+
+@pytest.fixture(scope='module')
+def classic_runs(simulator, tmp_path_factory):
+    """The Classic parity playbook, once per path, each on a fresh Classic gateway (a new token bundle) and token
+    store (in the same place), with the first switch read refused."""
+    found = {}
+    tmp = str(tmp_path_factory.mktemp('classic-parity'))
+    for execution in ('controller', 'module'):
+        simulator.classic('POST', 'reset', {'tokens': True})
+        simulator.classic('POST', 'faults', {'path': 'monitoring/v1/switches$', 'status': 404, 'count': 2})
+        env = ansible_env(simulator.classic_env(), tmp=tmp)
+        shutil.rmtree(env['CENTRAL_TOKEN_CACHE_DIR'], ignore_errors=True)
+        run = run_playbook(playbook(CLASSIC_TASKS, CLASSIC_MODULE_DEFAULTS), env, args=('-vvv',),
+                           extra_vars={'central_msp_execution': execution,
+                                       'classic_base_url': simulator.info['classic']['base_url']})
+        assert_absent(classic_secrets(simulator), {'the output': run.output, 'the results': json.dumps(run.results)})
+        found[execution] = (run, simulator.classic('GET', 'stats?log=0')['classic'])
+    return found
+
+
+def test_every_classic_module_gives_the_same_results_on_both_paths(classic_runs):
+    (controller_run, _), (module_run, _) = classic_runs['controller'], classic_runs['module']
+    controller, module = results_by_task(controller_run), results_by_task(module_run)
+
+    assert modules_transferred(controller_run) == set()
+    assert modules_transferred(module_run) == set(CLASSIC_MODULES)
+    names = [name for name, _task in CLASSIC_TASKS] + CLASSIC_DEFAULTS_TASKS
+    assert sorted(controller) == sorted(names)
+    for name in names:
+        found = differences(comparable(controller[name]), comparable(module[name]))
+        assert not found, '%s:\n%s' % (name, '\n'.join(found))
+
+
+@pytest.mark.parametrize('execution', ['controller', 'module'])
+def test_the_classic_refresh_token_is_used_once_on_either_path(classic_runs, execution):
+    """The keep-alive rotated the bundle once, under the token store's lock; no task sent a rotated-out token."""
+    stats = classic_runs[execution][1]
+    assert (stats.get('refreshes'), stats.get('rotated_refresh_token_uses', 0)) == (1, 0), stats
+
+
+def test_the_classic_cases_are_what_they_say(classic_runs, simulator):
+    found = results_by_task(classic_runs['controller'][0])
+
+    def result(name, status='ok'):
+        assert found[name]['status'] == status, (name, found[name])
+        return found[name]['result']
+
+    truth = {c['customer_name']: c for c in simulator.classic('GET', 'truth')['customers']}
+    acme, bistro = truth['Acme Retail']['customer_id'], truth['Bistro Group']['customer_id']
+    assert result('classic customers')['count'] == len(truth)
+    assert result('classic, secret as an option')['invocation']['module_args']['client_secret'] == \
+        'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result('classic customers')['invocation']['module_args']['refresh_token'] == \
+        'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result('classic sites of one customer')['sites'] == simulator.classic('GET', 'truth/%s/sites' % acme)
+    assert result('classic devices in check mode')['count'] > 0
+    partial = result('classic devices of two customers, partial')
+    assert [(entry['customer_id'], entry['failed']) for entry in partial['customers']] == [(acme, True), (bistro, False)]
+    assert len(partial['warnings']) == 1
+    refused = result('classic devices of two customers, not partial', 'failed')
+    assert refused['customers'][1]['count'] == partial['customers'][1]['count']
+    assert 'set allow_partial: true' in refused['msg']
+    assert 'TenantID header in headers is ignored' in result('classic api call, TenantID ignored')['warnings'][0]
+    paged = result('classic api call, every page')
+    assert (paged['json']['count'], paged['pages'] > 1) == (len(simulator.classic('GET', 'truth/%s/sites' % acme)), True)
+    assert result('classic api call, a write in check mode')['msg'].startswith('Check mode: POST')
+    assert result('classic api call refused', 'failed')['status'] == 404
+    assert result('classic keep-alive in check mode')['changed'] is True
+    assert result('classic keep-alive')['refreshed'] is True
+    assert result('classic keep-alive, refreshed recently')['refreshed'] is False
+    assert 'Unsupported parameters for (central.msp.classic_site_info) module: colour' in result(
+        'classic unsupported option', 'failed')['msg']
+    assert 'mutually exclusive' in result('classic mutually exclusive', 'failed')['msg']
+    assert 'limit' in result('classic wrong type', 'failed')['msg']
+    assert 'Choose the customers' in result('classic no customer chosen', 'failed')['msg']
+    assert 'missing required arguments: path' in result('classic missing required option', 'failed')['msg']
+    assert 'Missing msp_customer_id' in result('classic, msp customer id emptied by the task environment',
+                                               'failed')['msg']
+    assert 'Unknown Classic Central region' in result('classic, region from the task environment', 'failed')['msg']
+    assert result('classic defaults, sites')['customer']['customer_id'] == bistro
+    assert 'connection was refused' in result('classic defaults, an explicit option wins', 'failed')['msg']
+    assert 'Unknown Classic Central region' in result('classic module_defaults with a wrong region', 'failed')['msg']
 
 
 def test_every_module_gives_the_same_results_on_both_paths(runs):

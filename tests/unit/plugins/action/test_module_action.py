@@ -62,7 +62,7 @@ def action(args=None, environment=None, check_mode=False, async_val=0, become=Fa
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     for name in list(os.environ):
-        if name.startswith(('GLP_', 'CENTRAL_')):
+        if name.startswith(('GLP_', 'CENTRAL_', 'CLASSIC_')):
             monkeypatch.delenv(name)
     monkeypatch.setenv('GLP_CLIENT_ID', 'process-id')
     monkeypatch.setenv('GLP_CLIENT_SECRET', SECRET)
@@ -82,13 +82,12 @@ def test_the_spec_is_the_module_files_task():
     assert DeviceAction.task_spec() is TASK
 
 
-# Not on the TaskSpec path: the overview writer's action plugin is the whole work (the module file documents it),
-# and the Classic Central modules take Classic's connection options and run as modules (docs/execution.md).
+# Not on the TaskSpec path: the overview writer's action plugin is the whole work (the module file documents it).
 OWN_PATH = {'msp_overview_report'}
 
 
 def is_on_task_path(name):
-    return name not in OWN_PATH and not name.startswith('classic_')
+    return name not in OWN_PATH
 
 
 def test_every_module_has_an_action_plugin_of_its_name():
@@ -226,3 +225,47 @@ def test_arguments_reach_the_work_as_plain_types():
 def test_tuples_become_lists_as_in_json():
     from ansible_collections.central.msp.plugins.plugin_utils.module_action import plain
     assert plain({'a': (1, 2)}) == {'a': [1, 2]}
+
+
+def classic_seen_work(task):
+    """A stand-in Classic module's work: what it was given, and which client its task builds."""
+    return {'client_id': task.params['client_id'], 'secret_seen': task.params['client_secret'],
+            'client_kind': type(task.client).__name__}
+
+
+class ClassicStandIn(ModuleAction):
+    @classmethod
+    def task_spec(cls):
+        from ansible_collections.central.msp.plugins.module_utils.classic_module import classic_task_spec
+        return classic_task_spec({}, classic_seen_work)
+
+
+def classic_run(args=None, environment=None):
+    environment = [dict({'CLASSIC_CENTRAL_CLIENT_ID': 'classic-id', 'CLASSIC_CENTRAL_CLIENT_SECRET': SECRET,
+                         'CLASSIC_CENTRAL_CUSTOMER_ID': '0' * 32, 'CLASSIC_CENTRAL_BASE_URL': 'https://gw.example.com'},
+                        **(environment or {}))]
+    return run(action(args, environment=environment, cls=ClassicStandIn))
+
+
+def test_a_classic_task_takes_the_classic_options_from_the_tasks_environment():
+    assert classic_run()['client_id'] == 'classic-id'
+
+
+def test_a_classic_task_has_no_glp_options():
+    assert 'workspace_id' not in classic_run()['invocation']['module_args']
+
+
+def test_a_classic_task_gets_the_classic_client():
+    assert classic_run()['client_kind'] == 'ClassicClient'
+
+
+def test_a_classic_secret_from_the_tasks_environment_is_masked_in_the_invocation():
+    assert classic_run()['invocation']['module_args']['client_secret'] == MASKED
+
+
+def test_a_classic_secret_is_masked_in_the_result():
+    assert classic_run()['secret_seen'] == MASKED
+
+
+def test_an_empty_classic_variable_counts_as_unset():
+    assert classic_run(environment={'CLASSIC_CENTRAL_CLIENT_ID': ''})['msg'].startswith('Missing client_id for Classic')

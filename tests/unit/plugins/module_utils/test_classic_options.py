@@ -1,10 +1,13 @@
 """The Classic connection options: defined once (CLASSIC_OPTIONS), documented in step, and their gateway table."""
 import os
 
+import pytest
 import yaml
 
 from ansible_collections.central.msp.plugins.doc_fragments.classic_connection import ModuleDocFragment
-from ansible_collections.central.msp.plugins.module_utils.classic import CLASSIC_OPTIONS, GATEWAYS, gateway_url
+from ansible_collections.central.msp.plugins.module_utils.classic import (
+    CLASSIC_OPTIONS, GATEWAYS, gateway_url, resolve_classic_settings)
+from ansible_collections.central.msp.plugins.module_utils.errors import ConfigError
 from ansible_collections.central.msp.plugins.module_utils.classic_module import classic_argument_spec
 
 
@@ -45,3 +48,15 @@ def test_awx_credential_type_matches_the_options():
     assert option in CLASSIC_OPTIONS and name == CLASSIC_OPTIONS[option][1][0], name
     secret = sorted(field_id for field_id, field in fields.items() if field.get('secret'))
     assert secret == sorted(name for name, (spec, envs) in CLASSIC_OPTIONS.items() if spec.get('no_log'))
+
+
+def test_an_unreadable_token_file_names_the_classic_variable(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        resolve_classic_settings({'token_file': str(tmp_path / 'missing.yaml')})
+    assert 'env CLASSIC_CENTRAL_TOKEN_FILE)' in str(caught.value)
+
+
+def test_a_directory_as_token_file_asks_for_a_pycentral_1_token_file(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        resolve_classic_settings({'token_file': str(tmp_path)})
+    assert 'Point token_file at a pycentral 1.x token file.' in str(caught.value)

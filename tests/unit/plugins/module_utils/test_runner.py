@@ -10,7 +10,7 @@ from ansible_collections.central.msp.plugins.module_utils.errors import ApiError
 from ansible_collections.central.msp.plugins.module_utils.module import collect_tenant_items, tenant_list_spec
 from ansible_collections.central.msp.plugins.module_utils.paging import PagedResult
 from ansible_collections.central.msp.plugins.module_utils.runner import (
-    Task, TaskSpec, connection_argument_spec, mask_no_log, nonempty_env_fallback)
+    Task, TaskSpec, connection_argument_spec, env_fallback_spec, mask_no_log, nonempty_env_fallback)
 
 SECRET = 'the-secret-7c1e'
 MASKED = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
@@ -207,3 +207,23 @@ def test_the_list_task_keeps_only_the_chosen_fields():
     task = many_task({'a': [{'serialNumber': 'S1', 'model': 'AP'}]}, all_tenants=False, tenant='a',
                      fields=['serialNumber'])
     assert tenant_list_spec('devices', 'devices', {}, {}).work(task)['devices'] == [{'serialNumber': 'S1'}]
+
+
+def test_a_spec_may_bring_its_own_connection_options():
+    own = TaskSpec({'name': dict(type='str')}, lambda task: {},
+                   connection_options=lambda environ: {'token': dict(type='str', no_log=True)})
+    assert sorted(own.argument_spec()) == ['name', 'token']
+
+
+def test_a_spec_without_its_own_connection_options_has_the_glp_ones():
+    assert set(connection_argument_spec()) <= set(spec(lambda task: {}).argument_spec())
+
+
+def test_the_task_of_a_spec_builds_the_spec_s_client():
+    own = TaskSpec({}, lambda task: {}, client_factory=lambda task: ('client for', task.params['name']))
+    assert own.new_task({'name': 'x'}).client == ('client for', 'x')
+
+
+def test_env_fallback_spec_leaves_out_the_options_named():
+    built = env_fallback_spec({'a': (dict(type='str'), ['A']), 'b': (dict(type='str'), ['B'])}, without=('b',))
+    assert [name for name, entry in built.items() if 'fallback' in entry] == ['a']

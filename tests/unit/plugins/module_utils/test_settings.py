@@ -278,3 +278,15 @@ def test_an_explicitly_empty_gateway_option_hides_its_environment_variable():
     """base_url: "" in a task means no gateway, as client_secret: "" means no secret, whatever is exported."""
     assert resolve_settings(dict(BASE, base_url=''), env={'base_url': GATEWAY}).central_base_url is None
     assert resolve_settings(dict(BASE, base_url=None), env={'base_url': GATEWAY}).central_base_url == GATEWAY
+
+
+def test_an_unreadable_token_file_names_the_token_file_variable(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings({'token_file': str(tmp_path / 'missing.yaml')})
+    assert 'env CENTRAL_TOKEN_FILE)' in str(caught.value)
+
+
+def test_a_directory_as_token_file_says_which_file_to_point_at(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings({'token_file': str(tmp_path)})
+    assert 'Point token_file at a pycentral token.yaml.' in str(caught.value)
