@@ -137,6 +137,29 @@ msg:
   returned: in check mode, for methods other than V(GET)
   type: str
   sample: "Check mode: POST classic central/v1/notifications/AWT0001 for customer 267958b55d5a463e94a302c20f4a6b68 not sent."
+retries:
+  description:
+    - What retrying cost, when a request had to be retried (rate limits, transient server or connection
+      failures); absent otherwise.
+  returned: when a request was retried
+  type: dict
+  contains:
+    count:
+      description: Requests retried.
+      type: int
+      sample: 2
+    rate_limited:
+      description: Of which after a rate limit (HTTP 429).
+      type: int
+      sample: 2
+    waited_seconds:
+      description: Seconds waited before the retries, in all.
+      type: float
+      sample: 3.4
+    msg:
+      description: The same in words.
+      type: str
+      sample: retried 2 requests (2 after a rate limit), waited 3.4 s in all
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.api_call import (

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -201,12 +202,18 @@ def test_twenty_forks_on_an_expired_store_refresh_once(sim, tmp_path):
     write(path, json.dumps(record), 0o600)
     sim.classic('POST', 'reset', {})
     hosts = ['Customer_%03d' % n for n in range(1, 21)]
+    # Half of the forks run the task in the controller's worker (the action plugin), half as a module process:
+    # the store's lock holds across both.
     run = classic_play(sim, env, '''
 - name: sites
   central.msp.classic_site_info: {customer_id: "{{ classic_customer_id }}"}
-''', hosts=':'.join(hosts), inventory=SOURCE, args=('-f', '20'))
+  vars:
+    central_msp_execution: "{{ 'module' if inventory_hostname[-1] | int is even else 'controller' }}"
+''', hosts=':'.join(hosts), inventory=SOURCE, args=('-f', '20', '-vvv'))
     entries = run.task('sites')
     assert sorted(entry['host'] for entry in entries) == sorted(hosts)
+    module_hosts = set(re.findall(r'<(Customer_\d+)> .*AnsiballZ_classic_site_info', run.output))
+    assert module_hosts == {host for host in hosts if int(host[-1]) % 2 == 0}
     assert all(entry['status'] == 'ok' for entry in entries), [e['result'].get('msg') for e in entries]
     for entry in entries:
         assert entry['result']['sites'] == sim.classic('GET', 'truth/%s/sites' % entry['result']['customer']['customer_id'])
@@ -379,7 +386,10 @@ def test_nothing_leaks_at_the_highest_verbosity(sim, tmp_path):
     overview = run_playbook(OVERVIEW, env, inventory=overview_inventory(tmp_path), args=('-vvvv', '-f', '5'),
                             extra_vars={'msp_overview_output_dir': str(work / 'reports')})
     assert overview.rc == 0, overview.output[-2000:]
-    run = classic_play(sim, env, '''
+    plays = {}
+    # Each task runs in the controller (the action plugin), then again as a module process.
+    for execution in ('controller', 'module'):
+        run = classic_play(sim, env, '''
 - name: every token expires
   ansible.builtin.uri: {url: "%(admin)s/faults", method: POST, body_format: json, body: {action: expire_access_tokens}}
 - name: refreshed on the way
@@ -398,21 +408,28 @@ def test_nothing_leaks_at_the_highest_verbosity(sim, tmp_path):
                                       token_cache_dir: "%(other)s"}
 - name: refused call
   central.msp.classic_api_call: {path: monitoring/v1/nothing-here}
-''' % {'admin': info['admin_url'], 'token_file': token_file, 'other': str(tmp_path / 'other-store')},
-        args=('-vvvv',))
-    assert result(run, 'refreshed on the way')['count'] > 0
-    assert result(run, 'recovered by the grant, from a token file')['status'] == 200
-    failure(run, 'wrong password', 'Classic Central OAuth login', 'HTTP 401')
-    failure(run, 'refused call', 'HTTP 404')
-    assert result(run, 'keep-alive')['refreshed'] is True
+    ''' % {'admin': info['admin_url'], 'token_file': token_file, 'other': str(tmp_path / 'other-store')},
+            args=('-vvvv', '-e', 'central_msp_execution=%s' % execution))
+        assert result(run, 'refreshed on the way')['count'] > 0
+        assert result(run, 'recovered by the grant, from a token file')['status'] == 200
+        failure(run, 'wrong password', 'Classic Central OAuth login', 'HTTP 401')
+        failure(run, 'refused call', 'HTTP 404')
+        assert result(run, 'keep-alive')['refreshed'] is True
+        plays[execution] = run
+    assert 'AnsiballZ_classic_device_info' not in plays['controller'].output
+    assert 'AnsiballZ_classic_device_info' in plays['module'].output
     secrets = classic_secrets(sim)
     stats = counters(sim)
-    assert stats['refreshes'] == 2 and stats['grants'] == 1 and stats.get('rotated_refresh_token_uses', 0) == 0
+    # Two refreshes and a grant on each path; never a rotated-out refresh token sent.
+    assert stats['refreshes'] == 4 and stats['grants'] == 2 and stats.get('rotated_refresh_token_uses', 0) == 0
     # Access tokens, refresh tokens, session and csrf cookies, auth codes: at least one of each was issued.
     assert len(secrets) >= 2 + 2 * 4 + 3
     store = os.path.join(str(work), 'token-cache')
     texts = {'the inventory output': listed.output, 'the overview output': overview.output,
-             'the play output': run.output, 'the task results': json.dumps(run.results + overview.results)}
+             'the task results': json.dumps(overview.results)}
+    for execution, run in plays.items():
+        texts.update({'the play output (%s)' % execution: run.output,
+                      'the task results (%s)' % execution: json.dumps(run.results)})
     texts.update({'file %s' % os.path.relpath(path, str(work)): text for path, text in files_under(str(work), store).items()})
     assert log in files_under(str(work), store)
     assert_absent(secrets, texts)

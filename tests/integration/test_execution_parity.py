@@ -170,11 +170,12 @@ CLASSIC_TASKS = [
     ('classic devices in check mode', '''
       central.msp.classic_device_info: {customer: Acme Retail, device_type: [ap], status: Up}
       check_mode: true'''),
-    # The first switch read fails (the fault set before the play): the first customer's, with the other's data.
+    # The first switch read and the first client read fail (the faults set before the play): the first customer's,
+    # with the other's data.
     ('classic devices of two customers, partial', '''
       central.msp.classic_device_info: {customers: [Acme Retail, Bistro Group], concurrency: 1, allow_partial: true}'''),
-    ('classic devices of two customers, not partial', '''
-      central.msp.classic_device_info: {customers: [Acme Retail, Bistro Group], concurrency: 1}'''),
+    ('classic clients of two customers, not partial', '''
+      central.msp.classic_client_info: {customers: [Acme Retail, Bistro Group], concurrency: 1}'''),
     ('classic clients', '''
       central.msp.classic_client_info: {customer: Bistro Group, client_type: [WIRELESS]}'''),
     ('classic alerts of every customer', '''
@@ -302,12 +303,13 @@ def runs(simulator, tmp_path_factory):
 @pytest.fixture(scope='module')
 def classic_runs(simulator, tmp_path_factory):
     """The Classic parity playbook, once per path, each on a fresh Classic gateway (a new token bundle) and token
-    store (in the same place), with the first switch read refused."""
+    store (in the same place), with the first switch read and the first client read refused."""
     found = {}
     tmp = str(tmp_path_factory.mktemp('classic-parity'))
     for execution in ('controller', 'module'):
         simulator.classic('POST', 'reset', {'tokens': True})
-        simulator.classic('POST', 'faults', {'path': 'monitoring/v1/switches$', 'status': 404, 'count': 2})
+        for path in ('monitoring/v1/switches$', 'monitoring/v2/clients$'):
+            simulator.classic('POST', 'faults', {'path': path, 'status': 404, 'count': 1})
         env = ansible_env(simulator.classic_env(), tmp=tmp)
         shutil.rmtree(env['CENTRAL_TOKEN_CACHE_DIR'], ignore_errors=True)
         run = run_playbook(playbook(CLASSIC_TASKS, CLASSIC_MODULE_DEFAULTS), env, args=('-vvv',),
@@ -345,9 +347,10 @@ def test_the_classic_cases_are_what_they_say(classic_runs, simulator):
         assert found[name]['status'] == status, (name, found[name])
         return found[name]['result']
 
-    truth = {c['customer_name']: c for c in simulator.classic('GET', 'truth')['customers']}
+    customers = simulator.classic('GET', 'truth')['customers']
+    truth = {c['customer_name']: c for c in customers}
     acme, bistro = truth['Acme Retail']['customer_id'], truth['Bistro Group']['customer_id']
-    assert result('classic customers')['count'] == len(truth)
+    assert result('classic customers')['count'] == len(customers)
     assert result('classic, secret as an option')['invocation']['module_args']['client_secret'] == \
         'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     assert result('classic customers')['invocation']['module_args']['refresh_token'] == \
@@ -357,8 +360,9 @@ def test_the_classic_cases_are_what_they_say(classic_runs, simulator):
     partial = result('classic devices of two customers, partial')
     assert [(entry['customer_id'], entry['failed']) for entry in partial['customers']] == [(acme, True), (bistro, False)]
     assert len(partial['warnings']) == 1
-    refused = result('classic devices of two customers, not partial', 'failed')
-    assert refused['customers'][1]['count'] == partial['customers'][1]['count']
+    refused = result('classic clients of two customers, not partial', 'failed')
+    assert [(entry['customer_id'], entry['failed']) for entry in refused['customers']] == [(acme, True), (bistro, False)]
+    assert refused['customers'][1]['count'] > 0
     assert 'set allow_partial: true' in refused['msg']
     assert 'TenantID header in headers is ignored' in result('classic api call, TenantID ignored')['warnings'][0]
     paged = result('classic api call, every page')
@@ -491,24 +495,46 @@ FALLBACK = '''---
       async: 120
       poll: 1
       ignore_errors: true
+    - name: classic in the controller
+      central.msp.classic_customer_info:
+    - name: classic async
+      central.msp.classic_site_info: {customer: Acme Retail}
+      async: 120
+      poll: 1
+    - name: classic become
+      central.msp.classic_alert_info: {customer: Acme Retail}
+      become: true
+      become_method: ansible.builtin.su
+      become_user: root
+    - name: classic delegated to a host that is not local
+      central.msp.classic_client_info: {customer: Acme Retail}
+      delegate_to: elsewhere
+    - name: classic asked for by the variable
+      central.msp.classic_token_refresh: {older_than_hours: 0}
+      vars:
+        central_msp_execution: module
 '''
 
 
 def test_fallbacks_run_the_module(simulator, tmp_path):
     sim = simulator
     sim.reset()
+    sim.classic('POST', 'reset', {'tokens': True})
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text(json.dumps({'all': {'hosts': {
         'localhost': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
         'elsewhere': {'ansible_connection': 'not_local', 'ansible_python_interpreter': sys.executable}}}}))
-    env = ansible_env(dict(sim.env(), ANSIBLE_CONNECTION_PLUGINS=CONNECTION_PLUGINS))
+    env = ansible_env(dict(sim.env(), **sim.classic_env(), ANSIBLE_CONNECTION_PLUGINS=CONNECTION_PLUGINS))
     run = run_playbook(FALLBACK, env, inventory=str(inventory), args=('-vvv',))
     assert run.rc == 0, run.output[-3000:]
     assert_nothing_leaked(run, sim)
+    assert_absent(classic_secrets(sim), {'the output': run.output, 'the results': json.dumps(run.results)})
     assert modules_transferred(run) == {'tenant_site_info', 'tenant_alert_info', 'tenant_client_info',
-                                        'msp_tenant_info', 'async_status'}
+                                        'msp_tenant_info', 'async_status', 'classic_site_info', 'classic_alert_info',
+                                        'classic_client_info', 'classic_token_refresh'}
     for name in ('in the controller', 'async', 'become', 'delegated to a host that is not local',
-                 'asked for by the variable'):
+                 'asked for by the variable', 'classic in the controller', 'classic async', 'classic become',
+                 'classic delegated to a host that is not local', 'classic asked for by the variable'):
         assert run.one(name)['status'] == 'ok', run.one(name)
     truth = sim.truth()['tenants']
     acme = next(tenant for tenant in truth if tenant['name'] == 'Acme Retail Group')
@@ -517,6 +543,9 @@ def test_fallbacks_run_the_module(simulator, tmp_path):
     # Which clients Central lists depends on its time window; the module read some, as the controller would.
     assert run.one('delegated to a host that is not local')['result']['count'] > 0
     assert run.one('asked for by the variable')['result']['count'] == len(truth)
+    classic_sites = sim.classic('GET', 'truth/%s/sites' % run.one('classic async')['result']['customer']['customer_id'])
+    assert run.one('classic async')['result']['sites'] == classic_sites
+    assert run.one('classic asked for by the variable')['result']['refreshed'] is True
     wrong = run.one('a wrong choice')
     assert wrong['status'] == 'failed'
     assert 'central_msp_execution must be one of controller, module' in wrong['result']['msg']
