@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError
+from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
 
 METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
 # Response header names that may carry credentials or session state: never returned.
 SECRET_HEADER_PARTS = ('auth', 'cookie', 'token', 'secret', 'session', 'key')
+
+# The request options of both modules (each documents them), beside their scope options.
+REQUEST_OPTIONS = dict(
+    method=dict(type='str', default='GET'),
+    path=dict(type='str', required=True),
+    params=dict(type='dict'),
+    body=dict(type='raw'),
+    headers=dict(type='dict'),
+    status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
+    paginate=dict(type='bool', default=False),
+)
 
 
 def checked_method(value):
@@ -110,3 +122,42 @@ class JsonPages:
             task.warn(message)
         every = {'items': paged.items, 'count': len(paged.items), 'total': paged.total}
         return response_result(self.client, self.last, {'json': every}, paged.pages)
+
+
+class ApiRequest:
+    """One tenant_api_call or classic_api_call task: the request checked before anything is sent, then sent once,
+    shown in check mode, or paged through.
+
+    A subclass sets ``call`` (the request in words, for messages) and gives ``scope()`` (the result's tenant or
+    customer entry), ``send()`` (the one request) and ``every_page()``; ``preview()`` is what check mode adds."""
+
+    def __init__(self, task, headers):
+        params = task.params
+        self.task = task
+        self.method = checked_method(params['method'])
+        self.path = safe_api_path(params['path'])
+        self.body = json_body(params['body']) if params['body'] is not None else None
+        self.headers = headers
+        self.params = dict(params['params'] or {})
+        self.expected = tuple(params['status_code'])
+        if params['paginate'] and self.method != 'GET':
+            raise CentralMspError('paginate applies to GET list endpoints only, not to %s.' % self.method)
+        self.client = task.client
+        self.call = None
+
+    def preview(self):
+        return {}
+
+    def run(self):
+        result = dict(self.scope(), changed=self.method != 'GET')
+        if self.task.check_mode and self.method != 'GET':
+            return dict(result, msg='Check mode: %s not sent.' % self.call, **self.preview())
+        if self.task.params['paginate']:
+            return dict(result, **self.every_page())
+        response = self.send()
+        result.update(response_result(self.client, response, read_body(self.client, response), 1))
+        if response.status_code not in self.expected:
+            error = self.client.error(self.call, response)
+            # The response is part of the answer: a playbook may want the API's error body.
+            raise TaskFailed(str(error), dict(result, changed=False, **error.to_result()))
+        return result

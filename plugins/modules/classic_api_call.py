@@ -163,10 +163,8 @@ retries:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.api_call import (
-    JsonPages, checked_method, json_body, read_body, request_headers, response_result)
+    REQUEST_OPTIONS, ApiRequest, JsonPages, request_headers)
 from ansible_collections.central.msp.plugins.module_utils.classic_module import CUSTOMER_OPTIONS, classic_task_spec
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
-from ansible_collections.central.msp.plugins.module_utils.msp_client import safe_api_path
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_offset
 
 SCOPE_HEADERS = ('tenantid', 'cookie')
@@ -181,46 +179,30 @@ def list_key(body):
     return lists[0] if len(lists) == 1 and counted else None
 
 
-class ClassicApiCall:
+class ClassicApiCall(ApiRequest):
     """One classic_api_call task: validate everything, then send (or page through) the request."""
 
     def __init__(self, task):
-        params = task.params
-        self.task = task
-        self.method = checked_method(params['method'])
-        self.path = safe_api_path(params['path'])
-        self.body = json_body(params['body']) if params['body'] is not None else None
-        self.headers = {}
+        headers = {}
         for name, value in request_headers(task).items():
             if name.strip().lower() in SCOPE_HEADERS:
                 task.warn('The %s header in headers is ignored: customer or customer_id sets the scope.' % name)
                 continue
-            self.headers[name] = value
-        self.params = dict(params['params'] or {})
-        self.expected = tuple(params['status_code'])
-        if params['paginate'] and self.method != 'GET':
-            raise CentralMspError('paginate applies to GET list endpoints only, not to %s.' % self.method)
-        self.client = task.client
+            headers[name] = value
+        super().__init__(task, headers)
+        params = task.params
         self.customer = None
         if params['customer'] or params['customer_id']:
             self.customer = self.client.resolve_customer(params['customer'], params['customer_id'])
         self.customer_id = self.customer['customer_id'] if self.customer else None
         self.call = self.client.describe(self.method, self.path, self.customer_id)
 
-    def run(self):
-        result = {'customer': self.customer, 'changed': self.method != 'GET'}
-        if self.task.check_mode and self.method != 'GET':
-            return dict(result, msg='Check mode: %s not sent.' % self.call)
-        if self.task.params['paginate']:
-            return dict(result, **self.every_page())
-        response = self.client.request(self.method, self.path, self.customer_id, self.params or None, self.body,
-                                       self.headers)
-        result.update(response_result(self.client, response, read_body(self.client, response), 1))
-        if response.status_code not in self.expected:
-            error = self.client.error(self.call, response)
-            # The response is part of the answer: a playbook may want the API's error body.
-            raise TaskFailed(str(error), dict(result, changed=False, **error.to_result()))
-        return result
+    def scope(self):
+        return {'customer': self.customer}
+
+    def send(self):
+        return self.client.request(self.method, self.path, self.customer_id, self.params or None, self.body,
+                                   self.headers)
 
     def every_page(self):
         self.params.pop('offset', None)
@@ -238,16 +220,7 @@ class ClassicApiCall:
 
 
 TASK = classic_task_spec(
-    dict(
-        CUSTOMER_OPTIONS,
-        method=dict(type='str', default='GET'),
-        path=dict(type='str', required=True),
-        params=dict(type='dict'),
-        body=dict(type='raw'),
-        headers=dict(type='dict'),
-        status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
-        paginate=dict(type='bool', default=False),
-    ),
+    dict(CUSTOMER_OPTIONS, **REQUEST_OPTIONS),
     lambda task: ClassicApiCall(task).run(),
     mutually_exclusive=[['customer', 'customer_id']],
 )

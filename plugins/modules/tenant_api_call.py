@@ -208,30 +208,20 @@ retries:
 '''
 
 from ansible_collections.central.msp.plugins.module_utils.api_call import (
-    JsonPages, checked_method, json_body, read_body, request_headers, response_result)
-from ansible_collections.central.msp.plugins.module_utils.errors import CentralMspError, TaskFailed
+    REQUEST_OPTIONS, ApiRequest, JsonPages, request_headers)
 from ansible_collections.central.msp.plugins.module_utils.module import TENANT_OPTIONS
-from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, ENDPOINTS, safe_api_path
+from ansible_collections.central.msp.plugins.module_utils.msp_client import APPS, ENDPOINTS
 from ansible_collections.central.msp.plugins.module_utils.runner import TaskSpec
 from ansible_collections.central.msp.plugins.module_utils.paging import paginate_next, paginate_offset
 
 
-class ApiCall:
+class ApiCall(ApiRequest):
     """One tenant_api_call task: validate everything, then send (or page through) the request."""
 
     def __init__(self, task):
+        super().__init__(task, request_headers(task))
         params = task.params
-        self.task = task
         self.app = params['app']
-        self.method = checked_method(params['method'])
-        self.path = safe_api_path(params['path'])
-        self.body = json_body(params['body']) if params['body'] is not None else None
-        self.headers = request_headers(task)
-        self.params = dict(params['params'] or {})
-        self.expected = tuple(params['status_code'])
-        if params['paginate'] and self.method != 'GET':
-            raise CentralMspError('paginate applies to GET list endpoints only, not to %s.' % self.method)
-        self.client = task.client
         self.client.base_url(self.app)  # a missing Central gateway fails before any token is fetched
         self.tenant = None
         if params['tenant'] or params['tenant_workspace_id']:
@@ -239,22 +229,16 @@ class ApiCall:
         self.workspace = self.tenant['workspace_id'] if self.tenant else None
         self.call = self.client.describe(self.method, self.app, self.path, self.workspace)
 
-    def run(self):
-        result = {'tenant': self.tenant, 'changed': self.method != 'GET'}
-        if self.task.check_mode and self.method != 'GET':
-            return dict(result, msg='Check mode: %s not sent.' % self.call,
-                        request={'method': self.method, 'app': self.app, 'path': self.path, 'params': self.params,
-                                 'body': self.body})
-        if self.task.params['paginate']:
-            return dict(result, **self.every_page())
-        response = self.client.request(self.app, self.method, self.path, self.workspace, self.params or None,
-                                       self.body, self.headers)
-        result.update(response_result(self.client, response, read_body(self.client, response), 1))
-        if response.status_code not in self.expected:
-            error = self.client.error(self.call, response)
-            # The response is part of the answer: a playbook may want the API's error body.
-            raise TaskFailed(str(error), dict(result, changed=False, **error.to_result()))
-        return result
+    def scope(self):
+        return {'tenant': self.tenant}
+
+    def preview(self):
+        return {'request': {'method': self.method, 'app': self.app, 'path': self.path, 'params': self.params,
+                            'body': self.body}}
+
+    def send(self):
+        return self.client.request(self.app, self.method, self.path, self.workspace, self.params or None, self.body,
+                                   self.headers)
 
     def every_page(self):
         self.params.pop('offset', None)
@@ -279,17 +263,7 @@ class ApiCall:
 
 
 TASK = TaskSpec(
-    dict(
-        TENANT_OPTIONS,
-        app=dict(type='str', choices=list(APPS), default='central'),
-        method=dict(type='str', default='GET'),
-        path=dict(type='str', required=True),
-        params=dict(type='dict'),
-        body=dict(type='raw'),
-        headers=dict(type='dict'),
-        status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
-        paginate=dict(type='bool', default=False),
-    ),
+    dict(TENANT_OPTIONS, app=dict(type='str', choices=list(APPS), default='central'), **REQUEST_OPTIONS),
     lambda task: ApiCall(task).run(),
     mutually_exclusive=[['tenant', 'tenant_workspace_id']],
 )
