@@ -228,6 +228,27 @@ def test_twenty_forks_on_an_expired_store_refresh_once(sim, tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+def test_keepalive_from_ten_forks_on_both_paths_rotates_in_turn(sim, tmp_path):
+    """Every fork refreshes (older_than_hours: 0), half in the controller's worker, half as a module process: each
+    takes the store's lock and rotates the bundle the previous one wrote, so no refresh token is sent twice."""
+    env = env_for(sim, tmp_path)
+    classic_play(sim, env, '- name: seed\n  central.msp.classic_customer_info:')
+    sim.classic('POST', 'reset', {})
+    hosts = ['Customer_%03d' % n for n in range(1, 11)]
+    run = classic_play(sim, env, '''
+- name: keep-alive
+  central.msp.classic_token_refresh: {older_than_hours: 0}
+  vars:
+    central_msp_execution: "{{ 'module' if inventory_hostname[-1] | int is even else 'controller' }}"
+''', hosts=':'.join(hosts), inventory=SOURCE, args=('-f', '10', '-vvv'))
+    entries = run.task('keep-alive')
+    assert [entry['status'] for entry in entries] == ['ok'] * len(hosts), [e['result'].get('msg') for e in entries]
+    module_hosts = set(re.findall(r'<(Customer_\d+)> .*AnsiballZ_classic_token_refresh', run.output))
+    assert module_hosts == {host for host in hosts if int(host[-1]) % 2 == 0}
+    stats = counters(sim)
+    assert (stats.get('refreshes'), stats.get('rotated_refresh_token_uses', 0)) == (len(hosts), 0), stats
+
+
 def test_revoked_refresh_token_recovery_and_clear_failure(sim, tmp_path):
     token = sim.classic('POST', 'faults', {'action': 'issue_token'})['token']
     plain = env_for(sim, tmp_path, token)
