@@ -53,11 +53,11 @@ seealso:
   - module: central.msp.classic_customer_info
 '''
 
+# One YAML document: ansible-test 2.16's yamllint refuses EXAMPLES with several (---).
 EXAMPLES = r'''
-# simulator.classic_customers.yml - the connection from CLASSIC_CENTRAL_* environment variables
-plugin: central.msp.classic_customers
+# simulator.classic_customers.yml is the one line "plugin: central.msp.classic_customers": the connection comes
+# from the CLASSIC_CENTRAL_* environment variables.
 
----
 # production.classic_customers.yml
 plugin: central.msp.classic_customers
 region: US-2

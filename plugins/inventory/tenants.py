@@ -103,11 +103,11 @@ seealso:
   - module: central.msp.tenant_device_info
 '''
 
+# One YAML document: ansible-test 2.16's yamllint refuses EXAMPLES with several (---).
 EXAMPLES = r'''
-# simulator.central_msp.yml - everything else (credential, URLs) from GLP_* and CENTRAL_* environment variables
-plugin: central.msp.tenants
+# simulator.central_msp.yml is the one line "plugin: central.msp.tenants": everything else (credential, URLs)
+# comes from the GLP_* and CENTRAL_* environment variables.
 
----
 # production.central_msp.yml
 plugin: central.msp.tenants
 cluster_name: US-WEST-5

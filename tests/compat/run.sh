@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# make compat: the unit tests and the two-path parity tests on every ansible-core release the collection claims
-# (meta/runtime.yml requires_ansible), each in its own virtual environment under build/compat/.
+# make compat: on every ansible-core release the collection claims (meta/runtime.yml requires_ansible), each in
+# its own virtual environment under build/compat/:
+#   pytest  the unit tests and the two-path parity tests (build/compat/ansible-core-X.log)
+#   sanity  ansible-test sanity of that release, through tests/sanity/run.sh exactly as `make sanity` runs it
+#           (offline, the release's own test list and tests/sanity/ignore-X.txt; build/compat/ansible-core-X.sanity.log)
 #
 #   bash tests/compat/run.sh [2.16 2.17 ...]
+#   COMPAT_STEPS=sanity bash tests/compat/run.sh 2.16     # one step only
 #
 # ansible-core 2.20 needs Python 3.12 or later: it runs on the newest Python found (python3.13, python3.12, or
 # pyenv's), the others on the Python of .venv. Packages come from the package index pip is configured with.
-# Exits non-zero if any release fails; prints one line per release.
+# Exits non-zero if any release fails; prints one line per release and step.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,6 +21,7 @@ BASE_PYTHON="${COMPAT_PYTHON:-$ROOT/.venv/bin/python}"
 # What the tests import besides ansible-core (pinned as in requirements-test.txt).
 TEST_PACKAGES=(requests==2.34.2 PyYAML==6.0.3 pytest==9.2.0 cryptography==50.0.2)
 TESTS=(tests/unit/plugins tests/integration/test_execution_parity.py)
+read -r -a STEPS <<< "${COMPAT_STEPS:-pytest sanity}"
 
 newest_python() {
     for candidate in python3.13 python3.12 "$HOME/.pyenv/versions/3.13.0/bin/python3"; do
@@ -41,7 +46,7 @@ for release in "${RELEASES[@]}"; do
         fi
     fi
     venv="build/compat/ansible-core-$release"
-    log="build/compat/ansible-core-$release.log"
+    log="build/compat/ansible-core-$release.install.log"
     if [[ ! -x "$venv/bin/ansible-playbook" ]]; then
         if ! { "$python" -m venv "$venv" &&
                "$venv/bin/pip" install --quiet --disable-pip-version-check "ansible-core==$release.*" \
@@ -52,12 +57,40 @@ for release in "${RELEASES[@]}"; do
         fi
     fi
     version="$("$venv/bin/python" -c 'import ansible; print(ansible.__version__)')"
-    if "$venv/bin/python" -m pytest "${TESTS[@]}" -q -p no:cacheprovider --ignore=tests/unit/simulator > "$log" 2>&1; then
-        summary+=("ansible-core $version (Python $("$venv/bin/python" -c 'import platform; print(platform.python_version())')): $(tail -1 "$log")")
-    else
-        summary+=("ansible-core $version: FAILED: $(tail -1 "$log") (see $log)")
-        failed=1
-    fi
+    python_version="$("$venv/bin/python" -c 'import platform; print(platform.python_version())')"
+    for step in "${STEPS[@]}"; do
+        case "$step" in
+        pytest)
+            log="build/compat/ansible-core-$release.log"
+            if "$venv/bin/python" -m pytest "${TESTS[@]}" -q -p no:cacheprovider --ignore=tests/unit/simulator > "$log" 2>&1; then
+                summary+=("ansible-core $version (Python $python_version) pytest: $(tail -1 "$log")")
+            else
+                summary+=("ansible-core $version (Python $python_version) pytest: FAILED: $(tail -1 "$log") (see $log)")
+                failed=1
+            fi
+            ;;
+        sanity)
+            # The same script as `make sanity`, pointed at this release's ansible-test; each release gets its own
+            # copy of the collection so that its results (tests/output/junit) stay apart.
+            log="build/compat/ansible-core-$release.sanity.log"
+            if VENV_BIN="$ROOT/$venv/bin" SANITY_BUILD="$ROOT/build/compat/sanity-$release" \
+                    bash tests/sanity/run.sh > "$log" 2>&1; then
+                outcome=""
+            else
+                outcome="FAILED: "
+                failed=1
+            fi
+            # summary.py's count line, e.g. "sanity: 30 passed, 0 failed, 12 skipped"
+            counts="$(grep '^sanity: ' "$log" | tail -1)"
+            counts="${counts:-sanity: no result summary}"
+            summary+=("ansible-core $version (Python $python_version) sanity: $outcome${counts#sanity: } (see $log)")
+            ;;
+        *)
+            echo "run.sh: unknown step '$step' in COMPAT_STEPS (pytest, sanity)" >&2
+            exit 2
+            ;;
+        esac
+    done
 done
 printf '%s\n' "${summary[@]}"
 exit "$failed"

