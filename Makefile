@@ -84,7 +84,7 @@ bench-overview: venv dev-tree
 soak: venv dev-tree
 	$(BIN)/python -m pytest tests -q -m slow
 
-# Unit and parity tests on every ansible-core release of requires_ansible, venvs under build/compat/.
+# Unit, parity and ansible-test sanity on every ansible-core release of requires_ansible, venvs under build/compat/.
 compat: venv dev-tree
 	bash tests/compat/run.sh
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # make compat: on every ansible-core release the collection claims (meta/runtime.yml requires_ansible), each in
 # its own virtual environment under build/compat/:
-#   pytest  the unit tests and the two-path parity tests (build/compat/ansible-core-X.log)
+#   unit    the unit tests of the plugins (tests/unit/plugins)
+#   parity  the two-path parity tests (tests/integration/test_execution_parity.py, against the simulator)
 #   sanity  ansible-test sanity of that release, through tests/sanity/run.sh exactly as `make sanity` runs it
-#           (offline, the release's own test list and tests/sanity/ignore-X.txt; build/compat/ansible-core-X.sanity.log)
+#           (offline, the release's own test list and tests/sanity/ignore-X.Y.txt if there is one)
+# Logs: build/compat/ansible-core-X.Y.<step>.log.
 #
 #   bash tests/compat/run.sh [2.16 2.17 ...]
 #   COMPAT_STEPS=sanity bash tests/compat/run.sh 2.16     # one step only
@@ -20,8 +22,7 @@ read -r -a RELEASES <<< "${RELEASES[*]}"
 BASE_PYTHON="${COMPAT_PYTHON:-$ROOT/.venv/bin/python}"
 # What the tests import besides ansible-core (pinned as in requirements-test.txt).
 TEST_PACKAGES=(requests==2.34.2 PyYAML==6.0.3 pytest==9.2.0 cryptography==50.0.2)
-TESTS=(tests/unit/plugins tests/integration/test_execution_parity.py)
-read -r -a STEPS <<< "${COMPAT_STEPS:-pytest sanity}"
+read -r -a STEPS <<< "${COMPAT_STEPS:-unit parity sanity}"
 
 newest_python() {
     for candidate in python3.13 python3.12 "$HOME/.pyenv/versions/3.13.0/bin/python3"; do
@@ -60,12 +61,13 @@ for release in "${RELEASES[@]}"; do
     python_version="$("$venv/bin/python" -c 'import platform; print(platform.python_version())')"
     for step in "${STEPS[@]}"; do
         case "$step" in
-        pytest)
-            log="build/compat/ansible-core-$release.log"
-            if "$venv/bin/python" -m pytest "${TESTS[@]}" -q -p no:cacheprovider --ignore=tests/unit/simulator > "$log" 2>&1; then
-                summary+=("ansible-core $version (Python $python_version) pytest: $(tail -1 "$log")")
+        unit | parity)
+            if [[ "$step" == unit ]]; then tests=(tests/unit/plugins); else tests=(tests/integration/test_execution_parity.py); fi
+            log="build/compat/ansible-core-$release.$step.log"
+            if "$venv/bin/python" -m pytest "${tests[@]}" -q -p no:cacheprovider > "$log" 2>&1; then
+                summary+=("ansible-core $version (Python $python_version) $step: $(tail -1 "$log")")
             else
-                summary+=("ansible-core $version (Python $python_version) pytest: FAILED: $(tail -1 "$log") (see $log)")
+                summary+=("ansible-core $version (Python $python_version) $step: FAILED: $(tail -1 "$log") (see $log)")
                 failed=1
             fi
             ;;
@@ -86,7 +88,7 @@ for release in "${RELEASES[@]}"; do
             summary+=("ansible-core $version (Python $python_version) sanity: $outcome${counts#sanity: } (see $log)")
             ;;
         *)
-            echo "run.sh: unknown step '$step' in COMPAT_STEPS (pytest, sanity)" >&2
+            echo "run.sh: unknown step '$step' in COMPAT_STEPS (unit, parity, sanity)" >&2
             exit 2
             ;;
         esac
