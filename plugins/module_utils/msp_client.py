@@ -76,6 +76,7 @@ class MspClient:
         # Who the tokens belong to; the secret enters only as a digest.
         self._owner = (settings.auth_url, settings.client_id, secret_digest(settings.client_secret), settings.workspace_id)
         self._tenants_by_name = {}
+        self._glp_listing = None  # GLP's whole tenant list, read once per client (one task)
 
     # ---- tokens -------------------------------------------------------------------------------------------
 
@@ -248,11 +249,14 @@ class MspClient:
 
     def glp_tenants(self, name=None):
         """The MSP's tenant workspaces from GLP, optionally only those with exactly this name."""
-        params = {'filter': 'workspaceName eq %s' % odata_string(name)} if name is not None else None
+        if name is None:
+            # A task that resolves all_tenants and then tells GreenLake-only tenants apart needs it twice.
+            if self._glp_listing is None:
+                self._glp_listing = self._sound_tenants(self.get_all('msp_tenants', only_objects=False).items)
+            return list(self._glp_listing)
+        params = {'filter': 'workspaceName eq %s' % odata_string(name)}
         items = self._sound_tenants(self.get_all('msp_tenants', params=params, only_objects=False).items)
-        if name is not None:
-            items = [item for item in items if item.get('workspaceName') == name]
-        return items
+        return [item for item in items if item.get('workspaceName') == name]
 
     def _sound_tenants(self, items):
         """GLP tenant items that can be used: objects with a workspace id, the name a string or None. The rest is
@@ -417,7 +421,11 @@ class MspClient:
                              % (type(exc).__name__, self.http.redact(str(exc))[:300]))
             return entry
 
-        with ThreadPoolExecutor(max_workers=max(1, min(int(concurrency), 64))) as pool:
+        tenants = list(tenants)
+        workers = max(1, min(int(concurrency), 64, len(tenants)))
+        if workers == 1:  # one tenant (a tenant host's task) or concurrency 1: no thread to start
+            return [run(tenant) for tenant in tenants]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(run, tenants))
 
 

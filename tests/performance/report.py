@@ -297,7 +297,8 @@ def setup_lines(document):
         'workspace id, not Central\'s summary), `tenant_device_info` with `tenant_workspace_id` once per host. **warm**: the '
         'same again on the token cache the cold run filled, inside the token lifetime.',
         '* **2** — `all_tenants.yml`: one `tenant_device_info` task with `all_tenants: true` on localhost '
-        '(`allow_partial: true`, so the GLP-only tenants are reported, not fatal). **2f** — the same with '
+        '(`allow_partial: true`): a GLP-only tenant\'s 403 makes the task read Central\'s tenant list once, to report '
+        'it as not provisioned rather than failed (those pages are in its ideal). **2f** — the same with '
         '`fields: [serialNumber, deviceType, status]`: the same requests, a result a fifth of the size.',
         '* **2\\*** — diagnostic, not a user scenario: the same calls through the connection layer '
         '(`MspClient`) in one Python process, no Ansible (`connection_layer.py`).',
