@@ -501,14 +501,14 @@ def write_overview(report, output_dir, history_runs=HISTORY_RUNS, check_mode=Fal
     previous = history[-1][1] if history else None
     prepared, order = prepare(report, previous)
     files = render(prepared, order, history[-(history_runs - 1):] if history_runs > 1 else [])
-    summary = run_summary(prepared)
-    result = {'output_dir': output_dir, 'files': sorted(name for name in files if '/' not in name),
+    history_summary = run_summary(prepared)
+    # The summary text is made from this result (it names the files), then added to the files written.
+    top_level = [name for name in files if '/' not in name] + [FILES['summary']]
+    result = {'output_dir': output_dir, 'files': sorted(top_level),
               'tenant_pages': len(prepared['tenants']), 'index_bytes': len(files[FILES['index']].encode('utf-8')),
               'history_file': HISTORY_DIR + '/' + own_name, 'previous_run': (previous or {}).get('generated_at'),
               'changes': prepared['changes'], 'totals': report['totals'],
               'ranking': [prepared['tenants'][index].get('workspace_id') for index in order]}
-    if FILES['summary'] not in result['files']:
-        result['files'] = sorted(result['files'] + [FILES['summary']])
     result['summary'] = summary_lines(prepared, result, check_mode)
     if check_mode:
         return result
@@ -519,7 +519,7 @@ def write_overview(report, output_dir, history_runs=HISTORY_RUNS, check_mode=Fal
         for name, text in files.items():
             if '/' not in name:
                 _atomic_write(os.path.join(output_dir, name), text)
-        _atomic_write(os.path.join(history_dir, own_name), json.dumps(summary, ensure_ascii=False) + '\n')
+        _atomic_write(os.path.join(history_dir, own_name), json.dumps(history_summary, ensure_ascii=False) + '\n')
     except OSError as err:
         raise OverviewError('cannot write the reports in %s: %s' % (output_dir, err)) from err
     kept = [name for name, _run in read_history(history_dir)]
