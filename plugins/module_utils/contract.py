@@ -63,6 +63,46 @@ def check(schema, value, where='body'):
     A required key must be present; a value must have the type (null only where nullable) and, for a string
     with an enum, one of the enum's values; objects are checked key by key (unknown keys are allowed, as
     the definitions do not close their objects), arrays item by item."""
+    # The simulator checks every page it serves: the messages (a path for every value) only when one is wrong.
+    return [] if conforms(schema, value) else _problems(schema, value, where)
+
+
+def conforms(schema, value):
+    """Whether ``value`` conforms to ``schema``: check() finds nothing, without building its messages."""
+    if value is None:
+        return bool(schema.get('nullable'))
+    kind = schema['type']
+    if kind == 'string':
+        enum = schema.get('enum')
+        return isinstance(value, str) and (not enum or value in enum)
+    if kind == 'boolean':
+        return isinstance(value, bool)
+    if kind == 'object':
+        if not isinstance(value, dict):
+            return False
+        for name, sub in schema['properties'].items():
+            if name in value:
+                if not conforms(sub, value[name]):
+                    return False
+            elif sub.get('required'):
+                return False
+        return True
+    if kind == 'array':
+        if not isinstance(value, list) or (schema.get('max_items') is not None and len(value) > schema['max_items']):
+            return False
+        items = schema['items']
+        for item in value:
+            if not conforms(items, item):
+                return False
+        return True
+    if kind == 'integer' and (not isinstance(value, int) or isinstance(value, bool)):
+        return False
+    if kind == 'number' and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+        return False
+    return kind not in ('integer', 'number') or schema.get('minimum') is None or value >= schema['minimum']
+
+
+def _problems(schema, value, where):
     problems = []
     if value is None:
         if not schema.get('nullable'):
@@ -91,15 +131,16 @@ def check(schema, value, where='body'):
                 if sub.get('required'):
                     problems.append('%s.%s: required key missing' % (where, name))
                 continue
-            problems.extend(check(sub, value[name], '%s.%s' % (where, name)))
+            problems.extend(_problems(sub, value[name], '%s.%s' % (where, name)))
     elif kind == 'array':
         if not isinstance(value, list):
             return ['%s: %r is not an array' % (where, type(value).__name__)]
         if schema.get('max_items') is not None and len(value) > schema['max_items']:
             problems.append('%s: %d items, at most %d allowed' % (where, len(value), schema['max_items']))
         for index, item in enumerate(value):
-            problems.extend(check(schema['items'], item, '%s[%d]' % (where, index)))
-    if kind in ('integer', 'number') and schema.get('minimum') is not None and value < schema['minimum']:
+            problems.extend(_problems(schema['items'], item, '%s[%d]' % (where, index)))
+    # not >=: NaN is no number above a minimum either
+    if kind in ('integer', 'number') and schema.get('minimum') is not None and not value >= schema['minimum']:
         problems.append('%s: %r is below the minimum %r' % (where, value, schema['minimum']))
     return problems
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 import base64
 import email.utils
 import errno
+import heapq
 import ipaddress
+import itertools
 import math
+import os
 import random
 import re
 import socket
@@ -270,8 +273,8 @@ _ATTEMPT = threading.local()
 
 
 class _AttemptWatch:
-    """The deadline of one attempt. When it passes, a timer shuts down the sockets of the connections the attempt
-    uses, so nothing sent slowly (a proxy's CONNECT answer, a TLS handshake, a status line, headers or a body)
+    """The deadline of one attempt. When it passes, the watchdog shuts down the sockets of the connections the
+    attempt uses, so nothing sent slowly (a proxy's CONNECT answer, a TLS handshake, a status line, headers or a body)
     holds the attempt past ``timeout``: socket timeouts alone bound one read at a time."""
 
     def __init__(self, seconds):
@@ -281,9 +284,7 @@ class _AttemptWatch:
         self._connections = []
         self._stopped = False
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._cut)
-        self._timer.daemon = True
-        self._timer.start()
+        _WATCHDOG.watch(time.monotonic() + seconds, self)
 
     def use(self, connection, phase):
         with self._lock:
@@ -294,7 +295,8 @@ class _AttemptWatch:
         if late:  # the deadline passed while the socket was being opened
             _shut(connection)
 
-    def _cut(self):
+    def cut(self):
+        """The deadline passed (the watchdog's thread): end every socket the attempt uses."""
         with self._lock:
             if self._stopped:
                 return
@@ -307,7 +309,11 @@ class _AttemptWatch:
         """Before the connection goes back to the pool, where another attempt may take it."""
         with self._lock:
             self._stopped = True
-        self._timer.cancel()
+            self._connections = []  # the heap keeps this watch until its deadline; not the connections
+
+    @property
+    def stopped(self):
+        return self._stopped
 
     def timeout(self):
         if self.phase == 'body':
@@ -316,6 +322,53 @@ class _AttemptWatch:
         if self.phase == 'headers':
             return _WholeResponseTimeout('the status line and headers took longer than timeout')
         return _WholeResponseTimeout('connecting (through any proxy, with the TLS handshake) took longer than timeout')
+
+
+class _Watchdog:
+    """One thread that cuts the attempts whose deadline passed, for every attempt of the process: a timer thread per
+    attempt would start (and wait for) a thread on every request's path.
+
+    The thread starts with the first attempt, not at import (Ansible imports plugins before it forks workers), and
+    again in a forked child, which inherits the state but not the thread."""
+
+    def __init__(self):
+        self._reset()
+        if hasattr(os, 'register_at_fork'):
+            os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self):
+        self._wake = threading.Condition(threading.Lock())
+        self._deadlines = []  # heap of (deadline, sequence number, watch)
+        self._sequence = itertools.count()
+        self._thread = None
+
+    def watch(self, deadline, watch):
+        with self._wake:
+            heapq.heappush(self._deadlines, (deadline, next(self._sequence), watch))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name='central-msp-deadlines', daemon=True)
+                self._thread.start()
+            elif self._deadlines[0][2] is watch:  # sooner than the one the thread waits for
+                self._wake.notify()
+
+    def _run(self):
+        while True:
+            due = []
+            with self._wake:
+                while not due:
+                    now = time.monotonic()
+                    # Stopped attempts (nearly all) leave the heap when their deadline comes: no search per stop.
+                    while self._deadlines and (self._deadlines[0][0] <= now or self._deadlines[0][2].stopped):
+                        entry = heapq.heappop(self._deadlines)
+                        if not entry[2].stopped:
+                            due.append(entry[2])
+                    if not due:
+                        self._wake.wait(self._deadlines[0][0] - now if self._deadlines else None)
+            for watch in due:
+                watch.cut()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _shut(connection):

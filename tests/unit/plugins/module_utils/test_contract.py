@@ -36,3 +36,44 @@ def test_check_reports_each_problem():
                                                  'body.c: 3 is not a string']
     assert check(schema, {'a': True}) == ['body.a: True is not an integer']
     assert check(schema, {'a': None}) == ['body.a: null, expected integer']
+
+
+def _example(schema):
+    """A value that conforms to ``schema``, every optional key included."""
+    kind = schema['type']
+    if kind == 'object':
+        return {name: _example(sub) for name, sub in schema['properties'].items()}
+    if kind == 'array':
+        return [_example(schema['items']) for _unused in range(min(2, schema.get('max_items') or 2))]
+    return {'string': (schema.get('enum') or ('x',))[0], 'integer': schema.get('minimum') or 0,
+            'number': 0.5 + (schema.get('minimum') or 0), 'boolean': False}[kind]
+
+
+def _variants(schema, value):
+    """``value`` and, for every value inside it, copies with that one value replaced, removed or overgrown."""
+    yield value
+    others = (None, 'x', 'NOT-AN-ENUM-VALUE', -1, 0, True, 0.5, float('nan'), [], {}, [None])
+    if schema['type'] == 'object':
+        for name, sub in schema['properties'].items():
+            yield {key: item for key, item in value.items() if key != name}
+            for changed in _variants(sub, value[name]):
+                yield dict(value, **{name: changed})
+    elif schema['type'] == 'array':
+        yield value * 50 if value else [None]
+        if value:
+            for changed in _variants(schema['items'], value[0]):
+                yield [changed] + value[1:]
+    for other in others:
+        yield other
+
+
+def test_the_fast_conformity_check_agrees_with_the_messages_on_every_page_and_every_breakage():
+    # The simulator checks every page it serves with conforms() first: it must find a problem exactly when
+    # check() has a message for one.
+    schemas = {name: endpoint.page for name, endpoint in ENDPOINTS.items()}
+    tried = 0
+    for name, schema in schemas.items():
+        for value in _variants(schema, _example(schema)):
+            tried += 1
+            assert contract.conforms(schema, value) == (check(schema, value) == []), (name, value)
+    assert tried > 1000

@@ -3,6 +3,7 @@
 import base64
 import io
 import json
+import os
 import socket
 import threading
 import time
@@ -456,3 +457,72 @@ def test_one_attempt_is_bounded_by_timeout_not_headers_plus_body():
         assert timeout * 0.9 <= elapsed < timeout + 1.5, elapsed
     finally:
         server.close()
+
+
+def _deadline_threads():
+    return [thread for thread in threading.enumerate() if thread.name == 'central-msp-deadlines']
+
+
+def test_every_attempt_of_a_process_shares_one_deadline_thread(monkeypatch):
+    # A thread per attempt would be started (and waited for) on every request's path.
+    server = DripServer(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n', b'{}', drip='body',
+                        gap=0)
+    try:
+        http = HttpClient(resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32,
+                                                max_retries=0, timeout=30)))
+        started = []
+        monkeypatch.setattr(threading.Thread, 'start', lambda thread, start=threading.Thread.start: (
+            started.append(getattr(thread._target, '__self__', None)), start(thread))[1])
+        for _unused in range(25):
+            assert http.send('GET', 'http://127.0.0.1:%d/x' % server.address[1], 'GET x').status_code == 200
+        assert len(_deadline_threads()) == 1
+        # The server's own thread per connection aside, the 25 attempts started at most the deadline thread.
+        assert len([owner for owner in started if owner is not server]) <= 1
+    finally:
+        server.close()
+
+
+def test_a_short_deadline_is_not_held_up_by_a_longer_one_that_came_first():
+    stalled = DripServer(b'HTTP/1.1 200 OK\r\n\r\n', pause=60)
+    try:
+        def client(timeout):
+            return HttpClient(resolve_settings(dict(client_id='cid', client_secret='the-secret',
+                                                    workspace_id='0' * 32, max_retries=0, timeout=timeout)))
+        url = 'http://127.0.0.1:%d/x' % stalled.address[1]
+        # The first attempt's deadline is 20 s away when the second one's (1 s) comes in.
+        threading.Thread(target=lambda: pytest.raises(ApiError, client(20).send, 'GET', url, 'GET x'),
+                         daemon=True).start()
+        time.sleep(0.2)
+        elapsed = _timed_failure(client(1), url, 'GET x failed: timed out after 1 attempt: the status line and '
+                                                 'headers took longer than timeout')
+        assert 0.9 <= elapsed < 2.5, elapsed
+    finally:
+        stalled.close()
+
+
+def test_a_forked_child_gets_its_own_deadline_thread():
+    # Ansible forks its workers from a controller that may have sent requests already (the inventory plugin):
+    # the child inherits the deadlines but not the thread that enforces them.
+    stalled = DripServer(b'HTTP/1.1 200 OK\r\n\r\n', pause=60)
+    try:
+        http = HttpClient(resolve_settings(dict(client_id='cid', client_secret='the-secret', workspace_id='0' * 32,
+                                                max_retries=0, timeout=1)))
+        url = 'http://127.0.0.1:%d/x' % stalled.address[1]
+        with pytest.raises(ApiError):
+            http.send('GET', url, 'GET x')  # the parent's thread is running now
+        assert len(_deadline_threads()) == 1
+        pid = os.fork()
+        if pid == 0:  # the child: exit 0 only when its attempt was cut off at its deadline
+            code = 1
+            try:
+                started = time.monotonic()
+                try:
+                    http.send('GET', url, 'GET x')
+                except ApiError as exc:
+                    code = 0 if 'timed out' in str(exc) and time.monotonic() - started < 2.5 else 2
+            finally:
+                os._exit(code)
+        _unused, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        stalled.close()
