@@ -61,7 +61,9 @@ def collect_tenant_items(task, items_key, fetch):
 
     tenants = client.resolve_tenants(params.get('tenants'), everyone=bool(params.get('all_tenants')))
     entries = []
-    for entry in client.for_each_tenant(tenants, lambda tenant: fetch(client, tenant['workspace_id']),
+    # Each tenant's items are searched for no_log values in its own thread, while other tenants' requests are in
+    # flight, not all at once at the end (runner.mask_no_log).
+    for entry in client.for_each_tenant(tenants, lambda tenant: task.scanned(fetch(client, tenant['workspace_id'])),
                                         params.get('concurrency') or 8):
         items = entry.pop('result') or []
         entry[items_key] = items

@@ -82,15 +82,28 @@ def missing_requests_message(where):
 
 
 class Task:
-    """One run of a task: its validated options, check mode, the warnings it gave and a lazily built client."""
+    """One run of a task: its validated options, check mode, the warnings it gave and a lazily built client.
 
-    def __init__(self, params, check_mode=False, client_factory=None, environ=None):
+    ``no_log_values``: the values the result is masked for at the end (mask_no_log), on the action path; parts
+    of the result given to ``scanned`` as they arrive are searched then, and skipped at the end."""
+
+    def __init__(self, params, check_mode=False, client_factory=None, environ=None, no_log_values=()):
         self.params = params
         self.check_mode = check_mode
         self.warnings = []
         self._client_factory = client_factory or (lambda task: MspClient(
             resolve_settings(task.params, env=gateway_environment(environ)), warn=task.warn))
         self._client = None
+        self._no_log_values = _searchable(no_log_values)
+        self.clean_parts = {}  # id -> a part of the result in which no no_log value occurs
+
+    def scanned(self, part):
+        """``part`` (one tenant's items, say), searched for no_log values now, in the thread that read it, while
+        other tenants' requests are in flight, rather than with the whole result once every tenant is read.
+        Returns ``part``, which must not change any more."""
+        if self._no_log_values and _holds_none(part, self._no_log_values):
+            self.clean_parts[id(part)] = part
+        return part
 
     def warn(self, message):
         self.warnings.append(str(message))
@@ -127,9 +140,10 @@ class TaskSpec:
         spec.update(self.options)
         return spec
 
-    def new_task(self, params, check_mode=False, environ=None):
-        """The run of this spec's work with these validated options (``environ``: as for Task)."""
-        return Task(params, check_mode, client_factory=self.client_factory, environ=environ)
+    def new_task(self, params, check_mode=False, environ=None, no_log_values=()):
+        """The run of this spec's work with these validated options (``environ``, ``no_log_values``: as for Task)."""
+        return Task(params, check_mode, client_factory=self.client_factory, environ=environ,
+                    no_log_values=no_log_values)
 
     def execute(self, task):
         """``(failed, result)``: the work's result (``changed`` false unless it says otherwise), or the failure
@@ -162,20 +176,42 @@ class TaskSpec:
         module.exit_json(**result)
 
 
-def mask_no_log(result, no_log_values):
+def _searchable(no_log_values):
+    """The no_log values as strings, or () when one of them would not appear verbatim in JSON text (then only
+    remove_values can tell)."""
+    values = [str(value) for value in no_log_values if value not in (None, '')]
+    return () if any(_JSON_ESCAPED.intersection(value) for value in values) else tuple(values)
+
+
+def _holds_none(value, searched):
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return not any(item in text for item in searched)
+
+
+def _without(value, parts):
+    """``value`` with the ``parts`` (id -> object) in it replaced by None, copying only the containers above them."""
+    if id(value) in parts:
+        return None
+    if isinstance(value, dict):
+        return {key: _without(item, parts) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without(item, parts) for item in value]
+    return value
+
+
+def mask_no_log(result, no_log_values, clean_parts=None):
     """What AnsibleModule's exit_json does to a result: every no_log value replaced (remove_values), top-level
     booleans and None kept as they are.
 
     remove_values copies the whole result, which costs seconds for tens of thousands of items; when no no_log
     value occurs anywhere in the result's JSON text there is nothing to replace, and the result is returned as
-    it is."""
+    it is. ``clean_parts`` (Task.clean_parts): parts already searched, left out of that text."""
     values = [str(value) for value in no_log_values if value not in (None, '')]
     if not values:
         return result
-    if not any(_JSON_ESCAPED.intersection(value) for value in values):
-        text = json.dumps(result, ensure_ascii=False, default=str)
-        if not any(value in text for value in values):
-            return result
+    searched = _searchable(values)
+    if searched and _holds_none(_without(result, clean_parts) if clean_parts else result, searched):
+        return result
     preserved = {key: value for key, value in result.items() if value is None or isinstance(value, bool)}
     masked = remove_values(result, no_log_values)
     masked.update(preserved)

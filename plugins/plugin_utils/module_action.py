@@ -130,16 +130,17 @@ class ModuleAction(ActionBase):
             return self._finish({'failed': True, 'msg': runner.missing_requests_message(
                 'in the Python that runs Ansible on the controller (%s), where central.msp tasks run' % sys.executable)},
                 invocation, no_log_values)
-        task = spec.new_task(params, check_mode=bool(self._task.check_mode), environ=environ)
+        task = spec.new_task(params, check_mode=bool(self._task.check_mode), environ=environ,
+                             no_log_values=no_log_values)
         failed, body = spec.execute(task)
         if failed:
             body['failed'] = True
         if task.warnings:
             body['warnings'] = task.warnings
-        return self._finish(body, invocation, no_log_values)
+        return self._finish(body, invocation, no_log_values, task.clean_parts)
 
     @staticmethod
-    def _finish(body, invocation, no_log_values):
-        result = runner.mask_no_log(body, no_log_values)
+    def _finish(body, invocation, no_log_values, clean_parts=None):
+        result = runner.mask_no_log(body, no_log_values, clean_parts)
         result['invocation'] = invocation
         return result

@@ -267,3 +267,22 @@ def test_one_tenants_malformed_page_is_its_own_failure(simulator, tmp_path):
     acme_devices = sim.truth(truths['Acme Retail Group']['id'], 'device-inventory')
     assert acme_entry['devices'] == [{'serialNumber': device['serialNumber']} for device in acme_devices]
     assert answer['failed_tenants'] == 1
+
+
+def test_a_tenant_named_with_the_client_secret_is_masked_beside_tenants_whose_items_were_scanned_early(
+        simulator_factory, tmp_path):
+    # all_tenants searches each tenant's items for no_log values as they arrive and leaves them out of the final
+    # search of the result: what lies outside them (here the tenant's name) must still be masked.
+    sim = simulator_factory('--dataset', 'demo')
+    secret = sim.info['client_secret']
+    echo = sim.fault(action='add_tenant', name='Echo %s' % secret, devices=3)
+    run = play(sim, '''
+        - name: every tenant
+          central.msp.tenant_device_info: {all_tenants: true, allow_partial: true}
+    ''', tmp_path)
+    fleet = result(run, 'every tenant')
+    entry = next(entry for entry in fleet['tenants'] if entry['workspace_id'] == echo['id'])
+    assert entry['name'] == 'Echo ********'
+    assert entry['count'] == 3 and len(entry['devices']) == 3
+    others = [entry for entry in fleet['tenants'] if entry['workspace_id'] != echo['id'] and entry['count']]
+    assert others and all(len(entry['devices']) == entry['count'] for entry in others)

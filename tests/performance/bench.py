@@ -26,7 +26,7 @@ import yaml
 from tests.helpers import ROOT
 from tests.performance import overview, report
 from tests.performance.scenarios import (BIG_TENANT_DEVICES, COLD_FORKS, DEVICES_PER_TENANT, FEW_FIELDS, Bench,
-                                         bench_simulator, big_tenants, overhead_steps)
+                                         bench_simulator, big_tenants, overhead_steps, result_handling)
 
 SIZES = (10, 100, 1000)
 # Scenario 1 costs about half a CPU-second per tenant host (see docs/benchmarks/RESULTS.md): at 1,000 tenants its three runs
@@ -55,6 +55,7 @@ def plan(bench, size, results):
         ('scenario 2, concurrency 32, three fields', lambda: bench.all_tenants(32, bench.fresh_cache(),
                                                                                fields=FEW_FIELDS)),
         ('connection layer alone, concurrency 32', lambda: bench.connection_layer(32, bench.fresh_cache())),
+        ("Ansible's floor for scenario 2's result", bench.result_floor),
         ('cold start, %d forks' % COLD_FORKS, bench.cold_start),
         ('scenario 3, pycentral sequential', lambda: bench.pycentral(0)),
         ('scenario 1, forks 10', lambda: bench.tenant_hosts(10, bench.fresh_cache(), limit=limit)),
@@ -112,7 +113,7 @@ def summary_line(size, result):
         result['requests'], result['ideal_requests'], result['check'][:300])
 
 
-def run_size(size, deadline, results):
+def run_size(size, deadline, results, largest):
     """Every run of ``plan`` on one dataset (and the overhead breakdown at OVERHEAD_SIZE); returns
     (dataset description, overhead or None)."""
     overhead = None
@@ -135,6 +136,9 @@ def run_size(size, deadline, results):
         if size == OVERHEAD_SIZE and time.monotonic() < deadline:
             print('N=%-5d scenario 1 overhead breakdown' % size, flush=True)
             overhead = overhead_steps(bench)
+        if size == largest:  # untimed as a run: each stage is timed on its own, in this process
+            print('N=%-5d scenario 2: Ansible\'s handling of its result, stage by stage' % size, flush=True)
+            dataset['result_handling'] = result_handling(bench)
     return dataset, overhead
 
 
@@ -183,7 +187,7 @@ def main(argv=None):
             run_overview_size(size, deadline, document['results'])
     for size in sizes:
         if 'modules' in parts:
-            dataset, overhead = run_size(size, deadline, document['results'])
+            dataset, overhead = run_size(size, deadline, document['results'], max(sizes))
             document['datasets'][str(size)] = dataset
             document['overhead'] = overhead or document['overhead']
     document['machine']['load_end'] = os.getloadavg()[0]

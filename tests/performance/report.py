@@ -3,7 +3,7 @@
 from tests.performance.scenarios import COLD_FORKS, DATA_PAGE, LATENCY_MS, LISTING_PAGE, TOKEN_TTL
 
 # Table order: scenario, then cold before warm, then concurrency.
-SCENARIO_ORDER = ('O1', 'O2', 'O3', 'D', 'R', '1', '2', '2f', '2*', '3', '4', 'cold')
+SCENARIO_ORDER = ('O1', 'O2', 'O3', 'D', 'R', '1', '2', '2f', '2*', '2r', '3', '4', 'cold')
 MAIN_JOB = ('O1', 'O2', 'O3', 'D', 'R')
 COLUMNS = (
     ('#', lambda r: r['scenario'] + (' warm' if r['warm'] else '')),
@@ -116,12 +116,18 @@ def module_targets(document):
                   bool(cold) and all(r['msp_tokens'] == 1 for r in cold),
                   'MSP token requests: %s' % ', '.join('N=%d: %d' % (r['tenants'], r['msp_tokens']) for r in cold)))
     largest = max(document['sizes'])
+    floor = find(document, largest, '2r')
     for concurrency in (8, 32):
         run = find(document, largest, '2', concurrency)
+        figure = 'not run' if run is None else '%.2f s against an ideal of %.2f s: %.1f×' % (
+            run['wall_s'], run['ideal_wall_s'], run['wall_ratio'])
+        if run and floor:
+            figure += ('; Ansible\'s floor for this result (row 2r, no API call) is %.2f s on its own, %.1f× this '
+                       'ideal' % (floor['wall_s'], floor['wall_s'] / run['ideal_wall_s']))
+            if floor['wall_s'] > 3 * run['ideal_wall_s']:
+                figure += ': out of reach for any one-task client on this machine'
         found.append(('Scenario 2 at N = %d, concurrency %d, within 3× of its ideal wall time' % (largest, concurrency),
-                      None if run is None else run['wall_ratio'] <= 3,
-                      'not run' if run is None else '%.2f s against an ideal of %.2f s: %.1f×' % (
-                          run['wall_s'], run['ideal_wall_s'], run['wall_ratio'])))
+                      None if run is None else run['wall_ratio'] <= 3, figure))
     one_task = [find(document, 100, '2', concurrency) for concurrency in (8, 32)]
     one_task = [run for run in one_task if run]
     sequential = find(document, 100, '3')
@@ -152,33 +158,32 @@ def overhead_section(document):
     if not overhead:
         return ['The breakdown did not run (time budget or --sizes without 100).']
     steps, hosts = overhead['steps'], overhead['tenants']
-    ping, device = per_host(steps, 1, hosts), per_host(steps, 2, hosts)
+    ping, device, debug = (per_host(steps, index, hosts) for index in (1, 2, 3))
     imports = overhead['import_cpu_s']
-    lines = ['Measured on the N = %d dataset, forks %d, each play on its own cold token cache where it reads '
-             'devices. CPU is that of the whole `ansible-playbook` process tree (controller, forks, module '
-             'processes).' % (hosts, overhead['forks']), '',
+    lines = ['Measured on the N = %d dataset, forks %d; `tenant_device_info` on its own cold token cache. CPU is '
+             'that of the whole `ansible-playbook` process tree (controller, forks, any module process).'
+             % (hosts, overhead['forks']), '',
              '| step | hosts | wall s | CPU s | requests | check |', '|---|---|---|---|---|---|']
     for step in steps:
         status = 'ok' if step['check'] == 'ok' else 'FAILED'
         lines.append('| %s | %d | %.2f | %.1f | %d | %s |' % (
             step['label'], step['hosts'], step['wall_s'], step['cpu_s'], step['requests'], status))
-    share = ping / device if device else 0
     lines += [
         '',
-        'Per tenant host, after start-up: **%.2f CPU-s for `tenant_device_info`**, of which **%.2f CPU-s (%.0f%%) '
-        'is what Ansible spends on any module** (the `ping` play: fork a worker, template the task, build and write '
-        'the AnsiballZ payload, start a Python interpreter, import `ansible.module_utils.basic` from the payload '
-        'zip, send the JSON result back and process it on the controller). The module adds %.2f CPU-s: importing '
-        '`requests` (%.2f CPU-s measured on its own; `ansible.module_utils.basic` alone is %.2f CPU-s with '
-        'bytecode, more from the payload zip where there is none), the collection\'s module_utils, the token '
-        'cache look-up, and %d KB of devices per tenant encoded as the module result and decoded and copied by '
-        'the controller. The two HTTP requests per tenant (exchange, one page) are %d ms of waiting, not CPU.'
-        % (device, ping, 100 * share, device - ping, imports['requests'], imports['ansible.module_utils.basic'],
-           overhead['result_bytes_per_tenant'] // 1000, 2 * LATENCY_MS),
+        'Per tenant host, after start-up: **%.3f CPU-s for `tenant_device_info`**, against %.3f for '
+        '`ansible.builtin.ping`, the smallest module, and %.3f for `ansible.builtin.debug`, the smallest action: '
+        'Ansible\'s floor per host (fork a worker, template the task, send the result back). '
+        '`tenant_device_info` runs in the controller\'s worker process (issue 14), so it pays no interpreter '
+        'start, AnsiballZ payload or module imports (`requests` alone is %.2f CPU-s in a new process, '
+        '`ansible.module_utils.basic` %.2f); above the floor it costs %.3f CPU-s per host: the two requests (an '
+        'exchange and one page, %d ms of waiting, not CPU), the token cache, and %d KB of devices per tenant '
+        'through the result pipeline.'
+        % (device, ping, debug, imports['requests'], imports['ansible.module_utils.basic'], device - debug,
+           2 * LATENCY_MS, overhead['result_bytes_per_tenant'] // 1000),
         '',
         'On this 2-core machine those CPU-seconds are the wall time: forks beyond the cores only queue, which is '
-        'why forks 50 is not 5× faster than forks 10 in the tables. Scenario 2 does the same work in one module '
-        'process (%s).' % one_task_cpu(document),
+        'why forks 50 is not 5× faster than forks 10 in the tables. Scenario 2 does the same work in one task '
+        '(%s).' % one_task_cpu(document),
     ]
     return lines
 
@@ -189,33 +194,21 @@ def one_task_cpu(document):
         run = find(document, size, '2', 32)
         hosts = find(document, size, '1', 50)
         if run and hosts:
-            figures.append('N = %d: %.3f CPU-s per tenant against %.2f in scenario 1' % (
+            figures.append('N = %d: %.3f CPU-s per tenant against %.3f in scenario 1' % (
                 size, run['cpu_s'] / run['reads'], hosts['cpu_s'] / hosts['reads']))
     return '; '.join(figures) or 'not measured'
 
 
 def cuts(document):
-    """Where the collection can still cut scenario 1's cost, with the measured figures where there are some."""
+    """What is left of scenario 1's cost per host, and what a play can do about it."""
     found = [
-        'Run the connection layer in the controller instead of a module process: an action plugin per '
-        '`tenant_*_info` module (the same `module_utils`, called in the worker Ansible forks for every host anyway, '
-        'which has `requests` and the collection loaded already when the tenants inventory ran in the controller) '
-        'drops the interpreter start, the AnsiballZ payload and the imports per host, most of the module\'s cost '
-        'above. The token cache works unchanged: it is on disk and locked.',
-        'Return less: done, the `fields` option of the `tenant_*_info` modules, so that a play that needs counts '
-        'or a few keys does not send every device of every tenant through the module\'s `no_log` scan and JSON '
-        'encoding, the controller\'s decoding and its copies (row 2f).',
-        'Point to `all_tenants` (scenario 2) in the docs when a play does not need one host per tenant, and to '
-        'forks near the controller\'s cores when it does: beyond them forks only queue.',
+        'Ansible\'s own cost per host (the `debug` step) is most of what is left: a host per tenant pays it '
+        'whatever the task does. Where a play needs no host per tenant, one task with `all_tenants` (scenario 2) '
+        'or the overview\'s one controller-side task (the main job) pays it once.',
+        'Return less: the `fields` option of the `tenant_*_info` modules, so that a play that needs counts or a '
+        'few keys does not carry every key of every device through Ansible\'s result pipeline (row 2f).',
+        'Forks near the controller\'s cores: beyond them forks only queue.',
     ]
-    overhead = document.get('overhead')
-    if overhead:
-        steps, hosts = overhead['steps'], overhead['tenants']
-        plain, piped = per_host(steps, 2, hosts), per_host(steps, 3, hosts)
-        verdict_text = ('worth recommending in docs/inventory.md.' if piped < 0.9 * plain
-                        else 'within the noise, not worth a recommendation on its own.')
-        found.append('`ANSIBLE_PIPELINING=True` (the tenant hosts use the local connection) measured %.2f against '
-                     '%.2f CPU-s per host: %s' % (piped, plain, verdict_text))
     return found
 
 
@@ -224,6 +217,7 @@ def scenario_two_section(document):
     run = find(document, largest, '2', 32)
     library = find(document, largest, '2*', 32)
     few = find(document, largest, '2f', 32)
+    floor = find(document, largest, '2r')
     if not run or not library:
         return ['Not measured.']
     dataset = document['datasets'][str(largest)]
@@ -231,17 +225,23 @@ def scenario_two_section(document):
     lines = [
         'At N = %d, concurrency 32, `tenant_device_info` with `all_tenants` took %.2f s wall and %.1f CPU-s; the '
         'simulator saw its %d requests between the first and the last within %.2f s. The same calls through the '
-        'connection layer alone, in one Python process without Ansible (row 2* in the table), took %.2f s and '
-        '%.1f CPU-s. The request economy is exact in both; the rest of scenario 2\'s time is Ansible handling one '
-        'module result of %d devices (about %.0f MB of JSON). `AnsibleModule.exit_json` first copies the whole '
-        'result through `remove_values` to mask `no_log` values (the client secret), each dict and string copied '
-        'with its data tags; %s Then the worker process decodes it and passes it to the controller process, and the '
-        'controller copies it for `register` and the callbacks. None of this can be skipped from a module, and all '
-        'of it grows with the size of the result.'
+        'connection layer alone, in one Python process without Ansible (row 2*), took %.2f s and %.1f CPU-s. The '
+        'request economy is exact in both; the rest of scenario 2\'s time is Ansible carrying one task result of '
+        '%d devices (about %.0f MB as JSON) from the action to the registered variable, after the last request.'
         % (largest, run['wall_s'], run['cpu_s'], run['requests'], run['api_span_s'], library['wall_s'],
-           library['cpu_s'], dataset['devices'], result_mb, result_handling_text(document)),
+           library['cpu_s'], dataset['devices'], result_mb),
         '',
     ]
+    if floor:
+        lines += [
+            'Row 2r measures that part alone: the same task and `register` with the same result read from a file, '
+            'no API call, took %.2f s wall (%.1f CPU-s), %.1f× the ideal of the concurrency-32 run (%.2f s) and '
+            '%.1f× that of concurrency 8. No one-task client can finish below it on this machine, however fast its '
+            'requests.' % (floor['wall_s'], floor['cpu_s'], floor['wall_s'] / run['ideal_wall_s'],
+                           run['ideal_wall_s'], floor['wall_s'] / (run['ideal_wall_s'] * 32 / 8)),
+            '',
+        ]
+    lines += result_handling_lines(dataset.get('result_handling'))
     if few:
         lines += [
             'What the collection offers against it is a smaller result: `fields` returns only the keys a play '
@@ -252,24 +252,37 @@ def scenario_two_section(document):
         ]
     lines.append(
         'Even the request phase is above the ideal (%.2f s = %d requests × %d ms ÷ 32): the ideal assumes 32 '
-        'requests in flight at every moment, while here one Python process (one GIL) decodes %d devices of '
-        'JSON between requests, the simulator encodes them in Python on the same 2 cores, and the '
-        'exchange of a tenant must finish before its first page.' % (
+        'requests in flight at every moment and no time between them, while here one Python process (one GIL) '
+        'decodes %d devices of JSON, the simulator encodes them in Python on the same 2 cores, and the exchange '
+        'of a tenant must finish before its first page.' % (
             run['ideal_wall_s'], run['ideal_requests'], LATENCY_MS, dataset['devices']))
     return lines
 
 
-def result_handling_text(document):
-    """The measured cost of exit_json's copy and encoding (scenarios.result_handling), as a sentence."""
-    handling = (document.get('overhead') or {}).get('result_handling')
+STAGES = (('no_log_scan', 'the action\'s `no_log` scan (the client secret must not be in the result; '
+                          'AnsibleModule does the same to a module\'s)'),
+          ('pickle', 'the worker pickling the result for the controller'),
+          ('unpickle', 'the controller unpickling it'),
+          ('callback_copy', 'its copy for the callbacks (`module_response_deepcopy` and `strip_internal_keys`)'),
+          ('callback_transform', 'the default callback\'s `transform_to_native_types`'),
+          ('register_copy', 'the copy for `register`'))
+
+
+def result_handling_lines(handling):
+    """The stages of scenario 2's result after the work (scenarios.result_handling), as a table."""
     if not handling:
-        return 'then the module encodes it.'
+        return []
     every, few = handling['all_keys'], handling['few_fields']
-    return ('measured in the bench process on the N = %d result (%d devices): %.2f CPU-s for that copy (%.0f µs '
-            'per device) and %.2f CPU-s for the module\'s JSON encoding; with three fields, %.2f and %.2f CPU-s.'
-            % (document['overhead']['tenants'], handling['devices'], every['remove_values_cpu_s'],
-               1e6 * every['remove_values_cpu_s'] / handling['devices'], every['encode_cpu_s'],
-               few['remove_values_cpu_s'], few['encode_cpu_s']))
+    lines = ['What each stage costs, timed one by one in the bench process on this result (%d devices), in the '
+             'order ansible-core runs them, all in one process at a time and after the last request:'
+             % handling['devices'], '', '| stage | CPU s, every key | CPU s, three fields |', '|---|---|---|']
+    for key, label in STAGES:
+        if key in every:
+            lines.append('| %s | %.2f | %.2f |' % (label, every[key], few.get(key, 0)))
+    lines.append('| in all | %.2f | %.2f |' % (sum(every.values()), sum(few.values())))
+    lines += ['', 'Only the first is the collection\'s; the rest is what ansible-core does with any task result, '
+              'and grows with its number of values.', '']
+    return lines
 
 
 def setup_lines(document):
@@ -301,7 +314,11 @@ def setup_lines(document):
         'it as not provisioned rather than failed (those pages are in its ideal). **2f** — the same with '
         '`fields: [serialNumber, deviceType, status]`: the same requests, a result a fifth of the size.',
         '* **2\\*** — diagnostic, not a user scenario: the same calls through the connection layer '
-        '(`MspClient`) in one Python process, no Ansible (`connection_layer.py`).',
+        '(`MspClient`) in one Python process, no Ansible (`connection_layer.py`). **2r** — diagnostic: Ansible\'s '
+        'floor for scenario 2, its task and `register` with the same result (every device of every tenant) read '
+        'from a file by a test action plugin (`playbooks/action_plugins/bench_result_floor.py`), no API call: '
+        'what no client can go below in one task; its wall / ideal is against scenario 2\'s ideal at concurrency '
+        '32.',
         '* **3** — pycentral %s `MSPBase`, the MSP guide\'s "Iterate Across All Tenants" loop (`peer_pycentral.py`); '
         '**4** — the same with a thread pool over one `MSPBase`, as the Control Tower reference fetches in '
         'parallel. Two changes to the guide\'s loop, neither saving a request: the tenant list is paged (the '

@@ -8,6 +8,7 @@ machine is shared.
 
 import contextlib
 import json
+import marshal
 import math
 import os
 import re
@@ -259,6 +260,32 @@ class Bench:
         return make_result('2f' if fields else '2', title, self.size, self.tenants, concurrency,
                            ideal_for(self.tenants, self.size, warm, central_listed), run, check, warm)
 
+    def result_floor(self):
+        """Row 2r: scenario 2's task and register with its result (every device of every tenant, as
+        tenant_device_info returns them) read from a file instead of the API. What is left is Ansible's own
+        floor for carrying a result of that size through one task: no client can be faster in one task."""
+        path = os.path.join(self.workdir, 'scenario_2_result.marshal')
+        entries = []
+        for tenant in self.tenants:
+            devices = self.sim.truth(tenant.id, 'device-inventory') if tenant.devices is not None else []
+            entries.append({'name': tenant.name, 'workspace_id': tenant.id, 'failed': False,
+                            'msg': '' if tenant.devices is not None else 'not provisioned in Central',
+                            'devices': devices, 'count': len(devices),
+                            'central_provisioned': tenant.devices is not None})
+        with open(path, 'wb') as handle:
+            marshal.dump({'changed': False, 'tenants': entries, 'failed_tenants': 0,
+                          'count': sum(entry['count'] for entry in entries)}, handle)
+        command = self.playbook('result_floor.yml', 'localhost,', '-e', json.dumps({'result_file': path}))
+        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
+        found = BENCH_LINE.search(proc.stdout)
+        check = self._check_totals(proc.returncode == 0 and found and tuple(map(int, found.groups())), proc,
+                                   glp_only_fail=False)
+        provisioned = [tenant for tenant in self.tenants if tenant.devices is not None]
+        central_listed = len(provisioned) if len(provisioned) < len(self.tenants) else 0
+        # Compared with scenario 2's ideal at concurrency 32 (wall / ideal): the floor against that ideal.
+        return make_result('2r', "Ansible's floor: scenario 2's result from a file, no API call", self.size,
+                           self.tenants, 32, ideal_for(self.tenants, self.size, False, central_listed), run, check)
+
     def pycentral(self, threads):
         """Scenarios 3 (threads=0) and 4: the pycentral MSPBase loop of the MSP guide."""
         scenario, title = ('4', 'pycentral MSPBase, thread pool of %d' % threads) if threads else (
@@ -355,8 +382,9 @@ class Step:
 
 def overhead_steps(bench, forks=COLD_FORKS, repeat=5):
     """Scenario 1's cost per host, taken apart on ``bench``'s tenants: ansible-playbook start-up with the
-    inventory, the smallest module (ping) on every host, tenant_device_info with and without pipelining, and
-    what a module process pays to import requests (median of ``repeat`` runs)."""
+    inventory, the smallest module (ping) on every host, tenant_device_info (an action in the controller's
+    worker), the smallest action (debug: Ansible's floor per host), and what a module process would pay to
+    import requests and AnsibleModule (median of ``repeat`` runs)."""
     size = bench.size
     failing = sum(tenant.devices is None for tenant in bench.tenants)
 
@@ -378,11 +406,11 @@ def overhead_steps(bench, forks=COLD_FORKS, repeat=5):
              bench.playbook('tenant_hosts.yml', TENANTS_INVENTORY, '--list-hosts'), bench.ansible_env(cache), 0),
         step('ansible.builtin.ping on every tenant host, forks %d' % forks,
              bench.playbook('ping_hosts.yml', TENANTS_INVENTORY, '--forks', str(forks)), bench.ansible_env(cache), size),
-        # Each on a cold cache, so both pay the same exchanges.
         step('tenant_device_info on every tenant host, forks %d' % forks, read,
              bench.ansible_env(bench.fresh_cache()), size, failing),
-        step('the same with ANSIBLE_PIPELINING=True', read,
-             bench.ansible_env(bench.fresh_cache(), ANSIBLE_PIPELINING='True'), size, failing),
+        step('ansible.builtin.debug on every tenant host, forks %d' % forks,
+             bench.playbook('debug_hosts.yml', TENANTS_INVENTORY, '--forks', str(forks)), bench.ansible_env(cache),
+             size),
     ]
     bare = python_cpu('pass')
     imports = {'requests': python_cpu('import requests') - bare,
@@ -390,28 +418,45 @@ def overhead_steps(bench, forks=COLD_FORKS, repeat=5):
     sample = next(tenant for tenant in bench.tenants if tenant.devices == DEVICES_PER_TENANT)
     result_bytes = len(json.dumps(bench.sim.truth(sample.id, 'device-inventory')))
     return {'steps': [item.as_dict() for item in steps], 'import_cpu_s': {k: round(v, 3) for k, v in imports.items()},
-            'result_bytes_per_tenant': result_bytes, 'forks': forks, 'tenants': size,
-            'result_handling': result_handling(bench)}
+            'result_bytes_per_tenant': result_bytes, 'forks': forks, 'tenants': size}
 
 
 def result_handling(bench):
-    """What AnsibleModule.exit_json does to scenario 2's result before Ansible sees it, timed in this process
-    on every tenant's devices: the no_log copy (remove_values) and the JSON encoding, with every key and with
-    FEW_FIELDS (row 2f)."""
-    from ansible.module_utils.common import json as ansible_json
-    from ansible.module_utils.common.parameters import remove_values
+    """What carrying scenario 2's result costs once tenant_device_info's work is done, stage by stage, timed in
+    this process on ``bench``'s devices (every key, and FEW_FIELDS): the action's no_log scan
+    (runner.mask_no_log), the worker's pickling of the result for the controller and the controller's unpickling,
+    the controller's copy for the callbacks (module_response_deepcopy + strip_internal_keys), the default
+    callback's transform_to_native_types, and the copy for ``register``: what ansible-core does to every task
+    result, in the order it does it."""
+    from multiprocessing.reduction import ForkingPickler
+    from ansible.vars.clean import module_response_deepcopy, strip_internal_keys
+    from ansible_collections.central.msp.plugins.module_utils.runner import mask_no_log
+    try:
+        from ansible.utils.vars import transform_to_native_types
+    except ImportError:  # before ansible-core 2.19
+        transform_to_native_types = None
 
-    encoder = ansible_json.get_module_encoder('legacy', ansible_json.Direction.MODULE_TO_CONTROLLER)
     lists = [bench.sim.truth(tenant.id, 'device-inventory') for tenant in bench.tenants if tenant.devices is not None]
     found = {'devices': sum(len(devices) for devices in lists)}
     for label, fields in (('all_keys', None), ('few_fields', FEW_FIELDS)):
         chosen = [[{key: device[key] for key in fields if key in device} for device in devices]
                   for devices in lists] if fields else lists
-        result = {'tenants': [{'devices': devices} for devices in chosen]}
-        start = time.process_time()
-        copied = remove_values(result, {bench.sim.info['client_secret']})
-        masked = time.process_time() - start
-        start = time.process_time()
-        json.dumps(copied, cls=encoder)
-        found[label] = {'remove_values_cpu_s': round(masked, 2), 'encode_cpu_s': round(time.process_time() - start, 2)}
+        result = {'tenants': [{'name': 'tenant %d' % index, 'workspace_id': str(index), 'failed': False, 'msg': '',
+                               'devices': devices, 'count': len(devices)} for index, devices in enumerate(chosen)]}
+        stages = {}
+
+        def timed(stage, work, stages=stages):
+            start = time.process_time()
+            value = work()
+            stages[stage] = round(time.process_time() - start, 3)
+            return value
+
+        timed('no_log_scan', lambda: mask_no_log(result, [bench.sim.info['client_secret']]))
+        wire = timed('pickle', lambda: bytes(ForkingPickler.dumps(result)))
+        received = timed('unpickle', lambda: ForkingPickler.loads(wire))
+        timed('callback_copy', lambda: strip_internal_keys(module_response_deepcopy(received)))
+        if transform_to_native_types is not None:
+            timed('callback_transform', lambda: transform_to_native_types(received))
+        timed('register_copy', lambda: strip_internal_keys(module_response_deepcopy(received)))
+        found[label] = stages
     return found

@@ -6,7 +6,7 @@ inventory are 1 MSP token + 10 exchanges + 1 listing page + 12 data pages = 24; 
 
 import pytest
 
-from tests.performance.scenarios import Bench, bench_simulator
+from tests.performance.scenarios import Bench, bench_simulator, result_handling
 
 FIGURES = ('requests', 'token_requests', 'msp_tokens', 'exchanges', 'listing', 'data')
 COLD = dict(requests=24, token_requests=11, msp_tokens=1, exchanges=10, listing=1, data=12)
@@ -51,3 +51,17 @@ def test_fifty_forks_on_a_cold_cache_fetch_one_msp_token(bench):
     result = bench.cold_start(50)
     assert figures(result) == dict(requests=71, token_requests=11, msp_tokens=1, exchanges=10, listing=0, data=60)
     assert result.ideal_requests == 71
+
+
+def test_the_floor_row_carries_scenario_2s_whole_result_without_a_request(bench):
+    result = bench.result_floor()
+    assert result.check == 'ok', result.check
+    assert result.requests == 0
+
+
+def test_the_result_stages_are_each_timed_for_every_key_and_for_few_fields(bench):
+    handling = result_handling(bench)
+    assert handling['devices'] == sum(tenant.devices or 0 for tenant in bench.tenants)
+    for fields in ('all_keys', 'few_fields'):
+        assert set(handling[fields]) == {'no_log_scan', 'pickle', 'unpickle', 'callback_copy', 'callback_transform',
+                                         'register_copy'}

@@ -6,6 +6,7 @@ import pytest
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.central.msp.plugins.module_utils import runner
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
 from ansible_collections.central.msp.plugins.module_utils.module import collect_tenant_items, tenant_list_spec
 from ansible_collections.central.msp.plugins.module_utils.paging import PagedResult
@@ -123,6 +124,41 @@ def test_mask_finds_a_secret_that_json_would_escape():
 
 def test_mask_finds_a_secret_in_a_key_free_result_of_any_depth():
     assert mask_no_log({'a': [{'b': [{'c': 'x%sx' % SECRET}]}]}, {SECRET}) == {'a': [{'b': [{'c': 'x********x'}]}]}
+
+
+def test_a_part_scanned_clean_is_left_out_of_the_final_scan(monkeypatch):
+    task = Task({}, no_log_values={SECRET})
+    devices = task.scanned([{'name': 'a'}])
+    assert task.clean_parts == {id(devices): devices}
+    result = {'tenants': [{'devices': devices, 'msg': ''}]}
+    searched = []
+    original = runner._holds_none
+    monkeypatch.setattr(runner, '_holds_none', lambda value, values: searched.append(value) or original(value, values))
+    assert mask_no_log(result, {SECRET}, task.clean_parts) is result
+    assert searched == [{'tenants': [{'devices': None, 'msg': ''}]}]
+
+
+def test_a_part_holding_a_secret_is_not_marked_clean_and_is_masked():
+    task = Task({}, no_log_values={SECRET})
+    devices = task.scanned([{'name': 'echoed %s' % SECRET}])
+    assert task.clean_parts == {}
+    assert mask_no_log({'tenants': [{'devices': devices}]}, {SECRET}, task.clean_parts) == {
+        'tenants': [{'devices': [{'name': 'echoed ********'}]}]}
+
+
+def test_a_secret_outside_the_clean_parts_is_still_masked():
+    task = Task({}, no_log_values={SECRET})
+    devices = task.scanned([{'name': 'a'}])
+    assert mask_no_log({'tenants': [{'devices': devices, 'msg': 'got %s' % SECRET}]}, {SECRET},
+                       task.clean_parts) == {'tenants': [{'devices': [{'name': 'a'}], 'msg': 'got ********'}]}
+
+
+def test_nothing_is_marked_clean_without_no_log_values_or_when_json_would_escape_one():
+    # The module path masks with exit_json and gives no values; an escaped value is found by remove_values only.
+    for values in ((), {'quo"te'}):
+        task = Task({}, no_log_values=values)
+        task.scanned([{'name': 'a'}])
+        assert task.clean_parts == {}
 
 
 class FakeClient:
