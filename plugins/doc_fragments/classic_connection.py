@@ -84,7 +84,10 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP response. If not set, E(CLASSIC_CENTRAL_TIMEOUT) or E(CENTRAL_TIMEOUT) is used.
+      - Seconds one attempt at an HTTP request may take in all, directly or through a proxy, connecting, the status
+        line, the headers and the whole body together (not one socket read), so a server that answers slowly or a
+        byte at a time is cut off then; O(max_retries) says how often it is tried again.
+        If not set, E(CLASSIC_CENTRAL_TIMEOUT) or E(CENTRAL_TIMEOUT) is used.
     type: int
     default: 30
   max_retries:
@@ -213,7 +216,10 @@ options:
       - name: CENTRAL_CA_PATH
   timeout:
     description:
-      - Seconds to wait for each HTTP response. If not set, E(CLASSIC_CENTRAL_TIMEOUT) or E(CENTRAL_TIMEOUT) is used.
+      - Seconds one attempt at an HTTP request may take in all, directly or through a proxy, connecting, the status
+        line, the headers and the whole body together (not one socket read), so a server that answers slowly or a
+        byte at a time is cut off then; O(max_retries) says how often it is tried again.
+        If not set, E(CLASSIC_CENTRAL_TIMEOUT) or E(CENTRAL_TIMEOUT) is used.
     type: int
     default: 30
     env:

@@ -120,8 +120,8 @@ def print_summary(report, output_dir):
     else:
         print('  First run in %s: the next one shows what changed.' % output_dir)
     print('\nReports:')
-    for name in ('msp_overview.html', 'tenants/', 'msp_overview.json', 'msp_overview.csv', 'msp_overview_devices.csv',
-                 'msp_overview_alerts.csv', 'history/'):
+    for name in ('msp_overview.html', 'tenants/', 'msp_overview_summary.txt', 'msp_overview.json', 'msp_overview.csv',
+                 'msp_overview_devices.csv', 'msp_overview_alerts.csv', 'history/'):
         print('  ' + os.path.join(output_dir, name))
     print('Open the index in a browser: file://' + os.path.join(output_dir, 'msp_overview.html'))
 
