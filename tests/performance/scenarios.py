@@ -445,7 +445,7 @@ def result_handling(bench):
                                'devices': devices, 'count': len(devices)} for index, devices in enumerate(chosen)]}
         stages = {}
 
-        def timed(stage, work, stages=stages):
+        def timed(stage, work):  # called at once, in this iteration
             start = time.process_time()
             value = work()
             stages[stage] = round(time.process_time() - start, 3)

@@ -63,8 +63,7 @@ def _variants(schema, value):
         if value:
             for changed in _variants(schema['items'], value[0]):
                 yield [changed] + value[1:]
-    for other in others:
-        yield other
+    yield from others
 
 
 def test_the_fast_conformity_check_agrees_with_the_messages_on_every_page_and_every_breakage():
