@@ -8,7 +8,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.central.msp.plugins.module_utils import runner
 from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, CentralMspError, TaskFailed
-from ansible_collections.central.msp.plugins.module_utils.module import collect_tenant_items, tenant_list_spec
+from ansible_collections.central.msp.plugins.module_utils.module import (
+    collect_tenant_items, share_repeated_values, tenant_list_spec)
 from ansible_collections.central.msp.plugins.module_utils.paging import PagedResult
 from ansible_collections.central.msp.plugins.module_utils.runner import (
     Task, TaskSpec, connection_argument_spec, env_fallback_spec, mask_no_log, nonempty_env_fallback)
@@ -159,6 +160,29 @@ def test_nothing_is_marked_clean_without_no_log_values_or_when_json_would_escape
         task = Task({}, no_log_values=values)
         task.scanned([{'name': 'a'}])
         assert task.clean_parts == {}
+
+
+def test_repeated_values_become_one_string_across_tenants_and_nothing_changes_value():
+    shared = {}
+    # Strings made at run time, as json.loads makes them: equal, but separate objects.
+    online = ''.join(['ON', 'LINE'])
+    first = share_repeated_values([{'status': online, 'n': 1, 'long': ''.join(['x'] * 65)}], shared)
+    second = share_repeated_values([{'status': ''.join(['ONL', 'INE']), 'n': 1, 'long': ''.join(['x'] * 65)},
+                                    'not an item'], shared)
+    assert first[0] == second[0] == {'status': 'ONLINE', 'n': 1, 'long': 'x' * 65}
+    assert first[0]['status'] is second[0]['status']
+    assert first[0]['long'] is not second[0]['long']  # long values (free text) are left alone
+    assert second[1] == 'not an item'
+
+
+def test_each_tenants_items_share_values_and_are_scanned_as_they_are_read():
+    task = Task({'all_tenants': True, 'concurrency': 4}, no_log_values={SECRET})
+    task._client = FakeClient({'t%d' % index: [{'status': ''.join(['ON', 'LINE'])}] for index in range(3)})
+    result = collect_tenant_items(task, 'devices', lambda client, workspace_id: client.get_all('x', workspace_id).items)
+    statuses = [entry['devices'][0]['status'] for entry in result['tenants']]
+    assert statuses == ['ONLINE'] * 3
+    assert len({id(status) for status in statuses}) == 1
+    assert set(task.clean_parts) == {id(entry['devices']) for entry in result['tenants']}
 
 
 class FakeClient:
