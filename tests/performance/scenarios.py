@@ -423,20 +423,24 @@ def overhead_steps(bench, forks=COLD_FORKS, repeat=5):
 
 def result_handling(bench):
     """What carrying scenario 2's result costs once tenant_device_info's work is done, stage by stage, timed in
-    this process on ``bench``'s devices (every key, and FEW_FIELDS): the action's no_log scan
+    this process on ``bench``'s devices, their repeated values shared as the task shares them (every key, and
+    FEW_FIELDS): the action's no_log scan
     (runner.mask_no_log), the worker's pickling of the result for the controller and the controller's unpickling,
     the controller's copy for the callbacks (module_response_deepcopy + strip_internal_keys), the default
     callback's transform_to_native_types, and the copy for ``register``: what ansible-core does to every task
     result, in the order it does it."""
     from multiprocessing.reduction import ForkingPickler
     from ansible.vars.clean import module_response_deepcopy, strip_internal_keys
+    from ansible_collections.central.msp.plugins.module_utils.module import share_repeated_values
     from ansible_collections.central.msp.plugins.module_utils.runner import mask_no_log
     try:
         from ansible.utils.vars import transform_to_native_types
     except ImportError:  # before ansible-core 2.19
         transform_to_native_types = None
 
-    lists = [bench.sim.truth(tenant.id, 'device-inventory') for tenant in bench.tenants if tenant.devices is not None]
+    shared = {}  # as the task shares the values its items repeat
+    lists = [share_repeated_values(bench.sim.truth(tenant.id, 'device-inventory'), shared)
+             for tenant in bench.tenants if tenant.devices is not None]
     found = {'devices': sum(len(devices) for devices in lists)}
     for label, fields in (('all_keys', None), ('few_fields', FEW_FIELDS)):
         chosen = [[{key: device[key] for key in fields if key in device} for device in devices]
