@@ -282,8 +282,9 @@ def result_handling_lines(handling):
             lines.append('| %s | %.2f | %.2f |' % (label, every[key], few.get(key, 0)))
     lines.append('| in all | %.2f | %.2f |' % (sum(every.values()), sum(few.values())))
     lines += ['', 'The collection does the first, in each tenant\'s thread while other requests are in flight '
-              '(the table times it in one piece), and shares the values items repeat, which halves the pickling; the '
-              'rest is what ansible-core does with any task result, and grows with its number of values.', '']
+              '(the table times it in one piece), and shares the values items repeat, which cuts the pickling by '
+              'more than half; the rest is what ansible-core does with any task result, and grows with its number '
+              'of values.', '']
     return lines
 
 
