@@ -246,45 +246,41 @@ class Bench:
         each device (row 2f: the same requests, a smaller result)."""
         command = self.playbook('all_tenants.yml', 'localhost,', '-e', json.dumps(
             {'concurrency': concurrency, 'fields': fields or []}))
-        proc, run = self.measure(command, self.ansible_env(cache_dir))
-        found = BENCH_LINE.search(proc.stdout)
-        # A GreenLake-only tenant is not a failure: its 403 makes the task read Central's tenant list once,
-        # which tells it apart from a refused permission.
-        check = self._check_totals(proc.returncode == 0 and found and tuple(map(int, found.groups())), proc,
-                                   glp_only_fail=False)
-        provisioned = [tenant for tenant in self.tenants if tenant.devices is not None]
-        central_listed = len(provisioned) if len(provisioned) < len(self.tenants) else 0
+        run, check = self._one_task(command, cache_dir)
         title = 'all_tenants in one task, concurrency %d' % concurrency
         if fields:
             title += ', fields: ' + ', '.join(fields)
         return make_result('2f' if fields else '2', title, self.size, self.tenants, concurrency,
-                           ideal_for(self.tenants, self.size, warm, central_listed), run, check, warm)
+                           self._one_task_ideal(warm), run, check, warm)
 
     def result_floor(self):
         """Row 2r: scenario 2's task and register with its result (every device of every tenant, as
         tenant_device_info returns them) read from a file instead of the API. What is left is Ansible's own
         floor for carrying a result of that size through one task: no client can be faster in one task."""
         path = os.path.join(self.workdir, 'scenario_2_result.marshal')
-        entries = []
-        for tenant in self.tenants:
-            devices = self.sim.truth(tenant.id, 'device-inventory') if tenant.devices is not None else []
-            entries.append({'name': tenant.name, 'workspace_id': tenant.id, 'failed': False,
-                            'msg': '' if tenant.devices is not None else 'not provisioned in Central',
-                            'devices': devices, 'count': len(devices),
-                            'central_provisioned': tenant.devices is not None})
         with open(path, 'wb') as handle:
-            marshal.dump({'changed': False, 'tenants': entries, 'failed_tenants': 0,
-                          'count': sum(entry['count'] for entry in entries)}, handle)
+            marshal.dump(scenario_2_result(self), handle)  # marshal keeps the shared strings shared
         command = self.playbook('result_floor.yml', 'localhost,', '-e', json.dumps({'result_file': path}))
-        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
-        found = BENCH_LINE.search(proc.stdout)
-        check = self._check_totals(proc.returncode == 0 and found and tuple(map(int, found.groups())), proc,
-                                   glp_only_fail=False)
-        provisioned = [tenant for tenant in self.tenants if tenant.devices is not None]
-        central_listed = len(provisioned) if len(provisioned) < len(self.tenants) else 0
+        run, check = self._one_task(command, self.fresh_cache())
         # Compared with scenario 2's ideal at concurrency 32 (wall / ideal): the floor against that ideal.
         return make_result('2r', "Ansible's floor: scenario 2's result from a file, no API call", self.size,
-                           self.tenants, 32, ideal_for(self.tenants, self.size, False, central_listed), run, check)
+                           self.tenants, 32, self._one_task_ideal(), run, check)
+
+    def _one_task(self, command, cache_dir):
+        """Run a playbook of one task over every tenant that prints BENCH_LINE: (run, check)."""
+        proc, run = self.measure(command, self.ansible_env(cache_dir))
+        found = BENCH_LINE.search(proc.stdout)
+        # A GreenLake-only tenant is not a failure: its 403 makes the task read Central's tenant list once,
+        # which tells it apart from a refused permission.
+        check = self._check_totals(proc.returncode == 0 and found and tuple(map(int, found.groups())), proc,
+                                   glp_only_fail=False)
+        return run, check
+
+    def _one_task_ideal(self, warm=False):
+        """Scenario 2's ideal: Central's tenant list is read too when some tenant is in GreenLake only."""
+        provisioned = [tenant for tenant in self.tenants if tenant.devices is not None]
+        central_listed = len(provisioned) if len(provisioned) < len(self.tenants) else 0
+        return ideal_for(self.tenants, self.size, warm, central_listed)
 
     def pycentral(self, threads):
         """Scenarios 3 (threads=0) and 4: the pycentral MSPBase loop of the MSP guide."""
@@ -421,6 +417,22 @@ def overhead_steps(bench, forks=COLD_FORKS, repeat=5):
             'result_bytes_per_tenant': result_bytes, 'forks': forks, 'tenants': size}
 
 
+def scenario_2_result(bench):
+    """Scenario 2's result as tenant_device_info returns it for ``bench``'s tenants: every device, the values the
+    devices repeat shared as the task shares them, the GreenLake-only tenants not provisioned."""
+    from ansible_collections.central.msp.plugins.module_utils.module import share_repeated_values
+
+    shared = {}
+    entries = []
+    for tenant in bench.tenants:
+        provisioned = tenant.devices is not None
+        devices = share_repeated_values(bench.sim.truth(tenant.id, 'device-inventory'), shared) if provisioned else []
+        entries.append({'name': tenant.name, 'workspace_id': tenant.id, 'failed': False,
+                        'msg': '' if provisioned else 'not provisioned in Central', 'devices': devices,
+                        'count': len(devices), 'central_provisioned': provisioned})
+    return {'changed': False, 'tenants': entries, 'failed_tenants': 0, 'count': sum(len(e['devices']) for e in entries)}
+
+
 def result_handling(bench):
     """What carrying scenario 2's result costs once tenant_device_info's work is done, stage by stage, timed in
     this process on ``bench``'s devices, their repeated values shared as the task shares them (every key, and
@@ -431,22 +443,18 @@ def result_handling(bench):
     result, in the order it does it."""
     from multiprocessing.reduction import ForkingPickler
     from ansible.vars.clean import module_response_deepcopy, strip_internal_keys
-    from ansible_collections.central.msp.plugins.module_utils.module import share_repeated_values
     from ansible_collections.central.msp.plugins.module_utils.runner import mask_no_log
     try:
         from ansible.utils.vars import transform_to_native_types
     except ImportError:  # before ansible-core 2.19
         transform_to_native_types = None
 
-    shared = {}  # as the task shares the values its items repeat
-    lists = [share_repeated_values(bench.sim.truth(tenant.id, 'device-inventory'), shared)
-             for tenant in bench.tenants if tenant.devices is not None]
-    found = {'devices': sum(len(devices) for devices in lists)}
+    whole = scenario_2_result(bench)
+    found = {'devices': whole['count']}
     for label, fields in (('all_keys', None), ('few_fields', FEW_FIELDS)):
-        chosen = [[{key: device[key] for key in fields if key in device} for device in devices]
-                  for devices in lists] if fields else lists
-        result = {'tenants': [{'name': 'tenant %d' % index, 'workspace_id': str(index), 'failed': False, 'msg': '',
-                               'devices': devices, 'count': len(devices)} for index, devices in enumerate(chosen)]}
+        result = whole if not fields else dict(whole, tenants=[
+            dict(entry, devices=[{key: device[key] for key in fields if key in device} for device in entry['devices']])
+            for entry in whole['tenants']])
         stages = {}
 
         def timed(stage, work):  # called at once, in this iteration
