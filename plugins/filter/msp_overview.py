@@ -419,6 +419,12 @@ def msp_overview(tenants, kinds=None, details=True, generated_at=None, clients_w
     if bad:
         raise AnsibleFilterError('msp_overview: every tenant record must be a dict, got %r' % (bad[0],))
     entries = [tenant_entry(record, kinds, details) for record in sorted(tenants, key=sort_key)]
+    return dict(report_header(kinds, generated_at, clients_window), totals=fleet_totals(entries, kinds),
+                tenants=entries)
+
+
+def report_header(kinds, generated_at=None, clients_window=None):
+    """The report without its totals and tenants: what a report written one tenant at a time starts from."""
     given = clients_window if isinstance(clients_window, dict) else {}
     window = {'start_at': given.get('start_at') or None, 'end_at': given.get('end_at') or None}
     window['description'] = window_description(window)
@@ -427,9 +433,12 @@ def msp_overview(tenants, kinds=None, details=True, generated_at=None, clients_w
         'generated_at': generated_at or datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
         'clients_window': window,
         'kinds': [kind for kind in KINDS if kind in kinds],
-        'totals': fleet_totals(entries, kinds),
-        'tenants': entries,
     }
+
+
+def entry_sort_key(entry):
+    """sort_key for a tenant entry (it carries the tenant's name and workspace id)."""
+    return (str(entry.get('name') or '').casefold(), str(entry.get('workspace_id') or ''))
 
 
 class FilterModule:

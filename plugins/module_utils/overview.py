@@ -146,15 +146,19 @@ def read_overview(task):
     """The work of tenant_overview_info: every given tenant, ``concurrency`` at a time."""
     params = task.params
     tenants = checked_tenants(params['tenant_records'])
-    records = [overview_record(tenant) for tenant in tenants]
+    # With a record sink (the report writer) each record goes there as soon as it is read, in its thread.
+    keep = task.record_sink or (lambda record: record)
     wanted = [index for index, tenant in enumerate(tenants) if tenant.get('central_provisioned') is not False]
+    records = [None if tenant.get('central_provisioned') is not False else keep(overview_record(tenant))
+               for tenant in tenants]
     if wanted:
         client = task.client
         entries = client.for_each_tenant(
             [tenants[index] for index in wanted],
-            lambda tenant: read_tenant(client, tenant, params['kinds'], params['device_source'], clients_window(params)),
+            lambda tenant: keep(read_tenant(client, tenant, params['kinds'], params['device_source'],
+                                            clients_window(params))),
             params['concurrency'])
         for index, entry in zip(wanted, entries):
-            records[index] = entry['result'] or overview_record(tenants[index], entry['msg'])
+            records[index] = entry['result'] or keep(overview_record(tenants[index], entry['msg']))
     failed = sum(bool(record['error']) for record in records)
     return {'tenants': records, 'count': len(records), 'failed_tenants': failed}

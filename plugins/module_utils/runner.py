@@ -85,7 +85,9 @@ class Task:
     """One run of a task: its validated options, check mode, the warnings it gave and a lazily built client.
 
     ``no_log_values``: the values the result is masked for at the end (mask_no_log), on the action path; parts
-    of the result given to ``scanned`` as they arrive are searched then, and skipped at the end."""
+    of the result given to ``scanned`` as they arrive are searched then, and skipped at the end.
+    ``record_sink``: set by an action plugin, a callable that the work hands each finished part of its result (a
+    tenant's record) and that returns what the result keeps of it (tenant_overview_info's report writer)."""
 
     def __init__(self, params, check_mode=False, client_factory=None, environ=None, no_log_values=()):
         self.params = params
@@ -95,7 +97,9 @@ class Task:
             resolve_settings(task.params, env=gateway_environment(environ)), warn=task.warn))
         self._client = None
         self._no_log_values = _searchable(no_log_values)
+        self._all_no_log_values = [value for value in no_log_values if value not in (None, '')]
         self.clean_parts = {}  # id -> a part of the result in which no no_log value occurs
+        self.record_sink = None
 
     def scanned(self, part):
         """``part`` (one tenant's items, say), searched for no_log values now, in the thread that read it, while
@@ -104,6 +108,13 @@ class Task:
         if self._no_log_values and _holds_none(part, self._no_log_values):
             self.clean_parts[id(part)] = part
         return part
+
+    def masked(self, part):
+        """``part`` with every no_log value replaced, as mask_no_log leaves the result: for what leaves the task
+        another way than in its result (report files written as tenants are read)."""
+        if not self._all_no_log_values or (self._no_log_values and _holds_none(part, self._no_log_values)):
+            return part
+        return remove_values(part, self._all_no_log_values)
 
     def warn(self, message):
         self.warnings.append(str(message))

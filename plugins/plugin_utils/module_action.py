@@ -101,6 +101,10 @@ class ModuleAction(ActionBase):
         """What the action adds to a successful result in the controller, whichever path ran the work (``params``:
         the validated options, no_log values masked). Nothing by default."""
 
+    def prepare_task(self, task):
+        """What the action sets on the controller-side task before its work runs (a record sink, say); returns a
+        message when the task cannot run. Nothing by default."""
+
     def _run_module(self, result, task_vars):
         """What ansible.builtin.normal does: transfer and run the module on the task's host."""
         wrap_async = self._task.async_val and not self._connection.has_native_async
@@ -132,6 +136,9 @@ class ModuleAction(ActionBase):
                 invocation, no_log_values)
         task = spec.new_task(params, check_mode=bool(self._task.check_mode), environ=environ,
                              no_log_values=no_log_values)
+        problem = self.prepare_task(task)
+        if problem:
+            return self._finish({'failed': True, 'msg': problem}, invocation, no_log_values)
         failed, body = spec.execute(task)
         if failed:
             body['failed'] = True

@@ -269,14 +269,21 @@ function makeSortable(table) {
 }());
 '''
 
-# The index: tenant filter and pills, and the search across customers. The search index is gzip-compressed
-# (DecompressionStream, no request) and decoded on first use, so the page renders without it.
+# The index: tenant filter and pills, and the search across customers. The tenant rows and the search index are
+# gzip-compressed (DecompressionStream, no request): the rows are decoded at once (window.centralMspReady says
+# when they are drawn), the search index on first use.
 INDEX_JS = r'''
 (function () {
   var table = document.getElementById('tenants');
   var body = table.tBodies[0];
   var filter = document.getElementById('tenant-search');
-  var rows = JSON.parse(document.getElementById('tenant-rows').textContent);
+  function unpack(id) {
+    var text = atob(JSON.parse(document.getElementById(id).textContent));
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i += 1) { bytes[i] = text.charCodeAt(i); }
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  }
+  var rows = [];
   var ROWS = 200;
   var limit = ROWS;
   var mode = 'all';
@@ -384,10 +391,10 @@ INDEX_JS = r'''
     th.addEventListener('click', sort);
     th.addEventListener('keydown', function (event) { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); sort(); } });
   });
-  draw();
+  var ready = unpack('tenant-rows').then(function (text) { rows = JSON.parse(text); draw(); });
+  window.centralMspReady = ready;
 
-  // ---- search across customers ----
-  var data = JSON.parse(document.getElementById('search-data').textContent);
+  // ---- search across customers (one block per tenant row, in the rows' order) ----
   var KINDS = ['Device serial', 'Device MAC', 'Device', 'Client MAC', 'Client', 'Site'];
   var MAC = [false, true, false, true, false, false];
   var index = null;
@@ -407,11 +414,7 @@ INDEX_JS = r'''
   }
   function load() {
     if (!index) {
-      var text = atob(data.z);
-      var bytes = new Uint8Array(text.length);
-      for (var i = 0; i < text.length; i += 1) { bytes[i] = text.charCodeAt(i); }
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-      index = new Response(stream).text().then(decode);
+      index = ready.then(function () { return unpack('search-data'); }).then(decode);
     }
     return index;
   }
@@ -422,9 +425,9 @@ INDEX_JS = r'''
       var hex = /^[0-9a-f:.\- ]+$/.test(q) ? q.replace(/[:.\- ]/g, '') : null;
       var found = [];
       if (q.length < 2) { return found; }
-      data.t.forEach(function (tenant, t) {
-        if (String(tenant[0]).toLowerCase().indexOf(q) >= 0) {
-          found.push({kind: 'Tenant', value: tenant[0], tenant: t, exact: String(tenant[0]).toLowerCase() === q});
+      rows.forEach(function (row, t) {
+        if (String(row.n).toLowerCase().indexOf(q) >= 0) {
+          found.push({kind: 'Tenant', value: row.n, tenant: t, exact: String(row.n).toLowerCase() === q});
         }
       });
       tenants.forEach(function (fields, t) {
@@ -448,8 +451,10 @@ INDEX_JS = r'''
   var shared = /^#tenant=(.*)$/.exec(location.hash);
   if (shared) {
     var wantedId = decodeURIComponent(shared[1]);
-    var target = data.t.filter(function (tenant) { return tenant[2] === wantedId; })[0];
-    if (target) { location.replace(target[1]); }
+    ready.then(function () {
+      var target = rows.filter(function (row) { return row.w === wantedId; })[0];
+      if (target) { location.replace(target.p); }
+    });
   }
   var box = document.getElementById('find');
   var list = document.getElementById('find-results');
@@ -457,11 +462,11 @@ INDEX_JS = r'''
   var LIMIT = 50;
   var pending = null;
   function link(hit) {
-    var tenant = data.t[hit.tenant];
-    var href = tenant[1] + (hit.kind === 'Tenant' ? '' : '#find=' + encodeURIComponent(hit.value));
-    return el('li', {}, [el('a', {href: href, 'data-tenant': tenant[2]}, [
+    var row = rows[hit.tenant];
+    var href = row.p + (hit.kind === 'Tenant' ? '' : '#find=' + encodeURIComponent(hit.value));
+    return el('li', {}, [el('a', {href: href, 'data-tenant': row.w}, [
       el('span', {'class': 'kind', text: hit.kind}), el('b', {'class': 'mono', text: hit.value}),
-      el('span', {'class': 'tenant', text: tenant[0]})])]);
+      el('span', {'class': 'tenant', text: row.n})])]);
   }
   function run() {
     var query = box.value;
@@ -959,7 +964,7 @@ def tenant_table(report, order):
             '<thead><tr>%s</tr></thead><tbody></tbody></table></div><div class="more" id="tenant-more"></div>'
             '<div class="empty" id="tenant-empty" hidden>No tenant matches.</div>%s</section>\n'
             '<script type="application/json" id="tenant-rows">%s</script>\n' % (
-                num(total), head, empty, island([tenant_record(report['tenants'][index]) for index in order])))
+                num(total), head, empty, island(packed([tenant_record(report['tenants'][index]) for index in order]))))
 
 
 def alert_feed(report, alerts):
@@ -1015,31 +1020,38 @@ def front_coded(values):
     return '\x1f'.join(out)
 
 
-def search_index(report):
-    """The index page's search data: [name, page, workspace id] per tenant, and the searchable values of every
-    tenant, front-coded, gzip-compressed, base64 (decoded in the page by INDEX_JS)."""
-    blocks = []
-    for entry in report['tenants']:
-        details = entry.get('details') or {}
-        fields = []
-        for kind, key, mac in SEARCH_FIELDS:
-            values = []
-            for item in details.get(kind) or []:
-                value = item.get(key)
-                if value in (None, ''):
-                    continue
-                value = str(value)
-                values.append(''.join(ch for ch in value.lower() if ch in '0123456789abcdef') if mac
-                              else value.translate(SEPARATORS))
-            fields.append(front_coded(value for value in values if value))
-        blocks.append('\x1e'.join(fields) if any(fields) else '')
-    packed = gzip.compress('\x1d'.join(blocks).encode('utf-8'), 9, mtime=0)
-    return {'t': [[entry.get('name'), entry['page'], entry.get('workspace_id')] for entry in report['tenants']],
-            'z': base64.b64encode(packed).decode('ascii')}
+def search_block(entry):
+    """One tenant's searchable values (SEARCH_FIELDS of its detail lists), front-coded: its part of the index page's
+    search data, made as soon as the tenant is read so that its lists need not be kept."""
+    details = entry.get('details') or {}
+    fields = []
+    for kind, key, mac in SEARCH_FIELDS:
+        values = []
+        for item in details.get(kind) or []:
+            value = item.get(key)
+            if value in (None, ''):
+                continue
+            value = str(value)
+            values.append(''.join(ch for ch in value.lower() if ch in '0123456789abcdef') if mac
+                          else value.translate(SEPARATORS))
+        fields.append(front_coded(value for value in values if value))
+    return '\x1e'.join(fields) if any(fields) else ''
 
 
-def index_page(report, order, alerts, trend):
-    """The page a person opens first (msp_overview.html)."""
+def packed(data):
+    """JSON data gzip-compressed and base64-encoded, for a page's script to decode (INDEX_JS's unpack)."""
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(',', ':'))
+    return base64.b64encode(gzip.compress(text.encode('utf-8'), 9, mtime=0)).decode('ascii')
+
+
+def search_index(blocks, order):
+    """The index page's search data: each tenant's search_block (``blocks``, in the order of the report's tenants)
+    in the order of the tenant rows (``order``), compressed (decoded in the page by INDEX_JS)."""
+    return packed('\x1d'.join(blocks[index] for index in order))
+
+
+def index_page(report, order, alerts, trend, search_blocks):
+    """The page a person opens first (msp_overview.html); ``search_blocks``: each tenant's search_block."""
     totals = report['totals']
     since = report['changes']['since']
     sub = '%s tenants · %s · generated %s%s' % (
@@ -1062,7 +1074,7 @@ def index_page(report, order, alerts, trend):
         '<footer>central.msp · MSP overview schema %s · %s tenants · generated %s · every tenant\'s sites, devices, '
         'clients and alerts are on its own page (click its name)</footer>\n' % (
             esc(report.get('schema_version')), num(totals['tenants']['total']), esc(report.get('generated_at'))),
-        '<script type="application/json" id="search-data">%s</script>\n' % island(search_index(report)),
+        '<script type="application/json" id="search-data">%s</script>\n' % island(search_index(search_blocks, order)),
         '<script>%s%s</script>\n</body>\n</html>\n' % (COMMON_JS, INDEX_JS)])
 
 

@@ -9,7 +9,7 @@ The one entry point is :func:`write_overview`::
     result = write_overview(report, '/srv/reports')          # report: the central.msp.msp_overview filter's output
 
 It ranks the tenants (:func:`tenant_score`), compares the run with the previous one kept in ``history/``
-(:func:`compare_runs`), and writes the index page, a page per tenant, the JSON, the CSVs and the run's summary,
+(:func:`compare_tenant`), and writes the index page, a page per tenant, the JSON, the CSVs and the run's summary,
 every file atomically. ``docs/reports.md`` documents the files, the score and the deltas.
 """
 
@@ -22,7 +22,9 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 
+from ansible_collections.central.msp.plugins.filter.msp_overview import fleet_totals
 from ansible_collections.central.msp.plugins.filter.msp_overview_csv import cell, msp_overview_csv
 from ansible_collections.central.msp.plugins.plugin_utils import overview_html
 
@@ -168,10 +170,13 @@ def fleet_kpis(report):
     }
 
 
-def run_summary(report):
-    """The dated summary kept in history/ (small: ids of what can change, not the detail lists)."""
+def run_summary(report, summaries=None):
+    """The dated summary kept in history/ (small: ids of what can change, not the detail lists); ``summaries``:
+    each tenant's tenant_summary, in the report's order, when its entries no longer hold their detail lists."""
+    if summaries is None:
+        summaries = [tenant_summary(entry) for entry in report['tenants']]
     return {'schema_version': SUMMARY_SCHEMA, 'generated_at': report.get('generated_at'), 'kpis': fleet_kpis(report),
-            'tenants': {str(entry.get('workspace_id')): tenant_summary(entry) for entry in report['tenants']}}
+            'tenants': {str(entry.get('workspace_id')): summary for entry, summary in zip(report['tenants'], summaries)}}
 
 
 def _keyed_change(now, before, wanted):
@@ -221,29 +226,6 @@ def _label(field, label):
         name, summary = (list(label) + [None, None])[:2]
         return str(summary or name or '')  # the summary names the alert and its device
     return label
-
-
-def compare_runs(report, previous):
-    """``changes`` for the JSON (fleet part) and each tenant's ``changes``, from ``previous`` (a run summary or
-    None). Fills ``entry['changes']`` in place and returns the fleet part."""
-    current = run_summary(report)
-    before = (previous or {}).get('tenants') or {}
-    fleet = {'since': (previous or {}).get('generated_at'), 'tenants_added': None, 'tenants_removed': None}
-    fleet.update({kind: None for kind in CHANGE_KINDS})
-    for entry in report['tenants']:
-        key = str(entry.get('workspace_id'))
-        entry['changes'] = compare_tenant(entry, current['tenants'][key], before.get(key)) if previous else dict(
-            dict.fromkeys(CHANGE_KINDS), compared=False, reason='first run', score_before=None, health_before=None)
-    if previous is None:
-        return fleet
-    fleet['tenants_added'] = [{'workspace_id': entry.get('workspace_id'), 'name': entry.get('name')}
-                              for entry in report['tenants'] if str(entry.get('workspace_id')) not in before]
-    fleet['tenants_removed'] = [{'workspace_id': key, 'name': value.get('name')} for key, value in before.items()
-                                if key not in current['tenants']]
-    for kind in CHANGE_KINDS:
-        lists = [entry['changes'][kind] for entry in report['tenants'] if entry['changes'][kind] is not None]
-        fleet[kind] = sum(len(rows) for rows in lists) if lists else None
-    return fleet
 
 
 # ---- history ----------------------------------------------------------------------------------------------
@@ -337,48 +319,191 @@ def check_report(report):
         raise OverviewError('every entry of report["tenants"] must be a dict, got %r' % (bad[0],))
 
 
-def prepare(report, previous):
-    """A copy of the report with score, rank order, page names and changes: what every file is made from."""
-    report = dict(report, tenants=[dict(entry) for entry in report['tenants']])
-    for entry in report['tenants']:
-        entry['score'] = tenant_score(entry)
-    taken = set()
-    for entry in report['tenants']:
-        entry['page'] = TENANT_DIR + '/' + page_name(entry, taken)
-    report['changes'] = compare_runs(report, previous)
-    order = sorted(range(len(report['tenants'])), key=lambda index: rank_key(report['tenants'][index]))
-    for rank, index in enumerate(order, start=1):
-        report['tenants'][index]['rank'] = rank
-    return report, order
+class OverviewWriter:
+    """Writes the report set one tenant at a time: what the index, the CSVs and the next run's comparison need of a
+    tenant is kept (its summaries, active alerts, search values); its whole entry, detail lists and all, goes to a
+    spool file in the output folder and comes back one tenant at a time for its page, the JSON and the devices CSV.
+    Memory follows the number of tenants, not of devices and clients (docs/reports.md, "Large fleets").
+
+    ``header``: the report without totals and tenants (the msp_overview filter's report_header). :meth:`add` takes each
+    tenant's entry (msp_overview's tenant_entry), from any thread; :meth:`finish` writes the files with the tenants
+    in the order given (the report's) and returns what write_overview returns. ``history``: the earlier run
+    summaries, oldest first, instead of those in the output folder (render_index)."""
+
+    def __init__(self, header, output_dir, history_runs=HISTORY_RUNS, check_mode=False, history=None):
+        if not isinstance(history_runs, int) or isinstance(history_runs, bool) or history_runs < 1:
+            raise OverviewError('history_runs must be a whole number of at least 1, got %r' % (history_runs,))
+        self.header = dict(header)
+        self.output_dir = os.path.abspath(str(output_dir))
+        self.history_runs = history_runs
+        self.check_mode = check_mode
+        self.history_dir = os.path.join(self.output_dir, HISTORY_DIR)
+        self.own_name = history_name(self.header.get('generated_at'))
+        if history is None:
+            if os.path.exists(self.output_dir) and not os.path.isdir(self.output_dir):
+                raise OverviewError('output_dir %s exists and is not a folder; choose a folder' % self.output_dir)
+            # A rewrite of the same run (same generated_at) compares with the run before it, not with itself.
+            history = [(name, run) for name, run in read_history(self.history_dir) if name != self.own_name]
+        self.history = list(history)
+        self.previous = self.history[-1][1] if self.history else None
+        self._lock = threading.Lock()
+        self._spool = None
+        self._spool_error = None
+        if not check_mode:
+            try:
+                os.makedirs(self.output_dir, exist_ok=True)
+                # Unlinked at once where the system allows: nothing is left behind if the run is killed.
+                self._spool = tempfile.TemporaryFile(prefix='.msp_overview.spool-', dir=self.output_dir)
+            except OSError as err:
+                raise OverviewError('cannot write the reports in %s: %s' % (self.output_dir, err)) from err
+
+    def add(self, entry):
+        """Keep what the report set needs of one tenant's entry and spool the rest; returns the kept part, for
+        :meth:`finish`."""
+        entry = dict(entry, score=tenant_score(entry))
+        summary = tenant_summary(entry)
+        previous = ((self.previous or {}).get('tenants') or {}).get(str(entry.get('workspace_id')))
+        kept = {key: value for key, value in entry.items() if key != 'details'}
+        kept['changes'] = compare_tenant(entry, summary, previous) if self.previous else dict(
+            dict.fromkeys(CHANGE_KINDS), compared=False, reason='first run', score_before=None, health_before=None)
+        # The fields the alert feed and its CSV show; the spool keeps every field.
+        kept['active_alerts'] = [{name: alert.get(name) for name in ALERT_FIELDS if name in alert}
+                                 for alert in entry.get('active_alerts') or []]
+        own = {'summary': summary, 'search': overview_html.search_block(entry), 'at': None}
+        if self._spool is not None:
+            del entry['score']  # the JSON's entry has the filter's keys, then score, page, changes and rank
+            text = json.dumps(entry, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+            with self._lock:
+                try:
+                    own['at'] = (self._spool.seek(0, os.SEEK_END), len(text))
+                    self._spool.write(text)
+                except OSError as err:  # said by finish, for the whole run
+                    self._spool_error = self._spool_error or err
+        kept[_OWN] = own
+        return kept
+
+    def compose(self, tenants, totals=None):
+        """(report, rank order, fleet alerts, index page) for the kept entries ``tenants``, in the report's order;
+        ``totals``: the report's, else made from the entries."""
+        if totals is None:
+            totals = fleet_totals(tenants, self.header.get('kinds') or ())
+        report = dict(self.header, totals=totals, tenants=tenants)
+        taken = set()
+        for entry in tenants:
+            entry['page'] = TENANT_DIR + '/' + page_name(entry, taken)
+        report['changes'] = self._fleet_changes(tenants)
+        order = sorted(range(len(tenants)), key=lambda index: rank_key(tenants[index]))
+        for rank, index in enumerate(order, start=1):
+            tenants[index]['rank'] = rank
+        history = self.history[-(self.history_runs - 1):] if self.history_runs > 1 else []
+        alerts = fleet_alerts(report)
+        trend = [run.get('kpis', run) for _name, run in history] + [fleet_kpis(report)]
+        index = overview_html.index_page(report, order, alerts, trend, [entry[_OWN]['search'] for entry in tenants])
+        return report, order, alerts, index
+
+    def finish(self, tenants, totals=None):
+        """Write every file (none in check mode) for the kept entries ``tenants``, in the report's order."""
+        try:
+            return self._finish(list(tenants), totals)
+        except OSError as err:
+            raise OverviewError('cannot write the reports in %s: %s' % (self.output_dir, err)) from err
+        finally:
+            if self._spool is not None:
+                self._spool.close()
+
+    def _finish(self, tenants, totals):
+        report, order, alerts, index = self.compose(tenants, totals)
+        result = {'output_dir': self.output_dir,
+                  'files': sorted(FILES[key] for key in ('index', 'json', 'csv', 'devices_csv', 'alerts_csv',
+                                                         'summary')),
+                  'tenant_pages': len(tenants), 'index_bytes': len(index.encode('utf-8')),
+                  'history_file': HISTORY_DIR + '/' + self.own_name,
+                  'previous_run': (self.previous or {}).get('generated_at'), 'changes': report['changes'],
+                  'totals': report['totals'], 'ranking': [tenants[index].get('workspace_id') for index in order]}
+        result['summary'] = summary_lines(report, result, self.check_mode)
+        if self.check_mode:
+            return result
+        if self._spool_error:
+            raise self._spool_error
+        os.makedirs(self.history_dir, exist_ok=True)
+        head = json.dumps({key: value for key, value in report.items() if key not in ('tenants', 'changes')},
+                          ensure_ascii=False, separators=(',', ':'))
+        with _AtomicFile(os.path.join(self.output_dir, FILES['json'])) as json_out, \
+                _AtomicFile(os.path.join(self.output_dir, FILES['devices_csv'])) as devices_out, \
+                _TenantPages(self.output_dir) as pages:
+            # Compact: indenting makes Python's JSON encoder run in Python (four times slower) and the file half
+            # again as large, for a file that scripts read (jq pretty-prints it).
+            json_out.write(head[:-1] + ',"tenants":[')
+            devices = csv.writer(devices_out)
+            devices.writerow(('tenant', 'workspace_id') + DEVICE_FIELDS)
+            for position, entry in enumerate(tenants):
+                whole = self._spooled(entry)
+                whole.update((key, entry[key]) for key in ('score', 'page', 'changes', 'rank'))
+                json_out.write((',' if position else '') + json.dumps(whole, ensure_ascii=False, separators=(',', ':')))
+                for device in detail_list(whole, 'devices') or []:
+                    devices.writerow([cell(value) for value in [whole.get('name'), whole.get('workspace_id')]
+                                      + [device.get(name) for name in DEVICE_FIELDS]])
+                pages.write(entry['page'], overview_html.tenant_page(report, whole))
+            json_out.write('],"changes":%s}\n' % json.dumps(report['changes'], ensure_ascii=False,
+                                                            separators=(',', ':')))
+            for name, text in ((FILES['csv'], msp_overview_csv(report)), (FILES['alerts_csv'], alerts_csv(report, alerts)),
+                               (FILES['index'], index), (FILES['summary'], '\n'.join(result['summary']) + '\n')):
+                _atomic_write(os.path.join(self.output_dir, name), text)
+        _atomic_write(os.path.join(self.history_dir, self.own_name),
+                      json.dumps(run_summary(report, [entry[_OWN]['summary'] for entry in tenants]),
+                                 ensure_ascii=False) + '\n')
+        kept = [name for name, _run in read_history(self.history_dir)]
+        for name in kept[:-self.history_runs]:
+            os.unlink(os.path.join(self.history_dir, name))
+        return result
+
+    def _spooled(self, kept):
+        """The tenant's whole entry as add was given it, from the spool."""
+        offset, length = kept[_OWN]['at']
+        self._spool.seek(offset)
+        return json.loads(self._spool.read(length).decode('utf-8'))
+
+    def _fleet_changes(self, tenants):
+        """The fleet part of ``changes`` (each tenant's own is made by :meth:`add`)."""
+        previous = self.previous
+        fleet = {'since': (previous or {}).get('generated_at'), 'tenants_added': None, 'tenants_removed': None}
+        fleet.update({kind: None for kind in CHANGE_KINDS})
+        if previous is None:
+            return fleet
+        before = previous.get('tenants') or {}
+        now = {str(entry.get('workspace_id')) for entry in tenants}
+        fleet['tenants_added'] = [{'workspace_id': entry.get('workspace_id'), 'name': entry.get('name')}
+                                  for entry in tenants if str(entry.get('workspace_id')) not in before]
+        fleet['tenants_removed'] = [{'workspace_id': key, 'name': value.get('name')} for key, value in before.items()
+                                    if key not in now]
+        for kind in CHANGE_KINDS:
+            lists = [entry['changes'][kind] for entry in tenants if entry['changes'][kind] is not None]
+            fleet[kind] = sum(len(rows) for rows in lists) if lists else None
+        return fleet
 
 
-def render(report, order, history):
-    """{relative path: text} of every file of the set."""
-    alerts = fleet_alerts(report)
-    trend = [run['kpis'] for _name, run in history] + [fleet_kpis(report)]
-    files = {
-        # Compact: indenting makes Python's JSON encoder run in Python (four times slower) and the file half again
-        # as large, for a file that scripts read (jq pretty-prints it).
-        FILES['json']: json.dumps(report, ensure_ascii=False, separators=(',', ':')) + '\n',
-        FILES['csv']: msp_overview_csv(report),
-        FILES['devices_csv']: devices_csv(report),
-        FILES['alerts_csv']: alerts_csv(report, alerts),
-        FILES['index']: overview_html.index_page(report, order, alerts, trend),
-    }
-    for entry in report['tenants']:
-        files[entry['page']] = overview_html.tenant_page(report, entry)
-    return files
+# The writer's own part of a kept entry (its summary for history/, search values, place in the spool): never
+# written as it is.
+_OWN = '_writer'
+
+
+def _header(report):
+    """The report without its totals and tenants."""
+    return {key: value for key, value in report.items() if key not in ('totals', 'tenants')}
 
 
 def render_index(report, history=()):
     """The index page alone, as write_overview makes it (``history``: earlier run summaries, oldest first), and
-    the prepared report (with score, rank, page and changes). For size checks and benchmarks: writes nothing."""
+    the report as the files have it (with score, rank, page and changes). For size checks and benchmarks: writes
+    nothing."""
     check_report(report)
-    history = list(history)
-    prepared, order = prepare(report, history[-1] if history else None)
-    trend = list(history) + [fleet_kpis(prepared)]
-    return overview_html.index_page(prepared, order, fleet_alerts(prepared), [run.get('kpis', run) for run in trend]), \
-        prepared
+    writer = OverviewWriter(_header(report), '.', check_mode=True,
+                            history=[('', run) for run in history])
+    kept = [writer.add(entry) for entry in report['tenants']]
+    prepared, _order, _alerts, index = writer.compose(kept, report['totals'])
+    prepared['tenants'] = [dict(entry, **{key: kept_entry[key] for key in ('score', 'page', 'changes', 'rank')})
+                           for entry, kept_entry in zip(report['tenants'], kept)]
+    return index, prepared
 
 
 # ---- the few lines of text for the play's output --------------------------------------------------------
@@ -443,41 +568,65 @@ def summary_lines(report, written, check_mode=False):
     return lines
 
 
+class _AtomicFile:
+    """A text file written beside its final name and moved there only when complete."""
+
+    def __init__(self, path):
+        self.path = path
+        handle, self.temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=os.path.dirname(path))
+        self.out = os.fdopen(handle, 'w', encoding='utf-8', newline='')
+
+    def __enter__(self):
+        return self.out
+
+    def __exit__(self, kind, _value, _traceback):
+        self.out.close()
+        if kind is None:
+            os.chmod(self.temporary, 0o644)
+            os.replace(self.temporary, self.path)
+        elif os.path.exists(self.temporary):
+            os.unlink(self.temporary)
+
+
 def _atomic_write(path, text):
-    folder = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=folder)
-    try:
-        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as out:
+    with _AtomicFile(path) as out:
+        out.write(text)
+
+
+class _TenantPages:
+    """The tenant pages, written into a new folder that replaces the old one when complete: no mix of two runs."""
+
+    def __init__(self, output_dir):
+        self.final = os.path.join(output_dir, TENANT_DIR)
+        self.output_dir = output_dir
+        self.staging = tempfile.mkdtemp(prefix='.%s.new-' % TENANT_DIR, dir=output_dir)
+
+    def __enter__(self):
+        return self
+
+    def write(self, name, text):
+        path = os.path.join(self.staging, os.path.basename(name))
+        with open(path, 'w', encoding='utf-8', newline='') as out:
             out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+        os.chmod(path, 0o644)
 
-
-def _replace_tenant_pages(output_dir, pages):
-    """Writes every tenant page into a new folder, then swaps it for the old one: no mix of two runs."""
-    final = os.path.join(output_dir, TENANT_DIR)
-    staging = tempfile.mkdtemp(prefix='.%s.new-' % TENANT_DIR, dir=output_dir)
-    try:
-        for name, text in pages.items():
-            with open(os.path.join(staging, os.path.basename(name)), 'w', encoding='utf-8', newline='') as out:
-                out.write(text)
-            os.chmod(os.path.join(staging, os.path.basename(name)), 0o644)
-        os.chmod(staging, 0o755)
-        old = None
-        if os.path.isdir(final):
-            old = tempfile.mkdtemp(prefix='.%s.old-' % TENANT_DIR, dir=output_dir)
-            os.rmdir(old)
-            os.rename(final, old)
-        os.rename(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
+    def __exit__(self, kind, _value, _traceback):
+        if kind is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        try:
+            os.chmod(self.staging, 0o755)
+            old = None
+            if os.path.isdir(self.final):
+                old = tempfile.mkdtemp(prefix='.%s.old-' % TENANT_DIR, dir=self.output_dir)
+                os.rmdir(old)
+                os.rename(self.final, old)
+            os.rename(self.staging, self.final)
+        except BaseException:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def write_overview(report, output_dir, history_runs=HISTORY_RUNS, check_mode=False):
@@ -487,42 +636,8 @@ def write_overview(report, output_dir, history_runs=HISTORY_RUNS, check_mode=Fal
     summaries. With ``check_mode`` nothing is written. Returns a dict: ``output_dir``, ``files`` (relative paths
     written, or that would be), ``tenant_pages``, ``index_bytes``, ``previous_run`` (generated_at or None),
     ``changes`` (the fleet's changes), ``totals`` (the report's), ``ranking`` (workspace ids, worst first) and
-    ``summary`` (:func:`summary_lines`); outside check mode ``msp_overview_summary.txt`` holds the summary."""
+    ``summary`` (:func:`summary_lines`); outside check mode ``msp_overview_summary.txt`` holds the summary.
+    For a report made one tenant at a time, use :class:`OverviewWriter` itself."""
     check_report(report)
-    if not isinstance(history_runs, int) or isinstance(history_runs, bool) or history_runs < 1:
-        raise OverviewError('history_runs must be a whole number of at least 1, got %r' % (history_runs,))
-    output_dir = os.path.abspath(str(output_dir))
-    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
-        raise OverviewError('output_dir %s exists and is not a folder; choose a folder' % output_dir)
-    history_dir = os.path.join(output_dir, HISTORY_DIR)
-    own_name = history_name(report.get('generated_at'))
-    # A rewrite of the same run (same generated_at) compares with the run before it, not with itself.
-    history = [(name, run) for name, run in read_history(history_dir) if name != own_name]
-    previous = history[-1][1] if history else None
-    prepared, order = prepare(report, previous)
-    files = render(prepared, order, history[-(history_runs - 1):] if history_runs > 1 else [])
-    history_summary = run_summary(prepared)
-    # The summary text is made from this result (it names the files), then added to the files written.
-    top_level = [name for name in files if '/' not in name] + [FILES['summary']]
-    result = {'output_dir': output_dir, 'files': sorted(top_level),
-              'tenant_pages': len(prepared['tenants']), 'index_bytes': len(files[FILES['index']].encode('utf-8')),
-              'history_file': HISTORY_DIR + '/' + own_name, 'previous_run': (previous or {}).get('generated_at'),
-              'changes': prepared['changes'], 'totals': report['totals'],
-              'ranking': [prepared['tenants'][index].get('workspace_id') for index in order]}
-    result['summary'] = summary_lines(prepared, result, check_mode)
-    if check_mode:
-        return result
-    files[FILES['summary']] = '\n'.join(result['summary']) + '\n'
-    try:
-        os.makedirs(history_dir, exist_ok=True)
-        _replace_tenant_pages(output_dir, {name: text for name, text in files.items() if '/' in name})
-        for name, text in files.items():
-            if '/' not in name:
-                _atomic_write(os.path.join(output_dir, name), text)
-        _atomic_write(os.path.join(history_dir, own_name), json.dumps(history_summary, ensure_ascii=False) + '\n')
-    except OSError as err:
-        raise OverviewError('cannot write the reports in %s: %s' % (output_dir, err)) from err
-    kept = [name for name, _run in read_history(history_dir)]
-    for name in kept[:-history_runs]:
-        os.unlink(os.path.join(history_dir, name))
-    return result
+    writer = OverviewWriter(_header(report), output_dir, history_runs=history_runs, check_mode=check_mode)
+    return writer.finish([writer.add(entry) for entry in report['tenants']], report['totals'])

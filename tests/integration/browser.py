@@ -90,6 +90,8 @@ class Browser:
         self.events.clear()
         self.send('Page.navigate', url=url)
         self.wait_for('Page.loadEventFired')
+        # The index draws its tenant table once its compressed rows are decoded, just after the load event.
+        self.js('window.centralMspReady || null')
         return self
 
     def js(self, expression):

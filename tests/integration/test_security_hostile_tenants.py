@@ -286,3 +286,29 @@ def test_a_tenant_named_with_the_client_secret_is_masked_beside_tenants_whose_it
     assert entry['count'] == 3 and len(entry['devices']) == 3
     others = [entry for entry in fleet['tenants'] if entry['workspace_id'] != echo['id'] and entry['count']]
     assert others and all(len(entry['devices']) == entry['count'] for entry in others)
+
+
+def test_a_tenant_named_with_the_client_secret_is_masked_in_every_report_file(simulator_factory, tmp_path):
+    # The overview writes each tenant's part of the reports as soon as it is read, before the task's result is
+    # masked: what it writes must be masked already.
+    sim = simulator_factory('--dataset', 'demo')
+    secret = sim.info['client_secret']
+    echo = sim.fault(action='add_tenant', name='Echo %s' % secret, devices=3)
+    env = ansible_env(sim.env(), tmp=str(tmp_path))
+    out = str(tmp_path / 'reports')
+    source = write(tmp_path / 'tenants.central_msp.yml', TENANTS_SOURCE)
+    overview = run_playbook(OVERVIEW, env, inventory=source, args=('-f', '10'),
+                            extra_vars={'msp_overview_output_dir': out})
+    assert overview.rc == 0, overview.output[-3000:]
+    with open(os.path.join(out, 'msp_overview.json'), encoding='utf-8') as handle:
+        report = json.load(handle)
+    entry = next(entry for entry in report['tenants'] if entry['workspace_id'] == echo['id'])
+    assert entry['name'] == 'Echo ********' and entry['status'] == 'ok'
+    assert entry['summary']['devices']['total'] == 3 and len(entry['details']['devices']) == 3
+    written = {}
+    for folder, _dirs, names in os.walk(out):
+        for name in names:
+            with open(os.path.join(folder, name), encoding='utf-8') as handle:
+                written[os.path.relpath(os.path.join(folder, name), out)] = handle.read()
+    assert 'tenants/%s.html' % echo['id'] in written and len(written) > 10
+    assert_absent(secrets_of(sim), dict(written, output=overview.output))

@@ -239,3 +239,82 @@ def test_summary_lines_in_check_mode(tmp_path):
     assert lines[-1] == ('Check mode: no report was written (without --check they go to %s/msp_overview.html and '
                          'beside it)' % out)
     assert not out.exists()
+
+
+def files_of(folder):
+    found = {}
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            with open(os.path.join(root, name), 'rb') as handle:
+                # The summary names the folder.
+                found[os.path.relpath(os.path.join(root, name), folder)] = handle.read().replace(
+                    os.path.abspath(folder).encode(), b'<out>')
+    return found
+
+
+def overnight(records):
+    acme, bistro = records[0], records[1]
+    acme['devices'][0]['status'] = 'OFFLINE'
+    acme['alerts'].append(alert('a-2', 'CRITICAL'))
+    bistro['devices'][0]['status'] = 'ONLINE'
+    return records[:3] + [record('Newco', sites=[site('1', good=1)])]
+
+
+def test_a_report_written_one_tenant_at_a_time_in_any_order_is_the_whole_reports(tmp_path):
+    # tenant_overview_info hands the writer each tenant as it is read, from its threads, in any order: the files
+    # are those write_overview makes of the whole report, byte for byte, on a first run and on the next.
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+    from ansible_collections.central.msp.plugins.filter.msp_overview import entry_sort_key, report_header, tenant_entry
+    from ansible_collections.central.msp.plugins.plugin_utils.overview_report import OverviewWriter
+    whole, streamed = str(tmp_path / 'whole'), str(tmp_path / 'streamed')
+    for at, records in (('2025-11-20T12:00:00Z', fleet()), ('2025-11-21T12:00:00Z', overnight(fleet()))):
+        write_overview(report(records, at=at), whole)
+        writer = OverviewWriter(report_header(list(report(records)['kinds']), generated_at=at), streamed)
+        arrival = list(records)
+        random.Random(at).shuffle(arrival)
+        with ThreadPoolExecutor(4) as pool:
+            kept = list(pool.map(lambda one: writer.add(tenant_entry(one, report(records)['kinds'], True)), arrival))
+        assert not any('details' in entry for entry in kept)
+        writer.finish(sorted(kept, key=entry_sort_key))
+        assert files_of(streamed) == files_of(whole)
+    assert len([name for name in files_of(whole) if name.startswith('history')]) == 2
+
+
+def test_the_writer_keeps_what_a_tenant_adds_up_to_not_its_lists(tmp_path):
+    from ansible_collections.central.msp.plugins.filter.msp_overview import report_header, tenant_entry
+    from ansible_collections.central.msp.plugins.plugin_utils.overview_report import OverviewWriter
+    writer = OverviewWriter(report_header(['sites', 'devices', 'clients', 'alerts']), str(tmp_path))
+    sizes = []
+    for count in (10, 10_000):
+        devices = [device('S%06d' % n, 'ONLINE' if n % 9 else 'OFFLINE') for n in range(count)]
+        kept = writer.add(tenant_entry(record('T%d' % count, sites=[site('1', good=count)], devices=devices),
+                                       ['sites', 'devices', 'clients', 'alerts'], True))
+        # What stays in memory but the search values (a short front-coded string per value).
+        own = kept.pop('_writer')
+        sizes.append(len(json.dumps(kept)))
+        assert len(own['search']) < 12 * count + 100 and own['at'][1] > 50 * count
+    assert sizes[1] < sizes[0] + 200
+
+
+def test_a_disk_that_fills_up_while_tenants_are_read_fails_the_report_clearly(tmp_path):
+    from ansible_collections.central.msp.plugins.filter.msp_overview import report_header, tenant_entry
+    from ansible_collections.central.msp.plugins.plugin_utils.overview_report import OverviewWriter
+
+    class FullDisk:
+        def seek(self, *_args):
+            return 0
+
+        def write(self, _data):
+            raise OSError(28, 'No space left on device')
+
+        def close(self):
+            pass
+
+    out = str(tmp_path / 'reports')
+    writer = OverviewWriter(report_header(['sites']), out)
+    writer._spool = FullDisk()  # pylint: disable=protected-access
+    kept = [writer.add(tenant_entry(one, ['sites'], True)) for one in fleet()]   # the reads go on
+    with pytest.raises(OverviewError, match='cannot write the reports in .*No space left on device'):
+        writer.finish(kept)
+    assert os.listdir(out) == []
