@@ -449,9 +449,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             target.set_variable(ALL_TENANTS, 'ansible_python_interpreter',
                                 trust_as_template('{{ ansible_playbook_python }}'))
             for host, record in zip(names, records):
-                hostvars = {var: host_value(record.get(field)) for var, field in HOST_VARS}
-                # The whole record once more, as one variable: what tenant_overview_info and the overview take.
-                hostvars[TENANT_VAR] = host_value(dict(record))
+                # The whole record as one variable (what tenant_overview_info and the overview take), and its
+                # fields as variables of their own: the same values, made once.
+                tenant = host_value(dict(record))
+                hostvars = {var: tenant.get(field) for var, field in HOST_VARS}
+                hostvars[TENANT_VAR] = tenant
                 if 'device_counts' in record:
                     hostvars['msp_device_counts'] = host_value(record['device_counts'])
                 target.add_host(host, group=ALL_TENANTS)
