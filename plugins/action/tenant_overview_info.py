@@ -11,11 +11,13 @@ disk, not held until the last tenant is read (docs/reports.md, "Large fleets")."
 
 from __future__ import annotations
 
+import os
+
 from ansible_collections.central.msp.plugins.filter.msp_overview import entry_sort_key, msp_overview, report_header, \
     tenant_entry
 from ansible_collections.central.msp.plugins.plugin_utils.module_action import ModuleAction
 from ansible_collections.central.msp.plugins.plugin_utils.overview_report import OverviewError, OverviewWriter, \
-    write_overview
+    check_output_dir, write_overview
 
 
 def clients_window(params):
@@ -31,6 +33,13 @@ class ActionModule(ModuleAction):
                         msg='tenant_overview_info: output_dir cannot be used with async (the files are written when '
                             'the reads end, by the task itself); drop async, or drop output_dir and write the '
                             'report with central.msp.msp_overview_report')
+        output_dir = self._task.args.get('output_dir')
+        if isinstance(output_dir, str) and output_dir:
+            try:  # before any tenant is read, on either path
+                check_output_dir(os.path.expanduser(output_dir))
+            except OverviewError as err:
+                return dict(super(ModuleAction, self).run(tmp, task_vars), failed=True,
+                            msg='tenant_overview_info: %s' % err)
         return super().run(tmp, task_vars)
 
     def prepare_task(self, task):

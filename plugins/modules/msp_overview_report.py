@@ -13,6 +13,9 @@ description:
   - Writes, on the controller, the files of the MSP overview from the report made by the
     P(central.msp.msp_overview#filter) filter, every file atomically (a reader never sees half a file, and the
     tenant pages are swapped as one folder).
+  - Or, with O(hosts), from what M(central.msp.tenant_overview_info) read on each of those hosts (its result
+    registered as O(result_var)), without the report passing through a template: for C(msp_overview_per_host)
+    and AWX job slicing, where the report of 1,000 tenants made in a template would cost Ansible minutes.
   - C(msp_overview.html), the page to open first, ranks the tenants worst first by a health score, shows what
     changed since the previous run and a trend of the fleet's figures, lists the fleet's active alerts
     (critical first) and searches devices, clients and sites across every tenant. Each tenant has its own page
@@ -40,8 +43,43 @@ options:
   report:
     description:
       - The report made by the P(central.msp.msp_overview#filter) filter.
+      - Required unless O(hosts) is given; the two are mutually exclusive.
     type: dict
-    required: true
+  hosts:
+    description:
+      - The hosts whose M(central.msp.tenant_overview_info) results make the report, such as
+        C("{{ ansible_play_hosts }}"): every tenant record in the result each registered as O(result_var). A
+        host without that result (its read was skipped) adds no tenant.
+      - The records are made into the report here, as the P(central.msp.msp_overview#filter) filter would, one
+        tenant at a time (docs/reports.md, "Large fleets").
+    type: list
+    elements: str
+  result_var:
+    description:
+      - With O(hosts), the variable each host registered the M(central.msp.tenant_overview_info) result as.
+    type: str
+    default: msp_overview_read_host
+  kinds:
+    description:
+      - With O(hosts), the kinds that were read, as the P(central.msp.msp_overview#filter) filter takes them.
+    type: list
+    elements: str
+    choices: [sites, devices, clients, alerts]
+    default: [sites, devices, clients, alerts]
+  details:
+    description:
+      - With O(hosts), whether the report keeps each tenant's detail lists (its pages' tables, the devices CSV).
+    type: bool
+    default: true
+  clients_start_at:
+    description:
+      - With O(hosts), the start of the failed clients' time window the reads used (RFC 3339), to say so in the
+        report.
+    type: str
+  clients_end_at:
+    description:
+      - With O(hosts), the end of that window (RFC 3339).
+    type: str
   output_dir:
     description:
       - The folder the files go to, on the controller; created when missing. Other files in it are left alone.
@@ -59,6 +97,15 @@ EXAMPLES = r'''
 - name: Write the overview pages and files
   central.msp.msp_overview_report:
     report: "{{ msp_overview_report }}"
+    output_dir: /srv/reports
+  delegate_to: localhost
+  run_once: true
+
+- name: Write the overview from what each tenant host read (registered as msp_overview_read_host)
+  central.msp.msp_overview_report:
+    hosts: "{{ ansible_play_hosts }}"
+    result_var: msp_overview_read_host
+    kinds: [sites, devices, clients, alerts]
     output_dir: /srv/reports
   delegate_to: localhost
   run_once: true

@@ -340,8 +340,7 @@ class OverviewWriter:
         self.history_dir = os.path.join(self.output_dir, HISTORY_DIR)
         self.own_name = history_name(self.header.get('generated_at'))
         if history is None:
-            if os.path.exists(self.output_dir) and not os.path.isdir(self.output_dir):
-                raise OverviewError('output_dir %s exists and is not a folder; choose a folder' % self.output_dir)
+            check_output_dir(self.output_dir)
             # A rewrite of the same run (same generated_at) compares with the run before it, not with itself.
             history = [(name, run) for name, run in read_history(self.history_dir) if name != self.own_name]
         self.history = list(history)
@@ -349,13 +348,6 @@ class OverviewWriter:
         self._lock = threading.Lock()
         self._spool = None
         self._spool_error = None
-        if not check_mode:
-            try:
-                os.makedirs(self.output_dir, exist_ok=True)
-                # Unlinked at once where the system allows: nothing is left behind if the run is killed.
-                self._spool = tempfile.TemporaryFile(prefix='.msp_overview.spool-', dir=self.output_dir)
-            except OSError as err:
-                raise OverviewError('cannot write the reports in %s: %s' % (self.output_dir, err)) from err
 
     def add(self, entry):
         """Keep what the report set needs of one tenant's entry and spool the rest; returns the kept part, for
@@ -370,11 +362,15 @@ class OverviewWriter:
         kept['active_alerts'] = [{name: alert.get(name) for name in ALERT_FIELDS if name in alert}
                                  for alert in entry.get('active_alerts') or []]
         own = {'summary': summary, 'search': overview_html.search_block(entry), 'at': None}
-        if self._spool is not None:
+        if not self.check_mode:
             del entry['score']  # the JSON's entry has the filter's keys, then score, page, changes and rank
             text = json.dumps(entry, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
             with self._lock:
                 try:
+                    if self._spool is None:
+                        os.makedirs(self.output_dir, exist_ok=True)
+                        # Unlinked at once where the system allows: nothing is left behind if the run is killed.
+                        self._spool = tempfile.TemporaryFile(prefix='.msp_overview.spool-', dir=self.output_dir)
                     own['at'] = (self._spool.seek(0, os.SEEK_END), len(text))
                     self._spool.write(text)
                 except OSError as err:  # said by finish, for the whole run
@@ -425,7 +421,7 @@ class OverviewWriter:
             return result
         if self._spool_error:
             raise self._spool_error
-        os.makedirs(self.history_dir, exist_ok=True)
+        os.makedirs(self.history_dir, exist_ok=True)  # the output folder too, when no tenant was added
         head = json.dumps({key: value for key, value in report.items() if key not in ('tenants', 'changes')},
                           ensure_ascii=False, separators=(',', ':'))
         with _AtomicFile(os.path.join(self.output_dir, FILES['json'])) as json_out, \
@@ -480,6 +476,13 @@ class OverviewWriter:
             lists = [entry['changes'][kind] for entry in tenants if entry['changes'][kind] is not None]
             fleet[kind] = sum(len(rows) for rows in lists) if lists else None
         return fleet
+
+
+def check_output_dir(output_dir):
+    """An OverviewError when ``output_dir`` cannot be the reports' folder (before anything is read for it)."""
+    output_dir = os.path.abspath(str(output_dir))
+    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise OverviewError('output_dir %s exists and is not a folder; choose a folder' % output_dir)
 
 
 # The writer's own part of a kept entry (its summary for history/, search values, place in the spool): never

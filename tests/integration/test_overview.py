@@ -425,3 +425,22 @@ def test_make_demo_installs_only_the_runtime_and_the_runner_needs_no_more(tmp_pa
     proc = subprocess.run([sys.executable, '-c', BLOCK_TOOLCHAIN % (TEST_TOOLCHAIN, runner)], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and 'usage: run_demo.py' in proc.stdout, proc.stderr[-3000:]
+
+
+def test_per_host_mode_writes_the_same_reports_as_one_task(simulator_factory, tmp_path):
+    # Per host, msp_overview_report reads what each host registered (no report made in a template): the files
+    # are those of the one-task run, but for the time they were made.
+    sim = simulator_factory('--dataset', 'scale', '--tenants', '15', '--devices-per-tenant', '30')
+    written = {}
+    for per_host in (False, True):
+        sim.reset()
+        run, out = run_overview(sim, tmp_path / str(per_host), extra_vars={'msp_overview_per_host': per_host})
+        assert run.rc == 0, run.output[-4000:]
+        with open(os.path.join(out, 'msp_overview.json'), encoding='utf-8') as handle:
+            report = json.load(handle)
+        report.pop('generated_at')
+        pages = sorted(os.listdir(os.path.join(out, 'tenants')))
+        with open(os.path.join(out, 'msp_overview_devices.csv'), encoding='utf-8') as handle:
+            written[per_host] = (report, pages, handle.read())
+    assert written[True] == written[False]
+    assert len(written[True][0]['tenants']) == 15 and written[True][0]['totals']['devices']['total'] > 300

@@ -290,6 +290,21 @@ BAD_ARGS = '''
         output_dir: "{{ out }}"
         history_runs: 0
       ignore_errors: true
+    - name: A report and hosts
+      central.msp.msp_overview_report:
+        report: {tenants: [], totals: {}}
+        hosts: [localhost]
+        output_dir: "{{ out }}"
+      ignore_errors: true
+    - name: Hosts whose result is not tenant_overview_info's
+      ansible.builtin.set_fact:
+        wrong_read: {tenants: [1]}
+    - name: A wrong result_var
+      central.msp.msp_overview_report:
+        hosts: [localhost]
+        result_var: wrong_read
+        output_dir: "{{ out }}"
+      ignore_errors: true
 '''
 
 
@@ -298,10 +313,14 @@ def test_wrong_arguments_say_what_to_fix(tmp_path):
     run = run_playbook(BAD_ARGS, env, extra_vars={'out': str(tmp_path / 'reports')})
     assert run.rc == 0, run.output[-3000:]
     messages = {name: run.one(name)['result']['msg'] for name in ('No report', 'A list for a report', 'An unknown option',
-                                                                  'No history')}
-    assert 'missing required argument "report"' in messages['No report']
+                                                                  'No history', 'A report and hosts',
+                                                                  'A wrong result_var')}
+    assert 'give "report" (the report made by the central.msp.msp_overview filter) or "hosts"' in messages['No report']
+    assert '"report" and "hosts" are mutually exclusive' in messages['A report and hosts']
+    assert 'wrong_read of host localhost holds tenants[0] that is not a tenant record' in messages['A wrong result_var']
     assert '"report" must be the dict made by the central.msp.msp_overview filter, got list' in messages['A list for a report']
-    assert 'unsupported parameters history; the parameters are history_runs, output_dir, report' in messages['An unknown option']
+    assert ('unsupported parameters history; the parameters are clients_end_at, clients_start_at, details, '
+            'history_runs, hosts, kinds, output_dir, report, result_var') in messages['An unknown option']
     assert 'history_runs must be a whole number of at least 1' in messages['No history']
     assert not (tmp_path / 'reports').exists()
 

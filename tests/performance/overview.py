@@ -10,6 +10,11 @@ of its lists take pages) runs, and the same machine runs, on zeroed stats each:
 * **D** — ``ansible.builtin.debug`` on every tenant host, forks 10: Ansible's own floor per host (no API read).
 * **R** — the per-host read task of O2 alone (tenant_overview_info on every tenant host, forks 10, no report):
   its CPU less D's, per host, is the CPU of one module task.
+* **I** — ``ansible-inventory --list`` of the overview's inventory on a cold cache (what an AWX inventory update
+  runs), and **Ig** ``--graph`` (the inventory as a playbook's start pays for it, without --list's dump of every
+  host's variables).
+
+At N >= SCALE_SIZE only O1, O3 and the inventory rows run (the per-host rows take about 0.1 s per tenant host).
 
 The overview's reports are checked against the simulator's truth: every tenant's status and its count of sites,
 devices, clients and alerts, and the fleet totals. The peer's counts are checked against the same truth.
@@ -40,6 +45,7 @@ KINDS = {
     'clients': ('clients', ('central', 'network-monitoring/v1/clients')),
     'alerts': ('alerts', ('central', 'network-notifications/v1/alerts')),
 }
+SCALE_SIZE = 10_000
 GLP_PAGE = ROUTES[('glp', 'workspaces/v1/msp-tenants')].max_limit
 # list-tenants takes at most 100 a page (docs/api-contract.md; the simulator's route accepts more).
 CENTRAL_LIST_PAGE = 100
@@ -166,6 +172,33 @@ class OverviewBench(Bench):
         return make_result('R', 'tenant_overview_info on every tenant host, forks %d (O2\'s reads, no report)' % forks,
                            self.size, self.provisioned, forks, self.ideal(), run, check_recap(proc, self.size, 0))
 
+    def inventory(self, graph=False):
+        """I (``--list``) or Ig (``--graph``): the overview's inventory alone, on a cold token and inventory cache.
+        Its ideal: 1 MSP token and the listing pages, read one after the other (Central's are cursor pages)."""
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', OVERVIEW_INVENTORY,
+                   '--graph' if graph else '--list']
+        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
+        if graph:
+            hosts, group = set(), None
+            for line in proc.stdout.splitlines():
+                if line.startswith('  |--@'):
+                    group = line[len('  |--@'):].rstrip(':')
+                elif line.startswith('  |  |--') and group == 'msp_tenants':
+                    hosts.add(line[len('  |  |--'):])
+            hosts = len(hosts)
+        else:
+            try:
+                hosts = len(json.loads(proc.stdout)['msp_tenants']['hosts'])
+            except (ValueError, KeyError):
+                hosts = -1
+        check = 'ok' if proc.returncode == 0 and hosts == self.size else 'rc %d, %d hosts (expected %d); %s' % (
+            proc.returncode, hosts, self.size, tail(proc))
+        ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
+        if graph:
+            return make_result('Ig', 'ansible-inventory --graph, cold cache', self.size, [], 1, ideal, run, check)
+        return make_result('I', 'ansible-inventory --list, cold cache (an AWX inventory update)', self.size, [], 1,
+                           ideal, run, check)
+
     @staticmethod
     def playbook_path(playbook, inventory, *args):
         return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook, *args]
@@ -173,10 +206,14 @@ class OverviewBench(Bench):
 
 def plan(bench):
     """[(description, run)] for one size: the targets' runs first."""
+    inventory = [('I the inventory, --list', bench.inventory), ('Ig the inventory, --graph',
+                                                                lambda: bench.inventory(graph=True))]
+    if bench.size >= SCALE_SIZE:
+        return [('O1 the overview, one task', bench.overview), ('O3 the pycentral peer', bench.peer)] + inventory
     return [
         ('O1 the overview, one task', bench.overview),
         ('O3 the pycentral peer', bench.peer),
         ('O2 the overview per host', lambda: bench.overview(per_host=True)),
         ('D debug on every host', bench.debug_floor),
         ('R the per-host reads alone', bench.per_host_reads),
-    ]
+    ] + inventory

@@ -118,16 +118,17 @@ def module_targets(document):
     largest = max(document['sizes'])
     floor = find(document, largest, '2r')
     for concurrency in (8, 32):
+        # Issue 24: the bound counts what Ansible itself takes to carry that result through one task (row 2r).
         run = find(document, largest, '2', concurrency)
-        figure = 'not run' if run is None else '%.2f s against an ideal of %.2f s: %.1f×' % (
-            run['wall_s'], run['ideal_wall_s'], run['wall_ratio'])
-        if run and floor:
-            figure += ('; Ansible\'s floor for this result (row 2r, no API call) is %.2f s on its own, %.1f× this '
-                       'ideal' % (floor['wall_s'], floor['wall_s'] / run['ideal_wall_s']))
-            if floor['wall_s'] > 3 * run['ideal_wall_s']:
-                figure += ': out of reach for any one-task client on this machine'
-        found.append(('Scenario 2 at N = %d, concurrency %d, within 3× of its ideal wall time' % (largest, concurrency),
-                      None if run is None else run['wall_ratio'] <= 3, figure))
+        if run is None or floor is None:
+            figure, met = 'not run', None
+        else:
+            bound = floor['wall_s'] + 3 * run['ideal_wall_s']
+            figure = ('%.2f s against %.2f s (row 2r %.2f s + 3 × the ideal %.2f s); %.1f× the ideal alone'
+                      % (run['wall_s'], bound, floor['wall_s'], run['ideal_wall_s'], run['wall_ratio']))
+            met = run['wall_s'] <= bound and run['check'] == 'ok'
+        found.append(('Scenario 2 at N = %d, concurrency %d: wall ≤ Ansible\'s floor for its result (row 2r) + 3× its '
+                      'ideal wall time' % (largest, concurrency), met, figure))
     one_task = [find(document, 100, '2', concurrency) for concurrency in (8, 32)]
     one_task = [run for run in one_task if run]
     sequential = find(document, 100, '3')

@@ -12,10 +12,10 @@ import marshal
 import math
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 
@@ -134,6 +134,7 @@ class Result:
     wall_ratio: float
     check: str              # 'ok', or what was wrong with the run's output
     note: str = ''
+    peak_rss_mb: float = 0.0  # the largest resident set of the command's processes (the controller's, for Ansible)
 
     def as_dict(self):
         return asdict(self)
@@ -145,8 +146,9 @@ def api_span(log):
 
 
 def make_result(scenario, title, tenants, read, concurrency, ideal, run, check, warm=False, note=''):
-    """A Result from ``run`` = (wall, cpu, stats) and the ideal for the same job."""
-    wall, cpu, stats = run
+    """A Result from ``run`` = (wall, cpu, stats[, peak RSS MB]) and the ideal for the same job."""
+    wall, cpu, stats = run[:3]
+    peak = run[3] if len(run) > 3 else 0.0
     listing = sum(count for key, count in stats['by_path'].items() if key.endswith(LISTING_PATHS))
     ideal_wall = ideal.requests * LATENCY_MS / 1000 / concurrency
     return Result(
@@ -155,7 +157,29 @@ def make_result(scenario, title, tenants, read, concurrency, ideal, run, check, 
         requests=stats['requests'], token_requests=stats['token_requests'], msp_tokens=stats['msp_tokens'],
         exchanges=stats['exchanges'], listing=listing, data=stats['api_requests'] - listing,
         ideal=asdict(ideal), ideal_requests=ideal.requests, ratio=round(stats['requests'] / ideal.requests, 3),
-        ideal_wall_s=round(ideal_wall, 3), wall_ratio=round(wall / ideal_wall, 1), check=check, note=note)
+        ideal_wall_s=round(ideal_wall, 3), wall_ratio=round(wall / ideal_wall, 1), check=check, note=note,
+        peak_rss_mb=round(peak, 1))
+
+
+def run_with_usage(command, env=None):
+    """subprocess.run for one command, and its resource usage on its own (wait4): CPU of its process tree, the
+    peak resident set of the command or a process it waited for (Ansible's forks)."""
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    output = {}
+    readers = [threading.Thread(target=lambda name, stream: output.__setitem__(name, stream.read()), args=pair)
+               for pair in (('stdout', proc.stdout), ('stderr', proc.stderr))]
+    for reader in readers:
+        reader.start()
+    killer = threading.Timer(RUN_TIMEOUT, proc.kill)
+    killer.start()
+    try:
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        killer.cancel()
+    for reader in readers:
+        reader.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return subprocess.CompletedProcess(command, proc.returncode, output['stdout'], output['stderr']), usage
 
 
 def check_recap(proc, hosts, failing):
@@ -208,16 +232,13 @@ class Bench:
         return env
 
     def measure(self, command, env=None):
-        """Run ``command`` on zeroed simulator stats: (process, (wall s, CPU s of its process tree, stats))."""
+        """Run ``command`` on zeroed simulator stats: (process, (wall s, CPU s of its process tree, stats, peak RSS
+        MB of the command and the processes it waited for))."""
         self.sim.reset()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                              check=False)
+        proc, usage = run_with_usage(command, env)
         wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        return proc, (wall, cpu, self.sim.stats())
+        return proc, (wall, usage.ru_utime + usage.ru_stime, self.sim.stats(), usage.ru_maxrss / 1024)
 
     @staticmethod
     def playbook(name, inventory, *args):
