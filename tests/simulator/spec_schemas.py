@@ -20,10 +20,9 @@ import sys
 if __package__ in (None, ''):
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import tests.simulator  # noqa: F401  (makes the collection importable)
+from tests.simulator.process import ROOT  # (tests.simulator first makes the collection importable)
 from ansible_collections.central.msp.plugins.module_utils.contract import ENDPOINTS
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'spec_schemas.json')
 # The keywords a value is checked against; everything else (description, example, title, default, ...) goes.
 VALUE_KEYWORDS = ('type', 'enum', 'format', 'pattern', 'maxLength', 'minLength', 'minimum', 'maximum',
@@ -139,8 +138,9 @@ def render(schemas):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--specs', default=None, help='the directory of the definitions (default: %(default)s)')
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
+    parser.add_argument('--specs', help='the directory of the definitions (default: $CENTRAL_MSP_SPECS, else '
+                                        '../shared/specs beside the repository)')
     parser.add_argument('--check', action='store_true', help='only compare with the committed file')
     args = parser.parse_args(argv)
     text = render(extract(args.specs or specs_dir()))
