@@ -6,20 +6,49 @@
 Written by us from the facts in HPE's published OpenAPI definitions (New Central MSP, monitoring and
 notifications; GLP workspace management, devices, audit logs): query parameters with their types, limits
 and which are required; filterable fields with their operators; sortable fields; the page body with its
-required keys, types and enum values; the 400 error code; the rate-limit headers. It is the one source the
-connection layer (paging, limits), the modules (choices, what can be filtered server-side), the simulator
-(what it accepts and serves) and the tests (every served page is checked against it) draw from.
+required keys, types, enum values, lengths, formats and ranges; the 400 error code; the rate-limit headers.
+It is the one source the connection layer (paging, limits), the modules (choices, what can be filtered
+server-side), the simulator (what it accepts and serves) and the tests (every served page is checked against
+it) draw from.
 
 Where a definition leaves something open, the choice made is marked ``inferred``.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass, field
 
 from ansible_collections.central.msp.plugins.module_utils import vocabulary as V
 
 # ---- schemas: small dicts, checked by check() ------------------------------------------------------------
+
+INT64_MAX = 2 ** 63 - 1
+_DATE_TIME = re.compile(r'\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?'
+                        r'(Z|[+-]([01]\d|2[0-3]):[0-5]\d)\Z')
+_UUID = re.compile(r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
+_EMAIL = re.compile(r'[^@\s]+@[^@\s]+\.[^@\s]+\Z')
+_OCTET = r'(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)'
+_IPV4 = re.compile(r'%s(\.%s){3}\Z' % (_OCTET, _OCTET))     # as ipaddress.IPv4Address, but cheaper
+
+
+def _ipv6(text):
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return None
+    return True
+
+
+# The formats the definitions give the string fields we model, and how a value of each is recognised.
+FORMATS = {
+    'date-time': _DATE_TIME.match,                  # RFC 3339, as the definitions' examples write it
+    'uuid': _UUID.match,
+    'email': _EMAIL.match,
+    'ipv4': _IPV4.match,
+    'ipv6': _ipv6,
+}
 
 
 def _schema(kind, required, nullable, **extra):
@@ -28,16 +57,21 @@ def _schema(kind, required, nullable, **extra):
     return schema
 
 
-def string(enum=None, required=False, nullable=False, fmt=None):
-    return _schema('string', required, nullable, enum=tuple(enum) if enum else None, format=fmt)
+def string(enum=None, required=False, nullable=False, fmt=None, max_length=None, pattern=None):
+    enum = tuple(enum) if enum else None
+    limits = (enum, max_length, FORMATS[fmt] if fmt else None, re.compile(pattern) if pattern else None)
+    # conforms() reads the limits in one look-up, and none for a string without any: it runs on every value
+    # of every page the simulator serves.
+    return _schema('string', required, nullable, enum=enum, format=fmt, max_length=max_length, pattern=pattern,
+                   limits=limits if any(limit is not None for limit in limits) else None)
 
 
-def integer(required=False, nullable=False, minimum=None):
-    return _schema('integer', required, nullable, minimum=minimum)
+def integer(required=False, nullable=False, minimum=None, maximum=None):
+    return _schema('integer', required, nullable, minimum=minimum, maximum=maximum)
 
 
-def number(required=False, nullable=False, minimum=None):
-    return _schema('number', required, nullable, minimum=minimum)
+def number(required=False, nullable=False, minimum=None, maximum=None):
+    return _schema('number', required, nullable, minimum=minimum, maximum=maximum)
 
 
 def boolean(required=False, nullable=False):
@@ -60,11 +94,21 @@ def req(schema):
 def check(schema, value, where='body'):
     """Every way ``value`` breaks ``schema``: a list of messages, empty when it conforms.
 
-    A required key must be present; a value must have the type (null only where nullable) and, for a string
-    with an enum, one of the enum's values; objects are checked key by key (unknown keys are allowed, as
-    the definitions do not close their objects), arrays item by item."""
+    A required key must be present; a value must have the type (null only where nullable); a string must be
+    one of its enum, no longer than its max_length, of its format and match its pattern; a number must lie
+    within its minimum and maximum; objects are checked key by key (unknown keys are allowed, as the
+    definitions do not close their objects), arrays item by item and by their max_items."""
     # The simulator checks every page it serves: the messages (a path for every value) only when one is wrong.
     return [] if conforms(schema, value) else _problems(schema, value, where)
+
+
+def _in_range(schema, value):
+    # not < / >: NaN is no number within a range either
+    low = schema.get('minimum')
+    if low is not None and not value >= low:
+        return False
+    high = schema.get('maximum')
+    return high is None or value <= high
 
 
 def conforms(schema, value):
@@ -73,8 +117,14 @@ def conforms(schema, value):
         return bool(schema.get('nullable'))
     kind = schema['type']
     if kind == 'string':
-        enum = schema.get('enum')
-        return isinstance(value, str) and (not enum or value in enum)
+        if not isinstance(value, str):
+            return False
+        limits = schema.get('limits')
+        if limits is None:
+            return True
+        enum, longest, fmt, pattern = limits
+        return ((enum is None or value in enum) and (longest is None or len(value) <= longest) and
+                (fmt is None or fmt(value) is not None) and (pattern is None or pattern.search(value) is not None))
     if kind == 'boolean':
         return isinstance(value, bool)
     if kind == 'object':
@@ -99,7 +149,7 @@ def conforms(schema, value):
         return False
     if kind == 'number' and (not isinstance(value, (int, float)) or isinstance(value, bool)):
         return False
-    return kind not in ('integer', 'number') or schema.get('minimum') is None or value >= schema['minimum']
+    return _in_range(schema, value)
 
 
 def _problems(schema, value, where):
@@ -114,6 +164,13 @@ def _problems(schema, value, where):
             return ['%s: %r is not a string' % (where, value)]
         if schema.get('enum') and value not in schema['enum']:
             problems.append('%s: %r is not one of %s' % (where, value, ', '.join(schema['enum'])))
+        if schema.get('max_length') is not None and len(value) > schema['max_length']:
+            problems.append('%s: %r is %d characters long, at most %d allowed'
+                            % (where, value, len(value), schema['max_length']))
+        if schema.get('format') is not None and not FORMATS[schema['format']](value):
+            problems.append('%s: %r is not a valid %s' % (where, value, schema['format']))
+        if schema.get('pattern') is not None and re.search(schema['pattern'], value) is None:
+            problems.append('%s: %r does not match %s' % (where, value, schema['pattern']))
     elif kind == 'integer':
         if not isinstance(value, int) or isinstance(value, bool):
             return ['%s: %r is not an integer' % (where, value)]
@@ -139,13 +196,29 @@ def _problems(schema, value, where):
             problems.append('%s: %d items, at most %d allowed' % (where, len(value), schema['max_items']))
         for index, item in enumerate(value):
             problems.extend(_problems(schema['items'], item, '%s[%d]' % (where, index)))
-    # not >=: NaN is no number above a minimum either
-    if kind in ('integer', 'number') and schema.get('minimum') is not None and not value >= schema['minimum']:
-        problems.append('%s: %r is below the minimum %r' % (where, value, schema['minimum']))
+    if kind in ('integer', 'number') and not _in_range(schema, value):
+        low, high = schema.get('minimum'), schema.get('maximum')
+        if low is not None and not value >= low:
+            problems.append('%s: %r is below the minimum %r' % (where, value, low))
+        else:
+            problems.append('%s: %r is above the maximum %r' % (where, value, high))
     return problems
 
 
 # ---- item schemas ------------------------------------------------------------------------------------------
+#
+# Lengths, formats and ranges are the definitions' (maxLength, format, minimum, maximum, pattern).
+#
+# inferred: null. The definitions type almost no field as nullable, yet their own examples answer null in
+# fields they type as string, object or array (GLP devices: application, region, subscription,
+# tenantWorkspaceId), and Central's says in words that a device in no cluster has a null clusterName. So a
+# field is nullable= below where the item may have no value for it (the site of a device not yet onboarded,
+# the cleared reason of an active alert, the address of a failed client, ...); everywhere else null is refused.
+#
+# Not repeated here: the GLP subscription tier's enum (131 tiers of every HPE product line; the collection
+# never reads it), the values of GLP device tags (strings) and the int32 / int64 integer formats. The
+# simulator's test against the definitions themselves (tests/unit/simulator/test_simulator_spec.py) holds
+# its pages to those too.
 
 HEALTH_GROUPS = obj({'groups': array(obj({'name': string(V.HEALTH_LEVELS), 'value': integer()}))})
 
@@ -155,31 +228,44 @@ CENTRAL_TENANT = obj({
     'alerts': obj({'total': integer(), 'critical': integer(), 'major': integer(), 'minor': integer()}),
     'lastUpdatedTime': integer(),       # epoch seconds
     'createdTime': integer(),           # epoch seconds
-    'deviceOwnership': string(V.DEVICE_OWNERSHIP),
+    'deviceOwnership': string(V.DEVICE_OWNERSHIP, max_length=128),
 })
 
-INVENTORY_DEVICE = obj({
-    'id': req(string()), 'type': req(string()), 'serialNumber': req(string()), 'deviceName': req(string()),
-    'deviceType': req(string(V.DEVICE_TYPES)), 'macAddress': req(string()),
+
+def _device(**fields):
+    """The fields device-inventory and devices share, with their definitions' lengths; ``fields`` adds or
+    overrides (a nullable site, say)."""
+    base = {
+        'id': req(string(max_length=36)), 'type': req(string(max_length=36)),
+        'serialNumber': req(string(max_length=16)), 'deviceName': req(string(max_length=256)),
+        'deviceType': req(string(V.DEVICE_TYPES)), 'macAddress': req(string(max_length=18)),
+        'siteId': req(string(max_length=128)), 'siteName': string(max_length=256),
+        'model': string(max_length=32), 'partNumber': string(max_length=12),
+        'role': string(max_length=16), 'deployment': string(max_length=16), 'deviceFunction': string(max_length=20),
+        'firmwareVersion': string(max_length=32), 'ipv4': string(nullable=True, fmt='ipv4', max_length=15),
+        'status': string(V.DEVICE_STATUSES),
+    }
+    base.update(fields)
+    return obj(base)
+
+
+INVENTORY_DEVICE = _device(
     # inferred: a device not assigned to a site (site-assigned=UNASSIGNED) has a null site
-    'siteId': req(string(nullable=True)), 'siteName': string(nullable=True),
-    'model': string(), 'partNumber': string(), 'role': string(nullable=True), 'deployment': string(nullable=True),
-    'deviceFunction': string(nullable=True), 'deviceGroupName': string(nullable=True),
-    'firmwareVersion': string(nullable=True), 'ipv4': string(nullable=True, fmt='ipv4'),
-    'isProvisioned': string(V.PROVISIONED),
-    'status': string(V.DEVICE_STATUSES, nullable=True),    # inferred: null for a device never onboarded
-    'subscriptionKey': string(nullable=True), 'tier': string(nullable=True),
-})
+    siteId=req(string(nullable=True, max_length=128)), siteName=string(nullable=True, max_length=256),
+    role=string(nullable=True, max_length=16), deployment=string(nullable=True, max_length=16),
+    deviceFunction=string(nullable=True, max_length=20), deviceGroupName=string(nullable=True, max_length=256),
+    firmwareVersion=string(nullable=True, max_length=32),
+    isProvisioned=string(V.PROVISIONED, max_length=16),
+    status=string(V.DEVICE_STATUSES, nullable=True),    # inferred: null for a device never onboarded
+    subscriptionKey=string(nullable=True, max_length=32), tier=string(nullable=True, max_length=32),
+)
 
-MONITORED_DEVICE = obj({
-    'id': req(string()), 'type': req(string()), 'serialNumber': req(string()), 'deviceName': req(string()),
-    'deviceType': req(string(V.DEVICE_TYPES)), 'macAddress': req(string()), 'siteId': req(string()),
-    'siteName': string(), 'model': string(), 'partNumber': string(), 'role': string(), 'deployment': string(),
-    'deviceFunction': string(), 'clusterName': string(nullable=True), 'firmwareVersion': string(),
-    'ipv4': string(nullable=True, fmt='ipv4'), 'ipv6': string(nullable=True, fmt='ipv6'),
-    'status': string(V.DEVICE_STATUSES), 'configStatus': string(), 'lastSeenAt': string(fmt='date-time'),
-    'uptimeInMillis': number(minimum=0),
-})
+MONITORED_DEVICE = _device(
+    clusterName=string(nullable=True, max_length=256),
+    ipv6=string(nullable=True, fmt='ipv6', max_length=39),
+    configStatus=string(max_length=256), lastSeenAt=string(fmt='date-time', max_length=128),
+    uptimeInMillis=number(minimum=0, maximum=INT64_MAX),
+)
 
 SITE_HEALTH = obj({
     'id': req(string()), 'type': req(string()), 'siteName': req(string()),
@@ -195,7 +281,7 @@ SITE_HEALTH = obj({
 })
 
 CLIENT = obj({
-    'id': req(string()), 'type': req(string()), 'macAddress': req(string()),
+    'id': req(string(max_length=36)), 'type': req(string(max_length=36)), 'macAddress': req(string()),
     'clientName': string(), 'hostName': string(nullable=True), 'ipv4': string(nullable=True),
     'ipv6': string(nullable=True), 'status': string(V.CLIENT_STATUSES),
     'clientConnectionType': string(V.CONNECTION_TYPES), 'connectedDeviceSerial': string(),
@@ -218,26 +304,30 @@ ALERT = obj({
 GLP_TENANT = obj({
     'id': req(string(fmt='uuid')), 'type': req(string()), 'workspaceName': req(string()),
     'generation': integer(), 'createdAt': string(fmt='date-time'), 'updatedAt': string(fmt='date-time'),
-    'createdBy': string(), 'resourceUri': string(), 'inventoryOwnership': string(V.INVENTORY_OWNERSHIP),
+    'createdBy': string(fmt='email'), 'resourceUri': string(), 'inventoryOwnership': string(V.INVENTORY_OWNERSHIP),
 })
 
 GLP_DEVICE = obj({
     'id': req(string(fmt='uuid')), 'type': req(string()), 'serialNumber': req(string()),
-    'partNumber': req(string()), 'macAddress': string(), 'deviceType': string(V.GLP_DEVICE_TYPES),
+    'partNumber': req(string()),
+    # inferred: null for a compute or storage device added without one
+    'macAddress': string(nullable=True, pattern=r'^([0-9a-fA-F]{2})(:[0-9a-fA-F]{2}){5}$'),
+    'deviceType': string(V.GLP_DEVICE_TYPES),
     'model': string(), 'region': string(), 'archived': boolean(), 'generation': integer(),
     'assignedState': string(V.GLP_ASSIGNED_STATES),
-    'application': obj({'id': req(string()), 'resourceUri': req(string())}, nullable=True),
-    'subscription': array(obj({'id': req(string()), 'resourceUri': req(string()), 'key': string(),
+    'application': obj({'id': req(string(fmt='uuid')), 'resourceUri': req(string())}, nullable=True),
+    'subscription': array(obj({'id': req(string(fmt='uuid')), 'resourceUri': req(string()), 'key': string(),
                                'tier': string()})),
     'tags': obj({}), 'createdAt': string(fmt='date-time'), 'updatedAt': string(fmt='date-time'),
     'resourceUri': string(),
+    'tenantWorkspaceId': string(nullable=True),     # null: in the MSP's own pool (as the definition's example)
 })
 
 AUDIT_LOG = obj({
     'id': req(string(fmt='uuid')), 'type': req(string()), 'category': req(string()),
     'createdAt': req(string(fmt='date-time')), 'description': req(string()), 'username': req(string()),
-    'serviceOffer': req(obj({'id': req(string()), 'name': req(string()), 'region': req(string())})),
-    'workspace': req(obj({'id': req(string()), 'name': req(string()),
+    'serviceOffer': req(obj({'id': req(string(fmt='uuid')), 'name': req(string()), 'region': req(string())})),
+    'workspace': req(obj({'id': req(string(fmt='uuid')), 'name': req(string()),
                           'type': string(('STANDALONE', 'TENANT', 'MSP'))})),
     'ipAddress': string(), 'hasDetails': boolean(), 'additionalInfo': obj({}),
 })

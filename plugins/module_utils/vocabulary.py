@@ -40,8 +40,10 @@ HEALTH_LEVELS = ('Good', 'Fair', 'Poor')
 DEVICE_OWNERSHIP = ('MSP', 'TENANT')
 INVENTORY_OWNERSHIP = ('MSP_OWNED_INVENTORY', 'CUSTOMER_OWNED_INVENTORY')
 
-# GLP devices/v1/devices (a larger list; these are the network ones the collection meets)
-GLP_DEVICE_TYPES = ('AP', 'SWITCH', 'GATEWAY', 'IAP', 'CONTROLLER', 'SD_WAN_GW', 'BRIDGES', 'SENSOR', 'UNKNOWN')
+# GLP devices/v1/devices: every type the definition lists (a GLP inventory holds compute and storage too)
+GLP_DEVICE_TYPES = ('ALS', 'AP', 'BLE', 'COMPUTE', 'CONTROLLER', 'DHCI_COMPUTE', 'DHCI_STORAGE', 'EINAR', 'EINR',
+                    'GATEWAY', 'IAP', 'LTE_MODEM', 'MC', 'STORAGE', 'SWITCH', 'NW_THIRD_PARTY', 'PCE', 'SD_WAN_GW',
+                    'OPSRAMP_SAAS', 'SD_SAAS', 'SENSOR', 'BRIDGES', 'UNKNOWN')
 GLP_ASSIGNED_STATES = ('ASSIGNED_TO_ACTIVATE_CONFIG', 'ASSIGNED_TO_DEDICATED_PLATFORM', 'ASSIGNED_TO_SERVICE',
                        'UNASSIGNED')
 

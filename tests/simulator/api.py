@@ -10,6 +10,9 @@ Paging is not uniform: `next` endpoints take limit + a page-number cursor and an
 next} with next a string, null on the last page; `offset` endpoints take limit + offset and answer {items,
 count, offset, total}.
 """
+import hashlib
+import re
+import uuid
 from datetime import datetime, timedelta
 
 from ansible_collections.central.msp.plugins.module_utils import contract, vocabulary
@@ -24,6 +27,7 @@ KINDS = {'glp_devices': 'glp-devices', 'audit_logs': 'audit-logs', 'device_inven
          'devices': 'devices', 'sites': 'sites-health', 'clients': 'clients', 'alerts': 'alerts'}
 # The simulator's present: its data is a snapshot of this moment, so "now" (the clients' default window) is it.
 NOW = BASE_TIME
+MAC = re.compile(r'[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\Z')
 WINDOW_LIMIT = {'global': timedelta(days=7), 'site': timedelta(days=31)}
 
 
@@ -210,8 +214,20 @@ def next_page(route, params, items, anomaly):
 
 
 def made_up(item, page):
-    """A copy of an item that looks new: its identifying fields changed."""
-    return dict(item, **{key: f'{item[key]}~{page}' for key in ('id', 'serialNumber', 'macAddress') if key in item})
+    """A copy of an item that looks new: its identifying fields changed, each in its own form and length (a lying
+    API still serves well-formed items)."""
+    return dict(item, **{key: other_value(item[key], page) for key in ('id', 'serialNumber', 'macAddress')
+                         if item.get(key)})
+
+
+def other_value(value, page):
+    digest = hashlib.sha256(f'{value}~{page}'.encode()).hexdigest()
+    if contract.FORMATS['uuid'](value):
+        return str(uuid.UUID(digest[:32]))
+    if MAC.match(value):
+        return ':'.join(digest[i:i + 2] for i in range(0, 12, 2))
+    tail = digest[:min(6, len(value))]
+    return value[:-len(tail)] + (tail if value.islower() else tail.upper())
 
 
 def offset_page(route, params, items, anomaly):

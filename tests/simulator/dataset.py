@@ -37,21 +37,28 @@ BASE_TIME = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
 # holds about 7,000.
 CACHE_ITEMS = 400_000
 
-HARDWARE = {  # model, part number, firmware
-    'ACCESS_POINT': (('AP-505', 'R2H28A', '10.5.1.4_90377'), ('AP-515', 'Q9H63A', '10.6.0.3_91581'),
-                     ('AP-535', 'JZ337A', '10.6.0.3_91581'), ('AP-635', 'R7J28A', '10.7.1.0_92412'),
-                     ('AP-655', 'S0M88A', '10.7.1.0_92412'), ('AP-735', 'S1T23A', '10.7.1.0_92412')),
-    'SWITCH': (('6100 24G 4SFP+ Switch', 'JL678A', 'PL.10.13.1040'),
-               ('6200F 24G Class4 PoE 4SFP+ 370W Switch', 'JL725B', 'ML.10.13.1040'),
-               ('6300M 48G Class4 PoE 4SFP56 Switch', 'JL661A', 'FL.10.14.1000'),
-               ('8360-32Y4C Switch', 'JL700A', 'LL.10.14.1000')),
-    'GATEWAY': (('9004', 'R1B21A', '10.6.0.2_91209'), ('9012', 'R3V58A', '10.6.0.2_91209'),
-                ('9240', 'R8G96A', '10.7.0.1_92050')),
+# Models are short product names: Central's definitions allow a model at most 32 characters. The tier is that of
+# a subscription for the hardware, in GLP's names (Central's inventory shows the same, at most 32 characters).
+HARDWARE = {  # model, part number, firmware, subscription tier
+    'ACCESS_POINT': (('AP-505', 'R2H28A', '10.5.1.4_90377', 'ADVANCED_AP'),
+                     ('AP-515', 'Q9H63A', '10.6.0.3_91581', 'ADVANCED_AP'),
+                     ('AP-535', 'JZ337A', '10.6.0.3_91581', 'ADVANCED_AP'),
+                     ('AP-635', 'R7J28A', '10.7.1.0_92412', 'ADVANCED_AP'),
+                     ('AP-655', 'S0M88A', '10.7.1.0_92412', 'ADVANCED_AP'),
+                     ('AP-735', 'S1T23A', '10.7.1.0_92412', 'ADVANCED_AP')),
+    'SWITCH': (('CX 6100 24G 4SFP+', 'JL678A', 'PL.10.13.1040', 'FOUNDATION_SWITCH_6100'),
+               ('CX 6200F 24G CL4 PoE 4SFP+ 370W', 'JL725B', 'ML.10.13.1040', 'FOUNDATION_SWITCH_6200'),
+               ('CX 6300M 48G CL4 PoE 4SFP56', 'JL661A', 'FL.10.14.1000', 'ADVANCED_SWITCH_6300'),
+               # not FOUNDATION_SWITCH_8XXX_9XXX_10XXX: 33 characters, one more than Central's tier allows
+               ('CX 8360-32Y4C', 'JL700A', 'LL.10.14.1000', 'ADVANCED_SWITCH_8XXX_9XXX_10XXX')),
+    'GATEWAY': (('9004', 'R1B21A', '10.6.0.2_91209', 'FOUNDATION_90XX_SEC'),
+                ('9012', 'R3V58A', '10.6.0.2_91209', 'FOUNDATION_90XX_SEC'),
+                ('9240', 'R8G96A', '10.7.0.1_92050', 'FOUNDATION_92XX_SEC')),
 }
-DEVICE_ROLE = {  # role, deviceFunction, deployment, tier
-    'ACCESS_POINT': ('Access Point', 'CAMPUS_AP', 'Campus', 'ADVANCED'),
-    'SWITCH': ('Access Switch', 'ACCESS_SWITCH', 'Standalone', 'FOUNDATION'),
-    'GATEWAY': ('Branch Gateway', 'BRANCH_GW', 'Cluster', 'ADVANCED'),
+DEVICE_ROLE = {  # role, deviceFunction, deployment
+    'ACCESS_POINT': ('Access Point', 'CAMPUS_AP', 'Campus'),
+    'SWITCH': ('Access Switch', 'ACCESS_SWITCH', 'Standalone'),
+    'GATEWAY': ('Branch Gateway', 'BRANCH_GW', 'Cluster'),
 }
 SERIAL_PREFIX = {'ACCESS_POINT': 'CN', 'SWITCH': 'SG', 'GATEWAY': 'CK'}
 NAME_CODE = {'ACCESS_POINT': 'AP', 'SWITCH': 'SW', 'GATEWAY': 'GW'}
@@ -320,8 +327,8 @@ class TenantBuilder:
 
     def device(self, rng, index, dtype, health, site, number, key):
         """One device's full internal record: every field either API shows, plus its health (internal)."""
-        model, part, firmware = rng.choice(HARDWARE[dtype])
-        role, function, deployment, tier = DEVICE_ROLE[dtype]
+        model, part, firmware, tier = rng.choice(HARDWARE[dtype])
+        role, function, deployment = DEVICE_ROLE[dtype]
         serial = f'{SERIAL_PREFIX[dtype]}{base36(self.ws.number, 3)}{base36(index, 4)}{rng.choice(string.ascii_uppercase)}'
         mac_value = ((self.ws.number & 0xFFFF) << 16) | (index & 0xFFFF)
         mac = '20:4c:' + ':'.join(f'{(mac_value >> shift) & 0xFF:02x}' for shift in (24, 16, 8, 0))

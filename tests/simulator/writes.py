@@ -48,8 +48,11 @@ MAX_DEVICES = 5
 # Per workspace and minute (glp-device-management.json).
 WRITE_LIMITS = {'PATCH devices': 40, 'POST devices': 50, 'GET async-operations': 90}
 DEFAULTS = {'async_polls': 1, 'async_poll_seconds': 1}
-SUBSCRIPTION_TIERS = (('FOUNDATION_AP', 'AP'), ('ADVANCED_AP', 'AP'), ('FOUNDATION_SWITCH', 'SWITCH'),
-                      ('ADVANCED_SWITCH', 'SWITCH'), ('FOUNDATION_GATEWAY', 'GATEWAY'))
+# Tiers as GLP's definition names them, for the hardware a device added here gets (the first of dataset.HARDWARE).
+SUBSCRIPTION_TIERS = (('FOUNDATION_AP', 'AP'), ('ADVANCED_AP', 'AP'), ('FOUNDATION_SWITCH_6100', 'SWITCH'),
+                      ('ADVANCED_SWITCH_6100', 'SWITCH'), ('FOUNDATION_90XX_SEC', 'GATEWAY'))
+# Central's device-inventory takes a serial number of at most 16 characters.
+MAX_SERIAL = 16
 
 
 def now_text():
@@ -133,8 +136,10 @@ class Writes:
             if ws is self.ds.msp:
                 return items
             central = self.ds.central_app_id
+            # Central lists network devices only: a compute or storage device assigned to it is not in the inventory.
             return items + [inventory_item(d) for d in touched.values()
-                            if d['tenantWorkspaceId'] == ws.hex and (d.get('application') or {}).get('id') == central]
+                            if d['tenantWorkspaceId'] == ws.hex and (d.get('application') or {}).get('id') == central
+                            and d['deviceType'] in CENTRAL_TYPE]
 
     def devices_of(self, ws):
         return self.ds.items(ws, 'glp-devices')
@@ -292,6 +297,14 @@ class Writes:
             if kind == 'network' and not MAC.match(entry['macAddress']):
                 raise WriteError(bad_request(f"macAddress {entry['macAddress']!r} of {entry['serialNumber']} is not a "
                                              'MAC address', 'body'))
+            # inferred: no HPE network device has a longer serial number (Central could not list it)
+            if kind == 'network' and len(entry['serialNumber']) > MAX_SERIAL:
+                raise WriteError(bad_request(f"serialNumber {entry['serialNumber']!r} is longer than {MAX_SERIAL} "
+                                             'characters', 'body'))
+            tags = entry.get('tags', {})
+            if not isinstance(tags, dict) or not all(isinstance(value, (str, type(None))) for value in tags.values()):
+                raise WriteError(bad_request(f"tags of {entry['serialNumber']} must be an object of strings (or null: "
+                                             'no such tag)', 'body'))
             if entry['serialNumber'] in serials:
                 raise WriteError(bad_request(f"serialNumber {entry['serialNumber']} is given twice", 'body'))
             serials.append(entry['serialNumber'])
@@ -594,14 +607,20 @@ def new_device(ds, kind, entry, workspace_hex):
     serial = entry['serialNumber']
     central_type = device_type_of(serial) if kind == 'network' else kind.upper()
     dtype = V.DEVICE_TYPE_SPELLINGS.get(central_type, (None, central_type))[1]  # GLP's spelling
-    model, part, _firmware = HARDWARE.get(central_type, (('', entry.get('partNumber'), ''),))[0]
+    # A network device's model and part number are its hardware's (the definition's network entry gives neither).
+    model, part = HARDWARE[central_type][0][:2] if kind == 'network' else ('', entry['partNumber'])
+    mac = entry.get('macAddress')
+    if mac:  # listed as GLP lists every MAC address: pairs of hex digits joined by colons
+        digits = mac.replace(':', '').replace('-', '')
+        mac = ':'.join(digits[i:i + 2] for i in range(0, 12, 2))
     device_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f'sim/{ds.seed}/device/{serial}'))
     stamp = now_text()
     return {
         'id': device_id, 'type': 'devices/device', 'generation': 1, 'serialNumber': serial,
-        'macAddress': entry.get('macAddress'), 'deviceType': dtype, 'model': model,
-        'partNumber': entry.get('partNumber') or part, 'region': '', 'archived': False, 'assignedState': 'UNASSIGNED',
-        'application': None, 'subscription': [], 'tags': dict(entry.get('tags') or {}), 'createdAt': stamp,
+        'macAddress': mac, 'deviceType': dtype, 'model': model,
+        'partNumber': part, 'region': '', 'archived': False, 'assignedState': 'UNASSIGNED',
+        'application': None, 'subscription': [],
+        'tags': {key: value for key, value in (entry.get('tags') or {}).items() if value is not None}, 'createdAt': stamp,
         'updatedAt': stamp, 'resourceUri': f'/devices/v1/devices/{device_id}', 'tenantWorkspaceId': workspace_hex,
     }
 

@@ -67,8 +67,11 @@ def test_the_check_catches_what_breaks_the_contract(served):
     """The checks above can fail: a missing required key, a wrong type, a value outside an enum, a null."""
     client, _msp, tenants, _glp_only = served
     cases = {
-        'devices': [('deviceType', 'AP'), ('serialNumber', None), ('status', 'online')],
-        'device_inventory': [('isProvisioned', True), ('id', 12)],
+        # The model the simulator once served: 38 characters, where the definitions allow 32.
+        'devices': [('deviceType', 'AP'), ('serialNumber', None), ('status', 'online'),
+                    ('model', '6200F 24G Class4 PoE 4SFP+ 370W Switch'), ('lastSeenAt', '20 Nov 2025')],
+        'device_inventory': [('isProvisioned', True), ('id', 12), ('model', '6200F 24G Class4 PoE 4SFP+ 370W Switch')],
+        'glp_devices': [('macAddress', '204c00000001'), ('id', 'CN0010001A')],
         'alerts': [('severity', 'CRITICAL'), ('status', 'ACTIVE'), ('deviceType', 'AP')],
         'clients': [('status', 'CONNECTED'), ('clientConnectionType', 'WIRELESS'), ('vlanId', 10)],
         'sites': [('reasons', ['1 device(s) offline'])],

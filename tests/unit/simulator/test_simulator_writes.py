@@ -197,3 +197,27 @@ def test_a_tenants_own_writes_stay_out_of_the_msp_pool(sim, api, client, tenants
     assert {own['serialNumber'], 'CNBIS00001'} <= bistro_serials
     assert patch(send, bistro, [own['id']], {'application': None, 'region': None,
                                              'tenantPlatformCustomerId': None}).status_code == 403
+
+
+def test_added_devices_are_listed_as_glp_lists_them(sim, api, client, tenants):
+    send, token = api
+    empty = {'network': [], 'compute': [], 'storage': []}
+    long_serial = dict(empty, network=[{'serialNumber': 'CN' + '0' * 15, 'macAddress': '20:4c:00:00:00:01'}])
+    assert send('POST', 'devices/v1/devices', token, long_serial).status_code == 400
+    bad_tag = dict(empty, network=[{'serialNumber': 'CNX1', 'macAddress': '20:4c:00:00:00:01', 'tags': {'a': 1}}])
+    assert send('POST', 'devices/v1/devices', token, bad_tag).status_code == 400
+    body = dict(empty, network=[{'serialNumber': 'CNX1', 'macAddress': '20-4C-00-00-00-01', 'partNumber': 'X' * 20}],
+                compute=[{'serialNumber': 'CZX1', 'partNumber': 'P19568-B21', 'tags': {'rack': 'A1', 'old': None}}])
+    follow(send, token, send('POST', 'devices/v1/devices', token, body))
+    listed = client.get('glp', 'devices/v1/devices', token, filter="serialNumber in ('CNX1', 'CZX1')")
+    assert listed.status_code == 200, listed.text     # a compute device once broke the page: a 500
+    by_serial = {d['serialNumber']: d for d in listed.json()['items']}
+    assert (by_serial['CNX1']['macAddress'], by_serial['CNX1']['partNumber']) == ('20:4C:00:00:00:01', 'R2H28A')
+    assert (by_serial['CZX1']['macAddress'], by_serial['CZX1']['tags']) == (None, {'rack': 'A1'})
+    # Both assigned to Central in a tenant: its inventory lists the access point only.
+    acme = tenants['Acme Retail Group']
+    assign = {'application': {'id': sim.admin('GET', 'writes')['central_app_id']}, 'region': 'us-west',
+              'tenantPlatformCustomerId': acme['id'].replace('-', '')}
+    follow(send, token, patch(send, token, [d['id'] for d in by_serial.values()], assign))
+    inventory = client.collect('central', 'network-monitoring/v1/device-inventory', client.exchange(acme['id']), 1000)
+    assert {'CNX1', 'CZX1'} & {d['serialNumber'] for d in inventory} == {'CNX1'}
