@@ -287,3 +287,17 @@ def test_the_task_of_a_spec_builds_the_spec_s_client():
 def test_env_fallback_spec_leaves_out_the_options_named():
     built = env_fallback_spec({'a': (dict(type='str'), ['A']), 'b': (dict(type='str'), ['B'])}, without=('b',))
     assert [name for name, entry in built.items() if 'fallback' in entry] == ['a']
+
+
+def test_a_part_written_elsewhere_is_masked_as_the_result_would_be():
+    # tenant_overview_info writes each tenant's part of the reports before the result exists: Task.masked gives
+    # that part as mask_no_log would leave it in the result.
+    clean = {'name': 'Acme', 'devices': [{'serialNumber': 'CN1'}]}
+    task = Task({}, no_log_values=['s3cret', ''])
+    assert task.masked(clean) is clean
+    masked = task.masked({'name': 'Echo s3cret', 'devices': [{'deviceName': 'ap-s3cret'}]})
+    assert masked == {'name': 'Echo ********', 'devices': [{'deviceName': 'ap-********'}]}
+    # A value that JSON would escape cannot be searched for in JSON text: masked the long way, all the same.
+    quoted = Task({}, no_log_values=['a"b'])
+    assert quoted.masked({'name': 'x a"b'}) == {'name': 'x ********'}
+    assert Task({}).masked(clean) is clean
