@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -97,3 +100,14 @@ def run_inventory(inventory, env, args=('--list',), timeout=300):
     if proc.returncode == 0 and '--list' in args:
         parsed = json.loads(proc.stdout)
     return Run(proc.returncode, proc.stdout, proc.stderr, parsed)
+
+
+def index_islands(page):
+    """The compressed data of the overview's index page (its tenant rows and search data), decoded: what a reader of
+    the page sees, which a plain-text check of the file would miss."""
+    found = {}
+    for name in ('tenant-rows', 'search-data'):
+        match = re.search(r'<script type="application/json" id="%s">(.*?)</script>' % name, page)
+        assert match, 'the index page has no %s' % name
+        found[name] = gzip.decompress(base64.b64decode(json.loads(match.group(1)))).decode('utf-8')
+    return found

@@ -14,7 +14,7 @@ description:
     P(central.msp.msp_overview#filter) filter, every file atomically (a reader never sees half a file, and the
     tenant pages are swapped as one folder).
   - Or, with O(hosts), from what M(central.msp.tenant_overview_info) read on each of those hosts (its result
-    registered as O(result_var)), without the report passing through a template: for C(msp_overview_per_host)
+    registered as O(result_var)), without the report passing through a template. This is for C(msp_overview_per_host)
     and AWX job slicing, where the report of 1,000 tenants made in a template would cost Ansible minutes.
   - C(msp_overview.html), the page to open first, ranks the tenants worst first by a health score, shows what
     changed since the previous run and a trend of the fleet's figures, lists the fleet's active alerts
@@ -48,7 +48,7 @@ options:
   hosts:
     description:
       - The hosts whose M(central.msp.tenant_overview_info) results make the report, such as
-        C("{{ ansible_play_hosts }}"): every tenant record in the result each registered as O(result_var). A
+        C("{{ ansible_play_hosts }}"). Each of them adds every tenant record in its result registered as O(result_var). A
         host without that result (its read was skipped) adds no tenant.
       - The records are made into the report here, as the P(central.msp.msp_overview#filter) filter would, one
         tenant at a time (docs/reports.md, "Large fleets").

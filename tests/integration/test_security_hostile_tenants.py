@@ -8,7 +8,7 @@ import json
 import os
 import stat
 
-from tests.helpers import ROOT, ansible_env, run_inventory, run_playbook
+from tests.helpers import ROOT, ansible_env, index_islands, run_inventory, run_playbook
 from tests.integration.fault_checks import (TENANTS_SOURCE, assert_absent, fresh, inventory, play, result, secrets_of,
                                             write)
 
@@ -73,10 +73,12 @@ def test_workspaces_named_like_groups_break_nothing_and_the_overview_reports_eve
         report = json.load(handle)
     assert sorted(entry['workspace_id'] for entry in report['tenants']) == sorted(t['id'] for t in truths)
     assert {entry['status'] for entry in report['tenants']} <= {'ok', 'not_provisioned'}
-    for path in ('msp_overview.csv', 'msp_overview.html'):
-        with open(os.path.join(out, path), encoding='utf-8') as handle:
-            text = handle.read()
-        assert all(tenant['id'] in text for tenant in truths), path
+    with open(os.path.join(out, 'msp_overview.csv'), encoding='utf-8') as handle:
+        text = handle.read()
+    assert all(tenant['id'] in text for tenant in truths), 'msp_overview.csv'
+    with open(os.path.join(out, 'msp_overview.html'), encoding='utf-8') as handle:
+        rows = json.loads(index_islands(handle.read())['tenant-rows'])
+    assert sorted(row['w'] for row in rows) == sorted(t['id'] for t in truths), 'msp_overview.html'
     assert_absent(secrets_of(sim), {'the overview output': overview.output})
 
 
@@ -310,5 +312,6 @@ def test_a_tenant_named_with_the_client_secret_is_masked_in_every_report_file(si
         for name in names:
             with open(os.path.join(folder, name), encoding='utf-8') as handle:
                 written[os.path.relpath(os.path.join(folder, name), out)] = handle.read()
+    written.update(('msp_overview.html ' + name, text) for name, text in index_islands(written['msp_overview.html']).items())
     assert 'tenants/%s.html' % echo['id'] in written and len(written) > 10
     assert_absent(secrets_of(sim), dict(written, output=overview.output))

@@ -22,6 +22,7 @@ from ansible_collections.central.msp.plugins.module_utils.contract import ENDPOI
 from tests.simulator import spec_schemas
 from tests.simulator.client import SimClient
 from tests.simulator.pytest_plugin import start_simulator
+from tests.unit.simulator.test_simulator_contract import every_page
 
 with open(spec_schemas.OUTPUT, encoding='utf-8') as _handle:
     DEFINITIONS = json.load(_handle)
@@ -156,26 +157,6 @@ def test_the_committed_schemas_are_what_the_definitions_give():
 # ---- what the simulator serves --------------------------------------------------------------------------------
 
 # Failed clients are listed only in a window; a week back from the simulator's present holds them all.
-EXTRA = {'clients': {'filter': "status in ('Connected', 'Failed')", 'start-at': '2025-11-14T12:00:00Z'}}
-
-
-def every_page(client, endpoint, token):
-    params = {'next': '1'} if endpoint.paging == 'next' else {'offset': 0}
-    for _i in range(1000):
-        response = client.get(endpoint.app, endpoint.path, token, limit=endpoint.max_limit, **params,
-                              **EXTRA.get(endpoint.name, {}))
-        assert response.status_code == 200, response.text
-        page = response.json()
-        yield page
-        if endpoint.paging == 'next':
-            if page['next'] is None:
-                return
-            params = {'next': page['next']}
-        else:
-            params = {'offset': params['offset'] + page['count']}
-            if not page['items'] or params['offset'] >= page['total']:
-                return
-    raise AssertionError(f'{endpoint.path}: paging did not end')
 
 
 def _send(client, sim, method, path, token, body=None, params=None, content_type='application/json'):
@@ -246,7 +227,7 @@ def serve_all(sim, dataset):
     pages = {}
     for name, endpoint in ENDPOINTS.items():
         scoped = {'msp': [msp], 'tenant': tokens, 'any': [msp] + tokens + glp_only}[endpoint.scope]
-        pages[name] = [page for token in scoped for page in every_page(client, endpoint, token)]
+        pages[name] = [page for token in scoped for page in every_page(client, endpoint, token, endpoint.max_limit)]
     return pages
 
 
