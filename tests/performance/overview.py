@@ -13,6 +13,9 @@ of its lists take pages) runs, and the same machine runs, on zeroed stats each:
 * **I** — ``ansible-inventory --list`` of the overview's inventory on a cold cache (what an AWX inventory update
   runs), and **Ig** ``--graph`` (the inventory as a playbook's start pays for it, without --list's dump of every
   host's variables).
+* **If** — Ansible's own floor for I: ``ansible-inventory --list`` of the very hosts, groups and variables I listed,
+  handed over ready-made by a static inventory script (no API call, no plugin code). No inventory plugin can list
+  N tenants faster than this on the same machine.
 
 At N >= SCALE_SIZE only O1, O3 and the inventory rows run (the per-host rows take about 0.1 s per tenant host).
 
@@ -191,6 +194,8 @@ class OverviewBench(Bench):
                 hosts = len(json.loads(proc.stdout)['msp_tenants']['hosts'])
             except (ValueError, KeyError):
                 hosts = -1
+            with open(os.path.join(self.workdir, 'inventory_list.json'), 'w', encoding='utf-8') as handle:
+                handle.write(proc.stdout)  # what row If hands to Ansible ready-made
         check = 'ok' if proc.returncode == 0 and hosts == self.size else 'rc %d, %d hosts (expected %d); %s' % (
             proc.returncode, hosts, self.size, tail(proc))
         ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
@@ -199,6 +204,28 @@ class OverviewBench(Bench):
         return make_result('I', 'ansible-inventory --list, cold cache (an AWX inventory update)', self.size, [], 1,
                            ideal, run, check)
 
+    def inventory_floor(self):
+        """If: ``ansible-inventory --list`` of what I listed, from a static inventory script that prints it: what is
+        left is Ansible's own cost of taking in and dumping N hosts with their variables. Compared with I's ideal."""
+        listed = os.path.join(self.workdir, 'inventory_list.json')
+        script = os.path.join(self.workdir, 'static_inventory.py')
+        with open(script, 'w', encoding='utf-8') as handle:
+            handle.write('#!%s\nimport sys\nif "--host" in sys.argv:\n    print("{}")\nelse:\n'
+                         '    with open(%r, encoding="utf-8") as listed:\n        sys.stdout.write(listed.read())\n'
+                         % (sys.executable, listed))
+        os.chmod(script, 0o700)
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', script, '--list']
+        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
+        try:
+            hosts = len(json.loads(proc.stdout)['msp_tenants']['hosts'])
+        except (ValueError, KeyError):
+            hosts = -1
+        check = 'ok' if proc.returncode == 0 and hosts == self.size else 'rc %d, %d hosts (expected %d); %s' % (
+            proc.returncode, hosts, self.size, tail(proc))
+        ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
+        return make_result('If', "Ansible's floor for I: the same hosts and variables from a static script, no API",
+                           self.size, [], 1, ideal, run, check)
+
     @staticmethod
     def playbook_path(playbook, inventory, *args):
         return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook, *args]
@@ -206,8 +233,8 @@ class OverviewBench(Bench):
 
 def plan(bench):
     """[(description, run)] for one size: the targets' runs first."""
-    inventory = [('I the inventory, --list', bench.inventory), ('Ig the inventory, --graph',
-                                                                lambda: bench.inventory(graph=True))]
+    inventory = [('I the inventory, --list', bench.inventory), ('If Ansible\'s floor for I', bench.inventory_floor),
+                 ('Ig the inventory, --graph', lambda: bench.inventory(graph=True))]
     if bench.size >= SCALE_SIZE:
         return [('O1 the overview, one task', bench.overview), ('O3 the pycentral peer', bench.peer)] + inventory
     return [
