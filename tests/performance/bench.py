@@ -188,21 +188,23 @@ def main(argv=None):
                              'overview_devices_per_tenant': overview.DEVICES_PER_TENANT,
                              'overview_big_tenant_devices': overview.BIG_TENANT_DEVICES,
                              'reduced_hosts': REDUCED_HOSTS, 'budget_minutes': args.budget_minutes}}
-    for size in overview_sizes:
-        if 'overview' in parts:
-            run_overview_size(size, deadline, document['results'])
-    for size in sizes:
-        if 'modules' in parts:
-            dataset, overhead = run_size(size, deadline, document['results'], max(sizes))
-            document['datasets'][str(size)] = dataset
-            document['overhead'] = overhead or document['overhead']
-    document['machine']['load_end'] = os.getloadavg()[0]
-    document['elapsed_s'] = round(time.monotonic() - started, 1)
-
-    os.makedirs(args.output_dir, exist_ok=True)
-    with open(os.path.join(args.output_dir, 'results.json'), 'w', encoding='utf-8') as handle:
-        json.dump(document, handle, indent=1)
-        handle.write('\n')
+    try:
+        for size in overview_sizes:
+            if 'overview' in parts:
+                run_overview_size(size, deadline, document['results'])
+        for size in sizes:
+            if 'modules' in parts:
+                dataset, overhead = run_size(size, deadline, document['results'], max(sizes))
+                document['datasets'][str(size)] = dataset
+                document['overhead'] = overhead or document['overhead']
+    finally:
+        # A run that breaks half-way still leaves every figure it measured (an hour of them at N = 10,000).
+        document['machine']['load_end'] = os.getloadavg()[0]
+        document['elapsed_s'] = round(time.monotonic() - started, 1)
+        os.makedirs(args.output_dir, exist_ok=True)
+        with open(os.path.join(args.output_dir, 'results.json'), 'w', encoding='utf-8') as handle:
+            json.dump(document, handle, indent=1)
+            handle.write('\n')
     text = report.render(document)
     with open(os.path.join(args.output_dir, 'RESULTS.md'), 'w', encoding='utf-8') as handle:
         handle.write(text)

@@ -406,7 +406,7 @@ def overhead_steps(bench, forks=COLD_FORKS, repeat=5):
     failing = sum(tenant.devices is None for tenant in bench.tenants)
 
     def step(label, command, env, hosts, failures=0):
-        proc, (wall, cpu, stats) = bench.measure(command, env)
+        proc, (wall, cpu, stats, _peak) = bench.measure(command, env)
         if hosts:
             check = check_recap(proc, hosts, failures)
         else:
