@@ -124,3 +124,32 @@ def test_hostile_tenants_and_values_never_reach_the_report_or_the_output(simulat
     everything = run.output + json.dumps(run.results)
     for value in shown:
         assert value not in everything, 'a private value leaked into the playbook output or results'
+
+
+def test_make_probe_runner(tmp_path):
+    """What `make probe` runs: simulator up (TLS, rate limits on, so the headers are checked), the playbook, a line
+    per endpoint, where the report is; and it needs only what `make demo` installs."""
+    import subprocess
+    import sys
+
+    from tests.integration.test_overview import BLOCK_TOOLCHAIN, TEST_TOOLCHAIN
+
+    output = tmp_path / 'probe.json'
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('GLP_', 'CENTRAL_', 'ANSIBLE_'))}
+    runner = os.path.join(ROOT, 'tests', 'demo', 'run_probe.py')
+    proc = subprocess.run([sys.executable, runner, '--output', str(output)], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=ROOT, check=False)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    report = json.loads(output.read_text())
+    assert report['summary']['ok'] == PAGES and 'Report (redacted, mode 0600): %s' % output in proc.stdout
+    central = [entry for entry in report['endpoints'] if entry['app'] == 'central']
+    assert {value for entry in central for value in entry['rate_limit_headers'].values()} == {'sent'}
+    for entry in report['endpoints']:
+        assert any(line.strip().startswith(entry['label'] + '  ') for line in proc.stdout.splitlines()), entry['label']
+    plan = subprocess.run(['make', '--no-print-directory', '-n', 'probe', 'VENV=' + str(tmp_path / 'venv')],
+                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert [line for line in plan.splitlines() if 'pip install' in line] == [
+        '%s/bin/pip install --quiet -r requirements-demo.txt' % (tmp_path / 'venv')]
+    blocked = subprocess.run([sys.executable, '-c', BLOCK_TOOLCHAIN.replace('run_demo.py', 'run_probe.py')
+                              % (TEST_TOOLCHAIN, runner)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert blocked.returncode == 0 and 'usage: run_probe.py' in blocked.stdout, blocked.stderr[-3000:]
