@@ -22,7 +22,8 @@ import re
 import tempfile
 
 from ansible_collections.central.msp.plugins.module_utils import classic, contract
-from ansible_collections.central.msp.plugins.module_utils.errors import ApiError, AuthError, CentralMspError, TaskFailed
+from ansible_collections.central.msp.plugins.module_utils.errors import (
+    ApiError, AuthError, CentralMspError, ConfigError, TaskFailed)
 from ansible_collections.central.msp.plugins.module_utils.settings import dashed_id
 
 REPORT_FORMAT = 'central.msp contract probe'
@@ -185,6 +186,8 @@ def _failure(exc):
         reason = 'no answer (timed out, or the connection failed)'
     elif isinstance(exc, ApiError):
         reason = 'the API answered with an error'
+    elif isinstance(exc, ConfigError):
+        reason = str(exc)  # the connection's own settings (no Central gateway, say), never the API's data
     else:
         reason = 'the request could not be made (%s)' % type(exc).__name__
     text = reason + (': HTTP %s' % status if status is not None else '') + (' %s' % code if code else '')

@@ -239,7 +239,10 @@ endpoints:
     error:
       description: Why the endpoint could not be read - C(status), C(error_code) and C(reason) (never the API's message).
       type: dict
-      sample: {status: 500, error_code: HPE_GL_ERROR_INTERNAL_SERVER_ERROR, reason: "the API answered with an error: HTTP 500 HPE_GL_ERROR_INTERNAL_SERVER_ERROR"}
+      sample:
+        status: 500
+        error_code: HPE_GL_ERROR_INTERNAL_SERVER_ERROR
+        reason: "the API answered with an error: HTTP 500 HPE_GL_ERROR_INTERNAL_SERVER_ERROR"
     skipped:
       description: Why the endpoint was not probed.
       type: str

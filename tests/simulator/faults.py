@@ -160,7 +160,6 @@ class Faults:
                     return entry[1]
         return None
 
-
     def add_item_value(self, spec, endpoints):
         """Served pages of one endpoint (a name of ``endpoints``, contract.ENDPOINTS) get ``value`` in ``field`` of
         their items (of the item at ``index`` only, when given): a value the live API should never send."""

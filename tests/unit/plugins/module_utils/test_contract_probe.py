@@ -202,8 +202,8 @@ def test_the_report_file_is_private_and_replaced_whole(tmp_path):
 
 # ---- whole probes against the simulator ----------------------------------------------------------------------
 
-def run_probe(simulator, check_mode=False, **options):
-    env = dict(os.environ, **simulator.env())
+def run_probe(simulator, check_mode=False, without=(), **options):
+    env = {key: value for key, value in dict(os.environ, **simulator.env()).items() if key not in without}
     args = dict({'token_cache': False, 'max_retries': 0}, **options)
     validation = ArgumentSpecValidator(TASK.argument_spec(env), mutually_exclusive=TASK.mutually_exclusive).validate(args)
     assert not validation.error_messages
@@ -282,3 +282,12 @@ def test_a_tenant_that_cannot_be_found_leaves_nothing_unchecked_silently(sim):
     assert failed and result['tenant']['chosen_by'] is None
     assert result['summary']['skipped'] == 7 + 8   # Classic's, and every tenant-scope page
     assert 'GET /network-monitoring/v1/devices: not probed, the tenant given could not be found' in result['msg']
+
+
+def test_without_a_central_gateway_the_glp_endpoints_are_still_probed(sim):
+    failed, result = run_probe(sim, without=('CENTRAL_BASE_URL',))
+    central = [entry for entry in result['endpoints'] if entry['app'] == 'central']
+    glp = [entry for entry in result['endpoints'] if entry['app'] == 'glp']
+    assert failed and {entry['result'] for entry in central} == {'failed'} and len(central) == 6
+    assert {entry['result'] for entry in glp} == {'ok'}
+    assert central[0]['error']['reason'].startswith('No Central API gateway is configured.')
