@@ -1,5 +1,6 @@
 # central.msp — one entry point for people and CI.
 #   make demo   the main job: the MSP overview on the local simulator (installs only the runtime)
+#   make probe  the live-contract probe (playbooks/verify_contract.yml) against the local simulator
 #   make test   every test and Ansible check (unit, integration, sanity, lint, docs lint, build)
 #   make docs   the docs site (antsibull-docs + Sphinx) in build/docs/html
 SHELL := /bin/bash
@@ -19,7 +20,7 @@ SANITY_ROOT := build/sanity/ansible_collections/central/msp
 export ANSIBLE_COLLECTIONS_PATH := $(DEV_COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv runtime dev-tree unit integration sanity lint build docs-check docs-lint docs test demo bench bench-overview soak compat clean
+.PHONY: venv runtime dev-tree unit integration sanity lint build docs-check docs-lint docs test demo probe bench bench-overview soak compat clean
 
 runtime: $(RUNTIME_STAMP)
 $(RUNTIME_STAMP): requirements.txt requirements-demo.txt
@@ -73,6 +74,9 @@ test: venv dev-tree
 
 demo: runtime dev-tree
 	$(BIN)/python tests/demo/run_demo.py
+
+probe: runtime dev-tree
+	$(BIN)/python tests/demo/run_probe.py
 
 bench: venv dev-tree
 	$(BIN)/python -m tests.performance.bench

@@ -91,15 +91,22 @@ def req(schema):
     return dict(schema, required=True)
 
 
-def check(schema, value, where='body'):
+def shown(_schema, value):
+    """How a message shows a value that breaks its schema: as it is (check()'s default)."""
+    return repr(value)
+
+
+def check(schema, value, where='body', show=shown):
     """Every way ``value`` breaks ``schema``: a list of messages, empty when it conforms.
 
     A required key must be present; a value must have the type (null only where nullable); a string must be
     one of its enum, no longer than its max_length, of its format and match its pattern; a number must lie
     within its minimum and maximum; objects are checked key by key (unknown keys are allowed, as the
-    definitions do not close their objects), arrays item by item and by their max_items."""
+    definitions do not close their objects), arrays item by item and by their max_items.
+    ``show(schema, value) -> str``: how a message names a wrong value (the contract probe's report names no
+    customer data, so it shows only what cannot be any)."""
     # The simulator checks every page it serves: the messages (a path for every value) only when one is wrong.
-    return [] if conforms(schema, value) else _problems(schema, value, where)
+    return [] if conforms(schema, value) else _problems(schema, value, where, show)
 
 
 def _in_range(schema, value):
@@ -152,7 +159,7 @@ def conforms(schema, value):
     return _in_range(schema, value)
 
 
-def _problems(schema, value, where):
+def _problems(schema, value, where, show=shown):
     problems = []
     if value is None:
         if not schema.get('nullable'):
@@ -161,25 +168,25 @@ def _problems(schema, value, where):
     kind = schema['type']
     if kind == 'string':
         if not isinstance(value, str):
-            return ['%s: %r is not a string' % (where, value)]
+            return ['%s: %s is not a string' % (where, show(schema, value))]
         if schema.get('enum') and value not in schema['enum']:
-            problems.append('%s: %r is not one of %s' % (where, value, ', '.join(schema['enum'])))
+            problems.append('%s: %s is not one of %s' % (where, show(schema, value), ', '.join(schema['enum'])))
         if schema.get('max_length') is not None and len(value) > schema['max_length']:
-            problems.append('%s: %r is %d characters long, at most %d allowed'
-                            % (where, value, len(value), schema['max_length']))
+            problems.append('%s: %s is %d characters long, at most %d allowed'
+                            % (where, show(schema, value), len(value), schema['max_length']))
         if schema.get('format') is not None and not FORMATS[schema['format']](value):
-            problems.append('%s: %r is not a valid %s' % (where, value, schema['format']))
+            problems.append('%s: %s is not a valid %s' % (where, show(schema, value), schema['format']))
         if schema.get('pattern') is not None and re.search(schema['pattern'], value) is None:
-            problems.append('%s: %r does not match %s' % (where, value, schema['pattern']))
+            problems.append('%s: %s does not match %s' % (where, show(schema, value), schema['pattern']))
     elif kind == 'integer':
         if not isinstance(value, int) or isinstance(value, bool):
-            return ['%s: %r is not an integer' % (where, value)]
+            return ['%s: %s is not an integer' % (where, show(schema, value))]
     elif kind == 'number':
         if not isinstance(value, (int, float)) or isinstance(value, bool):
-            return ['%s: %r is not a number' % (where, value)]
+            return ['%s: %s is not a number' % (where, show(schema, value))]
     elif kind == 'boolean':
         if not isinstance(value, bool):
-            return ['%s: %r is not a boolean' % (where, value)]
+            return ['%s: %s is not a boolean' % (where, show(schema, value))]
     elif kind == 'object':
         if not isinstance(value, dict):
             return ['%s: %r is not an object' % (where, type(value).__name__)]
@@ -188,20 +195,20 @@ def _problems(schema, value, where):
                 if sub.get('required'):
                     problems.append('%s.%s: required key missing' % (where, name))
                 continue
-            problems.extend(_problems(sub, value[name], '%s.%s' % (where, name)))
+            problems.extend(_problems(sub, value[name], '%s.%s' % (where, name), show))
     elif kind == 'array':
         if not isinstance(value, list):
             return ['%s: %r is not an array' % (where, type(value).__name__)]
         if schema.get('max_items') is not None and len(value) > schema['max_items']:
             problems.append('%s: %d items, at most %d allowed' % (where, len(value), schema['max_items']))
         for index, item in enumerate(value):
-            problems.extend(_problems(schema['items'], item, '%s[%d]' % (where, index)))
+            problems.extend(_problems(schema['items'], item, '%s[%d]' % (where, index), show))
     if kind in ('integer', 'number') and not _in_range(schema, value):
         low, high = schema.get('minimum'), schema.get('maximum')
         if low is not None and not value >= low:
-            problems.append('%s: %r is below the minimum %r' % (where, value, low))
+            problems.append('%s: %s is below the minimum %r' % (where, show(schema, value), low))
         else:
-            problems.append('%s: %r is above the maximum %r' % (where, value, high))
+            problems.append('%s: %s is above the maximum %r' % (where, show(schema, value), high))
     return problems
 
 
@@ -485,3 +492,75 @@ RATE_LIMIT_RESET_FORM = {'glp': 'seconds', 'central': 'date-time'}
 # The error body every GLP and Central error shares.
 ERROR_BODY = obj({'httpStatusCode': req(integer()), 'errorCode': req(string()), 'message': req(string()),
                   'debugId': req(string())})
+
+# The form of each rate-limit header, (limit, remaining, reset). Central's definitions declare the three on the 200
+# answers of every Central endpoint above (integers of int64 >= 0, reset a date-time of at most 20 characters);
+# GLP's declare none there (api-contract.md names them, reset in seconds). Neither marks them required, so an
+# answer without them conforms; one that sends them sends all three, in this form.
+RATE_LIMIT_HEADER_SCHEMAS = {
+    'glp': (integer(minimum=0), integer(minimum=0), integer(minimum=0)),
+    'central': (integer(minimum=0, maximum=INT64_MAX), integer(minimum=0, maximum=INT64_MAX),
+                string(fmt='date-time', max_length=20)),
+}
+_HEADER_INTEGER = re.compile(r'-?\d+\Z')
+
+
+def check_rate_limit_headers(app, headers, show=shown):
+    """``(sent, problems)``: which of the origin's rate-limit headers the answer carries (name -> bool) and every
+    way they break RATE_LIMIT_HEADER_SCHEMAS. ``headers``: case-insensitive, as requests gives them."""
+    names = RATE_LIMIT_HEADERS[app]
+    sent = {name: headers.get(name) is not None for name in names}
+    problems = []
+    if any(sent.values()):
+        for name, schema in zip(names, RATE_LIMIT_HEADER_SCHEMAS[app]):
+            value = headers.get(name)
+            if value is None:
+                problems.append('header %s: missing, although %s %s sent' % (
+                    name, ', '.join(other for other in names if sent[other]),
+                    'is' if sum(sent.values()) == 1 else 'are'))
+                continue
+            if schema['type'] == 'integer':
+                value = int(value) if _HEADER_INTEGER.match(value.strip()) else value
+            problems.extend(check(schema, value, 'header %s' % name, show))
+    return sent, problems
+
+
+def check_paging(endpoint, body, limit, offset=0):
+    """Every way the paging fields of a first page (asked with ``limit``, and ``offset`` for an offset endpoint)
+    break what the endpoint's paging means: count is the number of items, no more items than asked for, a total
+    no smaller than count; ``next``: a cursor until the last page and null on it (so null on a first page means
+    total is count); ``offset``: the offset asked for echoed (and the audit log's remainingRecords true exactly
+    while items are left). Only values of the right type are compared: check() reports the others."""
+    if not isinstance(body, dict) or not isinstance(body.get('items'), list):
+        return []
+    items = body['items']
+
+    def number(key):
+        value = body.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    count, total, problems = number('count'), number('total'), []
+    if count is not None and count != len(items):
+        problems.append('count: %d, but the page holds %d items' % (count, len(items)))
+    if len(items) > limit:
+        problems.append('items: %d items, more than the limit %d asked for' % (len(items), limit))
+    if total is not None and total < len(items):
+        problems.append('total: %d, fewer than the %d items of this page' % (total, len(items)))
+    if endpoint.paging == 'next':
+        cursor = body.get('next')
+        if isinstance(cursor, str) and not items:
+            problems.append('next: a cursor on an empty page')
+        elif isinstance(cursor, str) and total is not None and total <= len(items):
+            problems.append('next: a cursor, although all %d items of total are on this page' % total)
+        elif cursor is None and total is not None and total > len(items):
+            problems.append('next: null on the first page, although total is %d and the page holds %d items'
+                            % (total, len(items)))
+        return problems
+    echoed = number('offset')
+    if echoed is not None and echoed != offset:
+        problems.append('offset: %d, but offset %d was asked for' % (echoed, offset))
+    remaining = body.get('remainingRecords')
+    if isinstance(remaining, bool) and total is not None and remaining != (offset + len(items) < total):
+        problems.append('remainingRecords: %s, but %d of total %d items are read at offset %d'
+                        % ('true' if remaining else 'false', len(items), total, offset))
+    return problems

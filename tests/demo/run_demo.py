@@ -55,9 +55,10 @@ def demo_env(sim, workdir):
     return env
 
 
-def run_playbook(env, output_dir, forks):
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', INVENTORY, PLAYBOOK,
-               '-f', str(forks), '-e', json.dumps({'msp_overview_output_dir': output_dir})]
+def run_ansible_playbook(env, *args):
+    """Run ansible-playbook of this Python with these arguments (printed first, paths relative to the clone) and
+    return its exit status; a signal stops it too."""
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), *args]
     print('$ ' + shlex.join(['ansible-playbook'] + [os.path.relpath(part, ROOT) if part.startswith(ROOT) else part
                                                     for part in command[1:]]), flush=True)
     process = subprocess.Popen(command, env=env, cwd=ROOT)
@@ -71,6 +72,11 @@ def run_playbook(env, output_dir, forks):
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def run_playbook(env, output_dir, forks):
+    return run_ansible_playbook(env, '-i', INVENTORY, PLAYBOOK, '-f', str(forks),
+                                '-e', json.dumps({'msp_overview_output_dir': output_dir}))
 
 
 def refused_requests(sim):

@@ -111,6 +111,12 @@ TASKS = [
     ('tenant devices not in the inventory', '''
       central.msp.msp_tenant_devices: {tenant: Acme Retail Group, serial_numbers: [PAR0000001], region: us-west}
       check_mode: true'''),
+    # The contract probe: every endpoint, shapes only; in check mode no report is written.
+    ('contract probe in check mode', '''
+      central.msp.msp_contract_probe: {limit: 5, output: /nonexistent/central-msp-parity/probe.json}
+      check_mode: true'''),
+    ('contract probe of an unknown tenant', '''
+      central.msp.msp_contract_probe: {tenant: Nobody At All, limit: 5}'''),
     ('unsupported option', '''
       central.msp.tenant_site_info: {tenant: Acme Retail Group, colour: blue}'''),
     ('mutually exclusive', '''
@@ -415,6 +421,9 @@ def test_the_cases_are_what_they_say(runs, simulator):
         'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     assert result('tenants')['invocation']['module_args']['client_secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     assert result('devices in check mode')['count'] > 0
+    probe = result('contract probe in check mode')
+    assert probe['written'] is False and probe['summary']['mismatches'] == 0 and probe['summary']['ok'] > 10
+    assert 'the tenant given could not be found' in result('contract probe of an unknown tenant', 'failed')['msg']
     partial = result('devices of every tenant, partial, fields')
     assert [entry['name'] for entry in partial['tenants'] if entry['central_provisioned'] is False] == [
         'Harbor View Dental']

@@ -15,6 +15,8 @@ GET  /_sim/writes                   what the write APIs changed: devices, contac
 import ipaddress
 import json
 
+from ansible_collections.central.msp.plugins.module_utils import contract
+
 from .dataset import CENTRAL_KINDS, INTERNAL_KINDS, KINDS
 from .faults import FaultError
 from .messages import glp_error, json_response
@@ -116,6 +118,9 @@ def fault_action(app, body):
     if action == 'paging_anomaly':
         faults.add_paging(body.get('path', '.'), body.get('kind'), body.get('count', -1))
         return {'paging_anomaly': body.get('kind')}
+    if action == 'item_value':
+        faults.add_item_value(body, contract.ENDPOINTS)
+        return {'item_value': body['endpoint']}
     if action == 'config':
         return configure(app, body)
     if action == 'device_status':

@@ -269,6 +269,17 @@ def serve(app, route, record, req):
     if problems:
         return glp_error(500, f'simulator bug: this page breaks the contract of {route.path}: '
                               + '; '.join(problems[:5]))
+    # After the check: an item_value fault serves, on purpose, what the contract forbids.
+    change = app.faults.take_item_value(route.name)
+    if change is not None:
+        body = dict(body, items=changed_items(body['items'], *change))
     response = json_response(200, body)
-    response.fault = anomaly is not None
+    response.fault = anomaly is not None or change is not None
     return response
+
+
+def changed_items(items, name, value, index):
+    """Copies of the page's items with ``value`` in field ``name`` (of the item at ``index`` only, when given);
+    the dataset's own items stay as they are."""
+    return [dict(item, **{name: value}) if index is None or position == index else item
+            for position, item in enumerate(items)]

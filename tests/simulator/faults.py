@@ -66,6 +66,7 @@ class Faults:
             self.rules = []
             self.exchange_failures = {}     # dashed tenant id -> [remaining, status, error]
             self.paging = []                # [regex, kind, remaining]
+            self.item_values = []           # [endpoint name, field, value, index or None, remaining]
             self.random_rate = 0.0
             self.random_kinds = RANDOM_KINDS
             self.random = random.Random(1)
@@ -157,6 +158,36 @@ class Faults:
                         if entry[2] == 0:
                             self.paging.remove(entry)
                     return entry[1]
+        return None
+
+    def add_item_value(self, spec, endpoints):
+        """Served pages of one endpoint (a name of ``endpoints``, contract.ENDPOINTS) get ``value`` in ``field`` of
+        their items (of the item at ``index`` only, when given): a value the live API should never send."""
+        endpoint, name = spec.get('endpoint'), spec.get('field')
+        if endpoint not in endpoints:
+            raise FaultError(f"item_value needs endpoint, one of {', '.join(endpoints)}")
+        if not isinstance(name, str) or not name:
+            raise FaultError('item_value needs field, the name of an item field')
+        if 'value' not in spec:
+            raise FaultError('item_value needs value (any JSON value, null included)')
+        index = spec.get('index')
+        if index is not None and (not isinstance(index, int) or isinstance(index, bool) or index < 0):
+            raise FaultError('index must be an item position on the page, 0 or more')
+        with self._lock:
+            self.item_values.append([endpoint, name, spec['value'], index, _count(spec, -1)])
+
+    def take_item_value(self, endpoint):
+        """(field, value, index) to change in this endpoint's page now, or None."""
+        if not self.item_values:
+            return None
+        with self._lock:
+            for entry in self.item_values:
+                if entry[0] == endpoint:
+                    if entry[4] > 0:
+                        entry[4] -= 1
+                        if entry[4] == 0:
+                            self.item_values.remove(entry)
+                    return entry[1], entry[2], entry[3]
         return None
 
 

@@ -235,3 +235,36 @@ def test_lying_paging(sim, client, tokens, tenants, kind):
         real = {item['serialNumber'] for item in truth}
         assert all(item['serialNumber'] not in real and len(item['serialNumber']) == len(truth[0]['serialNumber'])
                    for item in past['items'])
+
+
+def test_item_value_changes_one_field_of_served_items(sim, client, tokens, tenants):
+    """What the contract forbids, served on purpose: one field's value, in one item or every item of the page; the
+    dataset (the truth) and the other endpoints keep theirs, and the stats count it as a fault."""
+    msp, tenant = tokens
+    sim.fault(action='item_value', endpoint='devices', field='status', value='BROKEN', index=3)
+    sim.fault(action='item_value', endpoint='alerts', field='severity', value=None, count=1)
+    devices = client.get('central', 'network-monitoring/v1/devices', tenant).json()['items']
+    assert [item['status'] == 'BROKEN' for item in devices] == [index == 3 for index in range(len(devices))]
+    alerts = client.get('central', 'network-notifications/v1/alerts', tenant).json()['items']
+    assert alerts and all(item['severity'] is None for item in alerts)
+    again = client.get('central', 'network-notifications/v1/alerts', tenant).json()['items']
+    assert all(item['severity'] in ('Critical', 'Major', 'Minor') for item in again)   # count 1: once only
+    assert client.get('central', 'network-monitoring/v1/devices', tenant).json()['items'][3]['status'] == 'BROKEN'
+    inventory = client.get('central', INVENTORY, tenant).json()['items']
+    assert 'BROKEN' not in {item['status'] for item in inventory}
+    acme = tenants['Acme Retail Group']['id']
+    assert 'BROKEN' not in {item['status'] for item in sim.truth(acme, 'devices')}
+    assert sim.stats()['faults_injected'] == 3
+    sim.reset()
+    assert 'BROKEN' not in {item['status'] for item in client.get('central', 'network-monitoring/v1/devices',
+                                                                  tenant).json()['items']}
+
+
+@pytest.mark.parametrize('spec', [{'endpoint': 'nowhere', 'field': 'status', 'value': 'x'},
+                                  {'endpoint': 'devices', 'value': 'x'},
+                                  {'endpoint': 'devices', 'field': 'status'},
+                                  {'endpoint': 'devices', 'field': 'status', 'value': 'x', 'index': -1},
+                                  {'endpoint': 'devices', 'field': 'status', 'value': 'x', 'count': 0}])
+def test_bad_item_value_faults(sim, spec):
+    with pytest.raises(RuntimeError, match='400'):
+        sim.fault(action='item_value', **spec)
