@@ -115,15 +115,14 @@ def scale_targets(document):
         reach = ''
         if floor and floor['check'] == 'ok':
             reach = ('; Ansible\'s own floor for this output (row If: the same hosts and variables from a static '
-                     'script, no API call) is %.1f s by itself%s, so the plugin adds %.1f s to it'
-                     % (floor['wall_s'], ': out of reach for any inventory plugin on this machine'
+                     'script, no API call) is %.1f s by itself%s; the plugin adds %.1f s to it'
+                     % (floor['wall_s'], ' (out of reach for any inventory plugin on this machine)'
                         if floor['wall_s'] >= INVENTORY_BUDGET_S else '', inventory['wall_s'] - floor['wall_s']))
         found.append((title, inventory['wall_s'] < INVENTORY_BUDGET_S and inventory['check'] == 'ok',
                       '`ansible-inventory --list` %.1f s, `--graph` %s; %d requests (%d listing pages, Central\'s '
-                      '%d read one after the other as its cursors say), %.1f s of them at the ideal%s'
+                      'read one after the other as its cursors say), %.1f s of them at the ideal%s'
                       % (inventory['wall_s'], '%.1f s' % graph['wall_s'] if graph else 'not run',
-                         inventory['requests'], inventory['listing'], math.ceil(scale / 100),
-                         inventory['ideal_wall_s'], reach)))
+                         inventory['requests'], inventory['listing'], inventory['ideal_wall_s'], reach)))
     else:
         found.append((title, None, 'not run'))
     hosts, peer = find(document, 1000, 'O2'), find(document, 1000, 'O3')
