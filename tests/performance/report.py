@@ -1,4 +1,3 @@
-import math
 """RESULTS.md and the printed tables, from the document bench.py writes to results.json."""
 
 from tests.performance.scenarios import COLD_FORKS, DATA_PAGE, LATENCY_MS, LISTING_PAGE, TOKEN_TTL
