@@ -44,6 +44,13 @@ def on_signal(signum, _frame):
     raise Stopped(signum)
 
 
+def interrupted(exc, what):
+    """The exit code for Ctrl-C or Stopped, said as ``what`` ('Demo', 'Probe') was interrupted."""
+    signum = exc.args[0] if isinstance(exc, Stopped) else signal.SIGINT
+    print('\n%s interrupted (%s); the simulator is stopped.' % (what, signal.Signals(signum).name), file=sys.stderr)
+    return 128 + signum
+
+
 def demo_env(sim, workdir):
     """The collection's usual environment variables, pointing at the simulator; nothing from the user's own
     GLP_*/CENTRAL_*/ANSIBLE_* settings leaks in (ansible_env drops them)."""
@@ -83,6 +90,13 @@ def refused_requests(sim):
     """The API requests the simulator answered with a 4xx (none is expected: nothing here is injected)."""
     return [entry for entry in sim.stats()['requests_log']
             if 400 <= entry['status'] < 500 and not entry['path'].startswith('/authorization/')]
+
+
+def print_refused(refused, what):
+    """Say which requests ``what`` sent that the simulator refused, as the live API would."""
+    print('\n%s sent %d request(s) the live API would refuse:' % (what, len(refused)), file=sys.stderr)
+    for entry in refused[:10]:
+        print('  %(status)s GET %(path)s?%(query)s' % entry, file=sys.stderr)
 
 
 def cell(summary, kind, text):
@@ -190,9 +204,7 @@ def main(argv=None):
             refused = refused_requests(sim)
         if refused:
             # The simulator refuses what the live API refuses: the demo must not send any of it.
-            print('\nThe overview sent %d request(s) the live API would refuse:' % len(refused), file=sys.stderr)
-            for entry in refused[:10]:
-                print('  %(status)s GET %(path)s?%(query)s' % entry, file=sys.stderr)
+            print_refused(refused, 'The overview')
             return 1
         report_file = os.path.join(output_dir, 'msp_overview.json')
         if rc != 0 or not os.path.exists(report_file):
@@ -209,9 +221,7 @@ def main(argv=None):
         print('\nDemo failed: %s' % exc, file=sys.stderr)
         return 1
     except (KeyboardInterrupt, Stopped) as exc:
-        signum = exc.args[0] if isinstance(exc, Stopped) else signal.SIGINT
-        print('\nDemo interrupted (%s); the simulator is stopped.' % signal.Signals(signum).name, file=sys.stderr)
-        return 128 + signum
+        return interrupted(exc, 'Demo')
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

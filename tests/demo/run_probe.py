@@ -21,7 +21,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
-from tests.demo.run_demo import Stopped, demo_env, on_signal, refused_requests, run_ansible_playbook  # noqa: E402
+from tests.demo.run_demo import (Stopped, demo_env, interrupted, on_signal, print_refused, refused_requests,  # noqa: E402
+                                 run_ansible_playbook)
 from tests.simulator.process import start_simulator  # noqa: E402
 
 PLAYBOOK = os.path.join(ROOT, 'playbooks', 'verify_contract.yml')
@@ -68,9 +69,7 @@ def main(argv=None):
             rc = run_ansible_playbook(demo_env(sim, workdir), PLAYBOOK, '-e', json.dumps({'verify_contract_output': output}))
             refused = refused_requests(sim)
         if refused:
-            print('\nThe probe sent %d request(s) the live API would refuse:' % len(refused), file=sys.stderr)
-            for entry in refused[:10]:
-                print('  %(status)s GET %(path)s?%(query)s' % entry, file=sys.stderr)
+            print_refused(refused, 'The probe')
             return 1
         if not os.path.exists(output):
             print('\nThe probe wrote no report (exit %d); see its output above.' % rc, file=sys.stderr)
@@ -85,9 +84,7 @@ def main(argv=None):
         print('\nProbe failed: %s' % exc, file=sys.stderr)
         return 1
     except (KeyboardInterrupt, Stopped) as exc:
-        signum = exc.args[0] if isinstance(exc, Stopped) else signal.SIGINT
-        print('\nProbe interrupted (%s); the simulator is stopped.' % signal.Signals(signum).name, file=sys.stderr)
-        return 128 + signum
+        return interrupted(exc, 'Probe')
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
