@@ -12,6 +12,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
+from tests.measured import Usage, run_measured
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 CALLBACKS = os.path.join(ROOT, 'tests', 'integration', 'callback_plugins')
@@ -50,6 +52,7 @@ class Run:
     stdout: str
     stderr: str
     results: list = field(default_factory=list)
+    usage: Usage | None = None  # run_playbook(measure=True): wall, CPU and peak RSS of the playbook's processes
 
     def task(self, name):
         """Every result of the task with this name (one per host)."""
@@ -67,8 +70,9 @@ class Run:
         return self.stdout + self.stderr
 
 
-def run_playbook(playbook, env, inventory='localhost,', extra_vars=None, args=(), timeout=900):
-    """Run a playbook (a path, or YAML text written to a temporary file) and collect every task result."""
+def run_playbook(playbook, env, inventory='localhost,', extra_vars=None, args=(), timeout=900, measure=False):
+    """Run a playbook (a path, or YAML text written to a temporary file) and collect every task result;
+    ``measure``: its Usage too (tests/measured.py)."""
     workdir = tempfile.mkdtemp(prefix='central-msp-play-')
     if '\n' in playbook:
         path = os.path.join(workdir, 'playbook.yml')
@@ -84,12 +88,16 @@ def run_playbook(playbook, env, inventory='localhost,', extra_vars=None, args=()
     if extra_vars:
         command += ['-e', json.dumps(extra_vars)]
     command += list(args)
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
+    usage = None
+    if measure:
+        proc, usage = run_measured(command, env=env, cwd=ROOT, timeout=timeout)
+    else:
+        proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
     results = []
     if os.path.exists(results_file):
         with open(results_file, encoding='utf-8') as handle:
             results = [json.loads(line) for line in handle if line.strip()]
-    return Run(proc.returncode, proc.stdout, proc.stderr, results)
+    return Run(proc.returncode, proc.stdout, proc.stderr, results, usage)
 
 
 def run_inventory(inventory, env, args=('--list',), timeout=300):

@@ -10,11 +10,11 @@ of its lists take pages) runs, and the same machine runs, on zeroed stats each:
 * **D** — ``ansible.builtin.debug`` on every tenant host, forks 10: Ansible's own floor per host (no API read).
 * **R** — the per-host read task of O2 alone (tenant_overview_info on every tenant host, forks 10, no report):
   its CPU less D's, per host, is the CPU of one module task.
-* **I** — ``ansible-inventory --list`` of the overview's inventory on a cold cache (what an AWX inventory update
-  runs), and **Ig** ``--graph`` (the inventory as a playbook's start pays for it, without --list's dump of every
-  host's variables).
-* **If** — Ansible's own floor for I: ``ansible-inventory --list`` of the very hosts, groups and variables I listed,
-  handed over ready-made by a static inventory script (no API call, no plugin code). No inventory plugin can list
+* **I** — the overview's inventory as an AWX inventory update reads it, ``ansible-inventory --list --export
+  --output FILE`` (AWX's RunInventoryUpdate command), on a cold cache, and **Ig** ``--graph`` (the inventory as a
+  playbook's start pays for it, without writing out every host's variables).
+* **If** — Ansible's own floor for I: the same command on the very hosts, groups and variables I listed, handed
+  over ready-made by a static inventory script (no API call, no plugin code). No inventory plugin can list
   N tenants faster than this on the same machine.
 
 At N >= SCALE_SIZE only O1, O3 and the inventory rows run (the per-host rows take about 0.1 s per tenant host).
@@ -176,11 +176,14 @@ class OverviewBench(Bench):
                            self.size, self.provisioned, forks, self.ideal(), run, check_recap(proc, self.size, 0))
 
     def inventory(self, graph=False):
-        """I (``--list``) or Ig (``--graph``): the overview's inventory alone, on a cold token and inventory cache.
+        """I: the overview's inventory as an AWX inventory update reads it (``ansible-inventory --list --export
+        --output``, as AWX's RunInventoryUpdate runs it), or Ig (``--graph``), on a cold token and inventory cache.
         Its ideal: 1 MSP token and the listing pages, read one after the other (Central's are cursor pages)."""
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', OVERVIEW_INVENTORY,
-                   '--graph' if graph else '--list']
-        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
+        listed = os.path.join(self.workdir, 'inventory_list.json')  # what row If hands to Ansible ready-made
+        if not graph and os.path.exists(listed):
+            os.unlink(listed)
+        proc, run = self.measure(self.inventory_command(OVERVIEW_INVENTORY, None if graph else listed),
+                                 self.ansible_env(self.fresh_cache()))
         if graph:
             hosts, group = set(), None
             for line in proc.stdout.splitlines():
@@ -190,23 +193,18 @@ class OverviewBench(Bench):
                     hosts.add(line[len('  |  |--'):])
             hosts = len(hosts)
         else:
-            try:
-                hosts = len(json.loads(proc.stdout)['msp_tenants']['hosts'])
-            except (ValueError, KeyError):
-                hosts = -1
-            with open(os.path.join(self.workdir, 'inventory_list.json'), 'w', encoding='utf-8') as handle:
-                handle.write(proc.stdout)  # what row If hands to Ansible ready-made
+            hosts = listed_hosts(listed)
         check = 'ok' if proc.returncode == 0 and hosts == self.size else 'rc %d, %d hosts (expected %d); %s' % (
             proc.returncode, hosts, self.size, tail(proc))
         ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
         if graph:
             return make_result('Ig', 'ansible-inventory --graph, cold cache', self.size, [], 1, ideal, run, check)
-        return make_result('I', 'ansible-inventory --list, cold cache (an AWX inventory update)', self.size, [], 1,
-                           ideal, run, check)
+        return make_result('I', 'ansible-inventory --list --export, cold cache (an AWX inventory update)', self.size,
+                           [], 1, ideal, run, check)
 
     def inventory_floor(self):
-        """If: ``ansible-inventory --list`` of what I listed, from a static inventory script that prints it: what is
-        left is Ansible's own cost of taking in and dumping N hosts with their variables. Compared with I's ideal."""
+        """If: the same AWX command on what I listed, from a static inventory script that prints it: what is left
+        is Ansible's own cost of taking in and writing out N hosts with their variables. Compared with I's ideal."""
         listed = os.path.join(self.workdir, 'inventory_list.json')
         script = os.path.join(self.workdir, 'static_inventory.py')
         with open(script, 'w', encoding='utf-8') as handle:
@@ -214,12 +212,9 @@ class OverviewBench(Bench):
                          '    with open(%r, encoding="utf-8") as listed:\n        sys.stdout.write(listed.read())\n'
                          % (sys.executable, listed))
         os.chmod(script, 0o700)
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', script, '--list']
-        proc, run = self.measure(command, self.ansible_env(self.fresh_cache()))
-        try:
-            hosts = len(json.loads(proc.stdout)['msp_tenants']['hosts'])
-        except (ValueError, KeyError):
-            hosts = -1
+        written = os.path.join(self.workdir, 'inventory_floor.json')
+        proc, run = self.measure(self.inventory_command(script, written), self.ansible_env(self.fresh_cache()))
+        hosts = listed_hosts(written)
         check = 'ok' if proc.returncode == 0 and hosts == self.size else 'rc %d, %d hosts (expected %d); %s' % (
             proc.returncode, hosts, self.size, tail(proc))
         ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
@@ -227,13 +222,29 @@ class OverviewBench(Bench):
                            self.size, [], 1, ideal, run, check)
 
     @staticmethod
+    def inventory_command(source, output=None):
+        """AWX's inventory update (``--list --export --output``) into ``output``, or ``--graph`` without one."""
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', source]
+        return command + (['--list', '--export', '--output', output] if output else ['--graph'])
+
+    @staticmethod
     def playbook_path(playbook, inventory, *args):
         return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook, *args]
 
 
+def listed_hosts(path):
+    """How many tenant hosts an ``ansible-inventory --list`` output file holds (-1: none or unreadable)."""
+    try:
+        with open(path, encoding='utf-8') as handle:
+            return len(json.load(handle)['msp_tenants']['hosts'])
+    except (OSError, ValueError, KeyError):
+        return -1
+
+
 def plan(bench):
     """[(description, run)] for one size: the targets' runs first."""
-    inventory = [('I the inventory, --list', bench.inventory), ('If Ansible\'s floor for I', bench.inventory_floor),
+    inventory = [('I the inventory, AWX\'s --list --export', bench.inventory),
+                 ('If Ansible\'s floor for I', bench.inventory_floor),
                  ('Ig the inventory, --graph', lambda: bench.inventory(graph=True))]
     if bench.size >= SCALE_SIZE:
         return [('O1 the overview, one task', bench.overview), ('O3 the pycentral peer', bench.peer)] + inventory

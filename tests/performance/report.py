@@ -118,8 +118,9 @@ def scale_targets(document):
                      % (floor['wall_s'], ' (out of reach for any inventory plugin on this machine)'
                         if floor['wall_s'] >= INVENTORY_BUDGET_S else '', inventory['wall_s'] - floor['wall_s']))
         found.append((title, inventory['wall_s'] < INVENTORY_BUDGET_S and inventory['check'] == 'ok',
-                      '`ansible-inventory --list` %.1f s, `--graph` %s; %d requests (%d listing pages, Central\'s '
-                      'read one after the other as its cursors say), %.1f s of them at the ideal%s'
+                      'AWX\'s inventory update (`ansible-inventory --list --export`, row I) %.1f s, `--graph` %s; '
+                      '%d requests (%d listing pages, Central\'s read one after the other as its cursors say), %.1f s '
+                      'of them at the ideal%s'
                       % (inventory['wall_s'], '%.1f s' % graph['wall_s'] if graph else 'not run',
                          inventory['requests'], inventory['listing'], inventory['ideal_wall_s'], reach)))
     else:

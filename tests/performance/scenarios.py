@@ -15,11 +15,11 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass
 
 from tests.helpers import BIN, ROOT, ansible_env
+from tests.measured import run_measured
 from tests.simulator import pytest_plugin
 from tests.simulator.api import ROUTES
 
@@ -161,27 +161,6 @@ def make_result(scenario, title, tenants, read, concurrency, ideal, run, check, 
         peak_rss_mb=round(peak, 1))
 
 
-def run_with_usage(command, env=None):
-    """subprocess.run for one command, and its resource usage on its own (wait4): CPU of its process tree, the
-    peak resident set of the command or a process it waited for (Ansible's forks)."""
-    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    output = {}
-    readers = [threading.Thread(target=lambda name, stream: output.__setitem__(name, stream.read()), args=pair)
-               for pair in (('stdout', proc.stdout), ('stderr', proc.stderr))]
-    for reader in readers:
-        reader.start()
-    killer = threading.Timer(RUN_TIMEOUT, proc.kill)
-    killer.start()
-    try:
-        _pid, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
-    for reader in readers:
-        reader.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return subprocess.CompletedProcess(command, proc.returncode, output['stdout'], output['stderr']), usage
-
-
 def check_recap(proc, hosts, failing):
     """'ok' when the play ran on ``hosts`` hosts and exactly ``failing`` of them failed (ignored), else why not."""
     recap = [match.groupdict() for match in RECAP.finditer(proc.stdout)]
@@ -235,10 +214,8 @@ class Bench:
         """Run ``command`` on zeroed simulator stats: (process, (wall s, CPU s of its process tree, stats, peak RSS
         MB of the command and the processes it waited for))."""
         self.sim.reset()
-        start = time.perf_counter()
-        proc, usage = run_with_usage(command, env)
-        wall = time.perf_counter() - start
-        return proc, (wall, usage.ru_utime + usage.ru_stime, self.sim.stats(), usage.ru_maxrss / 1024)
+        proc, usage = run_measured(command, env, cwd=ROOT, timeout=RUN_TIMEOUT)
+        return proc, (usage.wall_s, usage.cpu_s, self.sim.stats(), usage.peak_rss_mb)
 
     @staticmethod
     def playbook(name, inventory, *args):
