@@ -11,6 +11,7 @@ writes {"wall_s", "cpu_s", "peak_rss_mb"} to USAGE_FILE and exits as the command
 ``run_measured`` is the caller's side.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -37,7 +38,7 @@ def run_measured(command, env=None, cwd=None, timeout=None):
     launcher = [sys.executable, '-I', '-S', os.path.abspath(__file__), usage_file, *command]
     proc = subprocess.Popen(launcher, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    killer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL)) if timeout else None
+    killer = threading.Timer(timeout, _kill_group, (proc.pid,)) if timeout else None
     if killer:
         killer.start()
     try:
@@ -53,6 +54,11 @@ def run_measured(command, env=None, cwd=None, timeout=None):
     finally:
         os.unlink(usage_file)
     return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), usage
+
+
+def _kill_group(pgid):
+    with contextlib.suppress(ProcessLookupError):  # it ended just as the timer fired
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def _launch(usage_file, command):

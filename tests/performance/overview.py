@@ -29,6 +29,7 @@ import os
 import sys
 import tempfile
 
+from tests.helpers import BIN
 from tests.performance.scenarios import (LATENCY_MS, PLAYBOOKS, ROOT, Bench, Ideal, check_recap, make_result,
                                          pytest_plugin, tail)
 from tests.performance.peer_overview import CLIENTS_FILTER
@@ -179,10 +180,9 @@ class OverviewBench(Bench):
         """I: the overview's inventory as an AWX inventory update reads it (``ansible-inventory --list --export
         --output``, as AWX's RunInventoryUpdate runs it), or Ig (``--graph``), on a cold token and inventory cache.
         Its ideal: 1 MSP token and the listing pages, read one after the other (Central's are cursor pages)."""
-        listed = os.path.join(self.workdir, 'inventory_list.json')  # what row If hands to Ansible ready-made
-        if not graph and os.path.exists(listed):
-            os.unlink(listed)
-        proc, run = self.measure(self.inventory_command(OVERVIEW_INVENTORY, None if graph else listed),
+        if not graph and os.path.exists(self.listed_file):
+            os.unlink(self.listed_file)
+        proc, run = self.measure(self.inventory_command(OVERVIEW_INVENTORY, None if graph else self.listed_file),
                                  self.ansible_env(self.fresh_cache()))
         if graph:
             hosts, group = set(), None
@@ -193,38 +193,43 @@ class OverviewBench(Bench):
                     hosts.add(line[len('  |  |--'):])
             hosts = len(hosts)
         else:
-            hosts = listed_hosts(listed)
-        check = 'ok' if proc.returncode == 0 and hosts == self.size else 'rc %d, %d hosts (expected %d); %s' % (
-            proc.returncode, hosts, self.size, tail(proc))
-        ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
+            hosts = listed_hosts(self.listed_file)
         if graph:
-            return make_result('Ig', 'ansible-inventory --graph, cold cache', self.size, [], 1, ideal, run, check)
-        return make_result('I', 'ansible-inventory --list --export, cold cache (an AWX inventory update)', self.size,
-                           [], 1, ideal, run, check)
+            return self._inventory_result('Ig', 'ansible-inventory --graph, cold cache', proc, run, hosts)
+        return self._inventory_result('I', 'ansible-inventory --list --export, cold cache (an AWX inventory update)',
+                                      proc, run, hosts)
 
     def inventory_floor(self):
         """If: the same AWX command on what I listed, from a static inventory script that prints it: what is left
         is Ansible's own cost of taking in and writing out N hosts with their variables. Compared with I's ideal."""
-        listed = os.path.join(self.workdir, 'inventory_list.json')
         script = os.path.join(self.workdir, 'static_inventory.py')
         with open(script, 'w', encoding='utf-8') as handle:
             handle.write('#!%s\nimport sys\nif "--host" in sys.argv:\n    print("{}")\nelse:\n'
                          '    with open(%r, encoding="utf-8") as listed:\n        sys.stdout.write(listed.read())\n'
-                         % (sys.executable, listed))
+                         % (sys.executable, self.listed_file))
         os.chmod(script, 0o700)
         written = os.path.join(self.workdir, 'inventory_floor.json')
         proc, run = self.measure(self.inventory_command(script, written), self.ansible_env(self.fresh_cache()))
-        hosts = listed_hosts(written)
+        return self._inventory_result('If', "Ansible's floor for I: the same hosts and variables from a static "
+                                      'script, no API', proc, run, listed_hosts(written))
+
+    @property
+    def listed_file(self):
+        """Where row I writes what it listed: what row If hands to Ansible ready-made."""
+        return os.path.join(self.workdir, 'inventory_list.json')
+
+    def _inventory_result(self, scenario, title, proc, run, hosts):
+        """An inventory row: 'ok' when the command listed every tenant as a host. Its ideal: 1 MSP token and the
+        listing pages."""
         check = 'ok' if proc.returncode == 0 and hosts == self.size else 'rc %d, %d hosts (expected %d); %s' % (
             proc.returncode, hosts, self.size, tail(proc))
         ideal = Ideal(msp_tokens=1, exchanges=0, listing=self.ideal().listing, data=0)
-        return make_result('If', "Ansible's floor for I: the same hosts and variables from a static script, no API",
-                           self.size, [], 1, ideal, run, check)
+        return make_result(scenario, title, self.size, [], 1, ideal, run, check)
 
     @staticmethod
     def inventory_command(source, output=None):
         """AWX's inventory update (``--list --export --output``) into ``output``, or ``--graph`` without one."""
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', source]
+        command = [os.path.join(BIN, 'ansible-inventory'), '-i', source]
         return command + (['--list', '--export', '--output', output] if output else ['--graph'])
 
     @staticmethod

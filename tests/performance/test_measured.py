@@ -37,8 +37,23 @@ def test_output_exit_code_and_environment_are_the_commands():
     assert usage.wall_s > 0
 
 
+def gone(pid):
+    """The process has ended (absent, or a zombie no one has reaped yet)."""
+    try:
+        with open('/proc/%d/stat' % pid, encoding='ascii') as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] in ('Z', 'X')
+    except FileNotFoundError:
+        return True
+
+
 def test_a_command_past_its_timeout_is_killed_with_its_children():
-    proc, usage = run_measured(python('import subprocess, time; subprocess.Popen(["sleep", "60"]); time.sleep(60)'),
-                               timeout=1)
+    # The grandchild holds no pipe of the caller's: were only the launcher killed, the run would end at 60 s
+    # with the grandchild still alive, and fail here rather than hang.
+    code = ('import subprocess, time\nquiet = subprocess.DEVNULL\n'
+            'child = subprocess.Popen(["sleep", "600"], stdout=quiet, stderr=quiet)\n'
+            'print(child.pid, flush=True)\ntime.sleep(60)')
+    proc, usage = run_measured(python(code), timeout=5)
     assert proc.returncode == -signal.SIGKILL
     assert usage.peak_rss_mb == 0.0  # the launcher was killed too: nothing measured, nothing made up
+    assert proc.stdout.strip(), 'the command did not start within its timeout'
+    assert gone(int(proc.stdout))
